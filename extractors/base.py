@@ -1,0 +1,208 @@
+"""The shared extractor client: auth, retries with backoff, rate limits, redaction; and the stream base."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import httpx
+
+from warehouse.config import Account
+
+log = logging.getLogger(__name__)
+
+
+class ExtractorError(RuntimeError):
+    """An API answer the extractor cannot use; the message never carries a token."""
+
+
+class AuthError(ExtractorError):
+    """An expired or revoked token: not retried, the connection must be fixed."""
+
+    def __init__(self, platform: str, account: Account, detail: str):
+        super().__init__(
+            f"{platform} rejected the token of account {account.handle} ({account.key}): {detail}. "
+            f"Renew the token in the Airflow connection '{account.connection_id}' "
+            f"(or the SMW_CONN_{account.connection_id.upper()} environment variable)."
+        )
+
+
+class QuotaExhausted(ExtractorError):
+    """The API's quota is gone for longer than the run may wait: the stream stops cleanly."""
+
+
+@dataclass
+class RunContext:
+    """What one nightly extraction of one account needs to know about time."""
+
+    snapshot_date: dt.date  # the logical date: counters are read as of the end of this day
+    window_start: dt.date  # posts published since then are (re)read; older ones are settled
+
+    @property
+    def window_start_utc(self) -> dt.datetime:
+        return dt.datetime.combine(self.window_start, dt.time(), tzinfo=dt.timezone.utc)
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    retries: int = 0
+    waited_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+class Client:
+    """One HTTP client per platform and account. Subclasses say how to authenticate and read errors."""
+
+    platform: ClassVar[str]
+    default_base_url: ClassVar[str]
+
+    def __init__(
+        self,
+        account: Account,
+        token: str,
+        *,
+        base_url: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        max_attempts: int = 6,
+        max_wait_seconds: float = 900.0,
+        sleep: Callable[[float], None] = time.sleep,
+        timeout: float = 30.0,
+    ):
+        self.account = account
+        self._token = token
+        self.max_attempts = max_attempts
+        self.max_wait_seconds = max_wait_seconds
+        self.sleep = sleep
+        self.stats = Stats()
+        self.http = httpx.Client(
+            base_url=base_url or account.base_url or self.default_base_url,
+            transport=transport,
+            timeout=timeout,
+            headers=self.auth_headers(),
+        )
+
+    # --- what platforms override -------------------------------------------------------------
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}"}
+
+    def auth_params(self) -> dict[str, str]:
+        return {}
+
+    def is_auth_error(self, response: httpx.Response) -> bool:
+        return response.status_code == 401
+
+    def rate_limit_wait(self, response: httpx.Response) -> float | None:
+        """Seconds to wait before retrying, if this answer is a rate limit; None if it is not."""
+        if response.status_code != 429:
+            return None
+        return retry_after(response) or 60.0
+
+    # --- the shared mechanism ----------------------------------------------------------------
+    def redact(self, text: str) -> str:
+        text = text.replace(self._token, "***") if self._token else text
+        return re.sub(r"(access_token=)[^&\s\"']+", r"\1***", text)
+
+    def get(self, url: str, params: dict | None = None) -> httpx.Response:
+        if url.startswith("http"):
+            # A next-page link carries its own query; httpx would replace it with `params`, losing the cursor.
+            url, params = str(httpx.URL(url).copy_merge_params(self.auth_params())), None
+        else:
+            params = {**self.auth_params(), **(params or {})}
+        for attempt in range(1, self.max_attempts + 1):
+            self.stats.requests += 1
+            try:
+                response = self.http.get(url, params=params)
+            except (httpx.TimeoutException, httpx.TransportError) as error:
+                self._backoff(attempt, f"{type(error).__name__}")
+                continue
+            if self.is_auth_error(response):
+                raise AuthError(self.platform, self.account, self._describe(response))
+            wait = self.rate_limit_wait(response)
+            if wait is not None:
+                if wait > self.max_wait_seconds or attempt == self.max_attempts:
+                    raise QuotaExhausted(
+                        f"{self.platform} quota exhausted for {self.account.key}; retry in {wait:.0f}s: "
+                        f"{self._describe(response)}"
+                    )
+                self._wait(wait, f"rate limited ({response.status_code})")
+                continue
+            if response.status_code >= 500:
+                self._backoff(attempt, f"HTTP {response.status_code}")
+                continue
+            if response.status_code >= 400:
+                raise ExtractorError(
+                    f"{self.platform} {self.redact(str(response.request.url))}: {self._describe(response)}"
+                )
+            try:
+                response.json()
+            except ValueError:
+                # A body cut short in transit: the same request usually succeeds again.
+                self._backoff(attempt, "truncated or invalid JSON body")
+                continue
+            return response
+        raise ExtractorError(
+            f"{self.platform} {self.redact(url)}: gave up after {self.max_attempts} attempts"
+        )
+
+    def _describe(self, response: httpx.Response) -> str:
+        return f"HTTP {response.status_code} {self.redact(response.text[:300])}"
+
+    def _backoff(self, attempt: int, reason: str) -> None:
+        # Full jitter keeps many mapped tasks from retrying in step against the same API.
+        self._wait(random.uniform(0, min(60.0, 0.5 * 2**attempt)), reason)
+
+    def _wait(self, seconds: float, reason: str) -> None:
+        self.stats.retries += 1
+        self.stats.waited_seconds += seconds
+        log.warning("%s %s: %s, waiting %.1fs", self.platform, self.account.key, reason, seconds)
+        self.sleep(seconds)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds from Retry-After, or from an x-rate-limit-reset epoch/ISO header, whichever is given."""
+    header = response.headers.get("retry-after")
+    if header:
+        try:
+            return max(0.0, float(header))
+        except ValueError:
+            pass
+    reset = response.headers.get("x-rate-limit-reset") or response.headers.get("x-ratelimit-reset")
+    if reset:
+        now = dt.datetime.now(dt.timezone.utc)
+        try:
+            return max(0.0, float(reset) - now.timestamp())
+        except ValueError:
+            try:
+                return max(0.0, (dt.datetime.fromisoformat(reset.replace("Z", "+00:00")) - now).total_seconds())
+            except ValueError:
+                return None
+    return None
+
+
+Record = tuple[dict, str | None]  # the record as received, and the id of the parent it was read under
+
+
+class Stream:
+    """One endpoint: its name, primary key, and how to read its records for one account and night."""
+
+    name: ClassVar[str]
+    primary_key: ClassVar[str] = "id"
+    parent: ClassVar[str | None] = None  # the stream whose records this one is read under
+
+    def records(self, client: Client, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        raise NotImplementedError
+
+
+def parse_json(response: httpx.Response):
+    return json.loads(response.content)

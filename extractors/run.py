@@ -1,0 +1,110 @@
+"""Extract one account for one logical date: every stream of its platform, landed with a manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Iterator
+
+import httpx
+
+from extractors import instagram, mastodon
+from extractors.base import AuthError, ExtractorError, QuotaExhausted, Record, RunContext
+from extractors.landing import manifest_file, stream_file, write_manifest, write_stream
+from warehouse.config import Settings
+from warehouse.secrets import token_for
+
+log = logging.getLogger(__name__)
+
+PLATFORMS = {"instagram": instagram, "mastodon": mastodon}
+SIMULATOR_HOST = "http://simulator.local"
+
+
+class ExtractionIncomplete(ExtractorError):
+    """Some streams failed; what they did read is landed and the manifest says which."""
+
+
+def run_context(settings: Settings, snapshot_date: dt.date) -> RunContext:
+    lookback_start = snapshot_date - dt.timedelta(days=settings.extraction.lookback_days - 1)
+    return RunContext(snapshot_date, max(settings.extraction.start_date, lookback_start))
+
+
+def simulator_transport(settings: Settings, snapshot_date: dt.date, faults=None) -> httpx.BaseTransport:
+    from simulator.api import transport
+    from simulator.world import World
+
+    world = World(settings)
+    return transport(world, world.now(snapshot_date), faults)
+
+
+def extract_account(
+    settings: Settings,
+    account_key: str,
+    snapshot_date: dt.date,
+    run_id: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict:
+    """Land every stream of one account; return its manifest. Raises AuthError at once on a bad token."""
+    _, account = settings.account(account_key)
+    module = PLATFORMS[account.platform]
+    base_url = None
+    if settings.extraction.source == "simulator" and transport is None:
+        transport = simulator_transport(settings, snapshot_date)
+    if transport is not None and account.base_url is None:
+        base_url = f"{SIMULATOR_HOST}/{account.platform}"
+    client = module.CLIENT(account, token_for(account, settings.extraction.source),
+                           base_url=base_url, transport=transport, sleep=sleep)
+    context = run_context(settings, snapshot_date)
+    landing = settings.data / "landing"
+    started = dt.datetime.now(dt.timezone.utc)
+    manifest = {"platform": account.platform, "account_id": account.account_id, "account_key": account.key,
+                "logical_date": snapshot_date.isoformat(), "window_start": context.window_start.isoformat(),
+                "run_id": run_id, "started_at": started.isoformat(), "streams": {}}
+    kept: dict[str, list[dict]] = {}
+    parents_of = {stream.parent for stream in module.STREAMS if stream.parent}
+    try:
+        for stream_class in module.STREAMS:
+            stream = stream_class()
+            outcome = {"status": "complete"}
+            records = stream.records(client, context, kept.get(stream.parent, []))
+            if stream.name in parents_of:
+                kept[stream.name] = []
+                records = _tee(records, kept[stream.name])
+            info = write_stream(
+                stream_file(landing, account.platform, stream.name, snapshot_date, account.account_id),
+                _guard(records, outcome),
+            )
+            manifest["streams"][stream.name] = {**info, **outcome}
+            if outcome["status"] != "complete":
+                log.warning("%s %s: %s", account.key, stream.name, outcome["error"])
+    finally:
+        manifest.update(finished_at=dt.datetime.now(dt.timezone.utc).isoformat(), requests=client.stats.requests,
+                        retries=client.stats.retries, waited_seconds=round(client.stats.waited_seconds, 3))
+        client.close()
+        if manifest["streams"]:
+            write_manifest(manifest_file(landing, account.platform, snapshot_date, account.account_id), manifest)
+    failed = [name for name, info in manifest["streams"].items() if info["status"] == "failed"]
+    if failed:
+        raise ExtractionIncomplete(f"{account.key}: streams {', '.join(failed)} failed; see the manifest")
+    return manifest
+
+
+def _tee(records: Iterator[Record], sink: list[dict]) -> Iterator[Record]:
+    for record, parent_id in records:
+        sink.append(record)
+        yield record, parent_id
+
+
+def _guard(records: Iterator[Record], outcome: dict) -> Iterator[Record]:
+    """Keep what a stream read before it stopped; a quota stop is clean, other API errors fail it."""
+    try:
+        yield from records
+    except AuthError:
+        raise
+    except QuotaExhausted as error:
+        outcome.update(status="quota_exhausted", error=str(error))
+    except ExtractorError as error:
+        outcome.update(status="failed", error=str(error))

@@ -1,0 +1,121 @@
+"""The simulated world served in the shape of the platforms' public APIs, as one WSGI app."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode
+
+import httpx
+
+from simulator.world import World
+
+GRAPH_VERSION = "v23.0"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    base: str  # scheme://host/<platform>, to build absolute paging links as the real APIs do
+
+
+@dataclass
+class Response:
+    status: int
+    body: object
+    headers: dict[str, str]
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, body: object, headers: dict[str, str] | None = None):
+        super().__init__(status)
+        self.response = Response(status, body, headers or {})
+
+
+Handler = Callable[[World, Request, dt.datetime, dict], Response]
+
+
+@dataclass
+class Faults:
+    """Knobs that make the simulated APIs misbehave the way the real ones do."""
+
+    rate_limit_every: int = 0  # every Nth request gets the platform's rate-limit answer
+    server_error_every: int = 0  # every Nth request gets a 503
+    expired_token: bool = False
+    truncate_every: int = 0  # every Nth body is cut in half
+
+
+class SimulatorApp:
+    """A WSGI app: `/<platform>/<platform's own path>`; the simulated clock says what 'now' is."""
+
+    def __init__(self, world: World, as_of: dt.datetime, faults: Faults | None = None):
+        from simulator.platforms import ROUTES  # the platform modules import this one
+
+        self.world = world
+        self.as_of = as_of
+        self.faults = faults or Faults()
+        self.routes = ROUTES
+        self.requests = 0
+        self.served: dict[str, int] = {}
+
+    def __call__(self, environ, start_response):
+        self.requests += 1
+        path = environ.get("PATH_INFO", "")
+        platform, _, rest = path.lstrip("/").partition("/")
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "localhost")
+        request = Request(
+            method=environ["REQUEST_METHOD"],
+            path="/" + rest,
+            query={key: values[-1] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()},
+            headers={key[5:].replace("_", "-").lower(): value for key, value in environ.items()
+                     if key.startswith("HTTP_")},
+            base=f"{environ.get('wsgi.url_scheme', 'http')}://{host}/{platform}",
+        )
+        response = self._dispatch(platform, request)
+        payload = json.dumps(response.body, ensure_ascii=False).encode()
+        if self.faults.truncate_every and self.requests % self.faults.truncate_every == 0:
+            payload = payload[: len(payload) // 2]
+        headers = [("Content-Type", "application/json; charset=utf-8"), *response.headers.items()]
+        start_response(f"{response.status} {'OK' if response.status < 400 else 'Error'}", headers)
+        return [payload]
+
+    def _dispatch(self, platform: str, request: Request) -> Response:
+        module = self.routes.get(platform)
+        if module is None:
+            return Response(404, {"error": f"unknown platform {platform!r}"}, {})
+        try:
+            if self.faults.expired_token:
+                raise module.expired_token_error()
+            if self.faults.rate_limit_every and self.requests % self.faults.rate_limit_every == 0:
+                raise module.rate_limit_error(self.as_of)
+            if self.faults.server_error_every and self.requests % self.faults.server_error_every == 0:
+                raise ApiError(503, {"error": "service unavailable"})
+            for pattern, handler in module.ROUTES:
+                match = re.fullmatch(pattern, request.path)
+                if match:
+                    response = handler(self.world, request, self.as_of, match.groupdict())
+                    self.served[platform] = self.served.get(platform, 0) + 1
+                    return response
+            return Response(404, {"error": f"no route {request.path}"}, {})
+        except ApiError as error:
+            return error.response
+
+
+def transport(world: World, as_of: dt.datetime, faults: Faults | None = None) -> httpx.WSGITransport:
+    """An in-process httpx transport over the simulator: real HTTP semantics, no sockets."""
+    return httpx.WSGITransport(app=SimulatorApp(world, as_of, faults))
+
+
+def page_link(request: Request, **params: object) -> str:
+    query = {**request.query, **{key: str(value) for key, value in params.items()}}
+    return f"{request.base}{request.path}?{urlencode(query)}"
+
+
+def iso_z(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")

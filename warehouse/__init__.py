@@ -1,0 +1,1 @@
+"""Shared Media Warehouse: config, loading, publishing and reports around the nightly DAG."""

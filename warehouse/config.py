@@ -1,0 +1,154 @@
+"""The typed warehouse configuration: brands, their accounts per platform, time zones, start date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zoneinfo
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "warehouse.yml"
+
+Platform = Literal[
+    "facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "mastodon", "bluesky", "ga4"
+]
+
+
+class _Strict(BaseModel):
+    # A misspelt key must fail loudly rather than be ignored with its default silently used.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Account(_Strict):
+    platform: Platform
+    account_id: str = Field(min_length=1, description="The platform's own id of the owned account.")
+    handle: str = Field(min_length=1)
+    connection_id: str = Field(
+        min_length=1,
+        description="Airflow connection (or SMW_CONN_<ID> environment variable) holding the token.",
+    )
+    base_url: str | None = Field(default=None, description="Override the API host (tests, proxies).")
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.account_id}"
+
+
+class Brand(_Strict):
+    brand_id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    timezone: str
+    language: str = Field(default="en", pattern=r"^[a-z]{2}$")
+    accounts: list[Account] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+
+class Simulator(_Strict):
+    seed: int = 42
+    history_days: int = Field(default=30, ge=1, le=3650)
+    scale: float = Field(default=1.0, gt=0, description="Multiplies posts per day and audience sizes.")
+
+
+class Extraction(_Strict):
+    start_date: dt.date
+    lookback_days: int = Field(default=28, ge=1, le=365, description="Days of posts re-read every night.")
+    source: Literal["simulator", "api"] = "simulator"
+
+
+class Settings(_Strict):
+    warehouse_path: str = "data/warehouse.duckdb"
+    data_dir: str = "data"
+    pseudonymization_salt_env: str = "SMW_PSEUDONYM_SALT"
+    extraction: Extraction
+    simulator: Simulator = Simulator()
+    brands: list[Brand] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_accounts(self) -> Settings:
+        seen: set[str] = set()
+        for brand in self.brands:
+            for account in brand.accounts:
+                if account.key in seen:
+                    raise ValueError(f"account {account.key} is listed twice")
+                seen.add(account.key)
+        return self
+
+    def path(self, relative: str) -> Path:
+        candidate = Path(relative)
+        return candidate if candidate.is_absolute() else PROJECT_ROOT / candidate
+
+    @property
+    def warehouse(self) -> Path:
+        return self.path(os.environ.get("SMW_WAREHOUSE", self.warehouse_path))
+
+    @property
+    def data(self) -> Path:
+        return self.path(os.environ.get("SMW_DATA_DIR", self.data_dir))
+
+    def accounts(self) -> list[tuple[Brand, Account]]:
+        return [(brand, account) for brand in self.brands for account in brand.accounts]
+
+    def account(self, key: str) -> tuple[Brand, Account]:
+        for brand, account in self.accounts():
+            if account.key == key:
+                return brand, account
+        raise KeyError(f"no account {key!r} in the configuration")
+
+
+class ConfigError(ValueError):
+    """A configuration file that does not validate; the message names each field and its line."""
+
+
+def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict[tuple, int]:
+    # pydantic reports a location as a tuple of keys and list positions; keep the YAML line of each.
+    index = {} if index is None else index
+    index[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            index[path + (key_node.value,)] = key_node.start_mark.line + 1
+            _line_index(value_node, path + (key_node.value,), index)
+    elif isinstance(node, yaml.SequenceNode):
+        for position, item in enumerate(node.value):
+            _line_index(item, path + (position,), index)
+    return index
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read and validate the configuration named by the argument, SMW_CONFIG, or warehouse.yml."""
+    config_path = Path(path or os.environ.get("SMW_CONFIG") or DEFAULT_CONFIG)
+    text = config_path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{config_path}: not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{config_path}: expected a mapping at the top level")
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as error:
+        lines = _line_index(node) if node is not None else {}
+        problems = []
+        for problem in error.errors():
+            location = tuple(problem["loc"])
+            # The nearest enclosing node that exists in the file gives the line (a missing key has none).
+            line = next(
+                (lines[location[:cut]] for cut in range(len(location), -1, -1) if location[:cut] in lines),
+                None,
+            )
+            field = ".".join(str(part) for part in location) or "(top level)"
+            problems.append(f"{config_path}:{line}: {field}: {problem['msg']}")
+        raise ConfigError("invalid configuration\n" + "\n".join(problems)) from None

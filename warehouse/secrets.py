@@ -1,0 +1,31 @@
+"""Tokens come from Airflow connections or the environment, never from files in git."""
+
+from __future__ import annotations
+
+import os
+
+from warehouse.config import Account
+
+SIMULATOR_TOKEN = "simulated-token"
+
+
+def token_for(account: Account, source: str) -> str:
+    """SMW_CONN_<ID> first, then the Airflow connection (password, or `token` in extra)."""
+    env_name = f"SMW_CONN_{account.connection_id.upper()}"
+    if os.environ.get(env_name):
+        return os.environ[env_name]
+    try:
+        from airflow.sdk import BaseHook
+
+        connection = BaseHook.get_connection(account.connection_id)
+        token = connection.password or connection.extra_dejson.get("token")
+        if token:
+            return token
+    except Exception:  # noqa: BLE001 - no Airflow context, or no such connection: fall through
+        pass
+    if source == "simulator":
+        return SIMULATOR_TOKEN
+    raise LookupError(
+        f"no token for {account.key}: create the Airflow connection '{account.connection_id}' "
+        f"(password = token) or set {env_name}"
+    )
