@@ -68,10 +68,18 @@ class Extraction(_Strict):
     source: Literal["simulator", "api"] = "simulator"
 
 
+def data_dir() -> Path:
+    """Where landing files, the working and the published warehouse live: SMW_DATA_DIR or ./data."""
+    return Path(os.environ.get("SMW_DATA_DIR") or PROJECT_ROOT / "data").resolve()
+
+
+def warehouse_path() -> Path:
+    """The working DuckDB file: SMW_WAREHOUSE or <data dir>/warehouse.duckdb. Paths come from the
+    environment, not the config file, so the DAG can hand them to dbt without reading files at parse time."""
+    return Path(os.environ.get("SMW_WAREHOUSE") or data_dir() / "warehouse.duckdb").resolve()
+
+
 class Settings(_Strict):
-    warehouse_path: str = "data/warehouse.duckdb"
-    data_dir: str = "data"
-    pseudonymization_salt_env: str = "SMW_PSEUDONYM_SALT"
     extraction: Extraction
     simulator: Simulator = Simulator()
     brands: list[Brand] = Field(min_length=1)
@@ -86,17 +94,13 @@ class Settings(_Strict):
                 seen.add(account.key)
         return self
 
-    def path(self, relative: str) -> Path:
-        candidate = Path(relative)
-        return candidate if candidate.is_absolute() else PROJECT_ROOT / candidate
-
     @property
     def warehouse(self) -> Path:
-        return self.path(os.environ.get("SMW_WAREHOUSE", self.warehouse_path))
+        return warehouse_path()
 
     @property
     def data(self) -> Path:
-        return self.path(os.environ.get("SMW_DATA_DIR", self.data_dir))
+        return data_dir()
 
     def accounts(self) -> list[tuple[Brand, Account]]:
         return [(brand, account) for brand in self.brands for account in brand.accounts]

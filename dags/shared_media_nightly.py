@@ -1,0 +1,70 @@
+"""
+### Shared media: nightly
+
+Every night, for every brand account on every configured platform (`warehouse.yml`):
+
+1. **extract** (one mapped task per account): read the platform's API through its extractor and land the
+   payloads as received under `data/landing/<platform>/<stream>/<date>/`, with a manifest.
+2. **load**: replace the date's rows in the DuckDB `raw` tables; bad rows go to `raw._quarantine`.
+3. **transform**: the dbt project, one task per model (astronomer-cosmos), staging → intermediate → marts.
+4. **validate**: Great Expectations suites on the marts; a failure stops here and nothing is published.
+5. **publish**: a read-only copy of the marts at `data/published/warehouse.duckdb`, swapped in atomically,
+   and the day's HTML report under `data/published/reports/<date>/`.
+
+Tasks that write DuckDB share the one-slot pool `duckdb_writer`. The logical date is the day whose
+counters are read (the run starts when that day ends, UTC).
+"""
+
+import pendulum
+from airflow.sdk import CronDataIntervalTimetable, dag, task
+
+from warehouse import pipeline
+from warehouse.assets import MARTS, PUBLISHED, RAW
+from warehouse.dbt import DUCKDB_POOL, task_group
+
+
+def _day(logical_date) -> "pendulum.Date":
+    # For this timetable a scheduled run's logical date is the start of the day it reads, and a manual
+    # `dag.test(logical_date=D)` reads D: either way the snapshot day is the logical date's calendar day.
+    return logical_date.date()
+
+
+@dag(
+    dag_id="shared_media_nightly",
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
+    start_date=pendulum.datetime(2026, 10, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["shared-media", "nightly"],
+    default_args={"retries": 0},
+)
+def shared_media_nightly():
+    @task
+    def accounts() -> list[str]:
+        return pipeline.account_keys()
+
+    @task(max_active_tis_per_dagrun=4)
+    def extract(account_key: str, logical_date=None, run_id=None) -> dict:
+        return pipeline.extract(account_key, _day(logical_date), run_id)
+
+    # all_done: one platform failing must not stop the other platforms' data from loading.
+    @task(trigger_rule="all_done", pool=DUCKDB_POOL, outlets=[RAW])
+    def load(logical_date=None, run_id=None) -> dict:
+        return pipeline.load(_day(logical_date), run_id)
+
+    @task(pool=DUCKDB_POOL, outlets=[MARTS])
+    def validate(logical_date=None) -> dict:
+        return pipeline.validate(_day(logical_date))
+
+    @task(outlets=[PUBLISHED])
+    def publish(logical_date=None, run_id=None) -> dict:
+        return pipeline.publish(_day(logical_date), run_id)
+
+    extracted = extract.expand(account_key=accounts())
+    loaded = load()
+    transform = task_group()
+    extracted >> loaded >> transform >> validate() >> publish()
+
+
+nightly = shared_media_nightly()

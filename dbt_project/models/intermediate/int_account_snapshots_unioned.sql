@@ -1,0 +1,45 @@
+{#- Every platform's nightly account figures: followers at the end of the day, and the account's own
+    daily reach and impressions where the platform reports them. -#}
+with instagram_users as (
+    select *
+    from {{ ref('stg_instagram__users') }}
+    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
+),
+
+instagram_daily as (
+    select
+        account_key,
+        metric_date,
+        max(case when metric_name = 'reach' then metric_value end) as reach,
+        max(case when metric_name = 'views' then metric_value end) as impressions
+    from {{ ref('stg_instagram__user_insights') }}
+    group by account_key, metric_date
+),
+
+instagram as (
+    select
+        instagram_users.account_key,
+        instagram_users.snapshot_date,
+        instagram_users.followers,
+        instagram_daily.impressions,
+        instagram_daily.reach
+    from instagram_users
+    left join instagram_daily
+        on instagram_users.account_key = instagram_daily.account_key
+        and instagram_users.snapshot_date = instagram_daily.metric_date
+),
+
+mastodon as (
+    select
+        account_key,
+        snapshot_date,
+        followers,
+        cast(null as bigint) as impressions,
+        cast(null as bigint) as reach
+    from {{ ref('stg_mastodon__accounts') }}
+    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
+)
+
+select * from instagram
+union all
+select * from mastodon

@@ -1,0 +1,46 @@
+{#- Instagram media and their insights for one night, on the contract's columns.
+    Meta retired media impressions in 2025 (Graph v22+): `views` stands in for impressions. -#}
+with media as (
+    select *
+    from {{ ref('stg_instagram__media') }}
+    -- a record read twice in one night (paging overlap) counts once
+    qualify row_number() over (partition by post_key, snapshot_date order by _line_no) = 1
+),
+
+insights as (
+    select
+        post_key,
+        snapshot_date,
+        max(case when metric_name = 'reach' then metric_value end) as reach,
+        max(case when metric_name = 'views' then metric_value end) as views,
+        max(case when metric_name = 'impressions' then metric_value end) as legacy_impressions,
+        max(case when metric_name = 'saved' then metric_value end) as saves,
+        max(case when metric_name = 'shares' then metric_value end) as shares
+    from {{ ref('stg_instagram__media_insights') }}
+    group by post_key, snapshot_date
+),
+
+joined as (
+    select
+        media.post_key,
+        media.account_key,
+        'instagram' as platform,
+        media.snapshot_date,
+        media.published_at_utc,
+        media.content_type,
+        media.post_text,
+        media.permalink,
+        media.likes,
+        media.comments,
+        insights.shares,
+        insights.saves,
+        coalesce(insights.views, insights.legacy_impressions) as impressions,
+        insights.reach,
+        cast(null as bigint) as link_clicks,
+        cast(null as bigint) as video_views
+    from media
+    left join insights
+        on media.post_key = insights.post_key and media.snapshot_date = insights.snapshot_date
+)
+
+select * from joined

@@ -1,0 +1,25 @@
+{#- Mastodon statuses for one night, on the contract's columns: it reports no saves, impressions or reach. -#}
+with statuses as (
+    select *
+    from {{ ref('stg_mastodon__statuses') }}
+    qualify row_number() over (partition by post_key, snapshot_date order by _line_no) = 1
+)
+
+select
+    post_key,
+    account_key,
+    'mastodon' as platform,
+    snapshot_date,
+    published_at_utc,
+    content_type,
+    trim({{ strip_html('post_html') }}) as post_text,
+    permalink,
+    likes,
+    comments,
+    shares,
+    cast(null as bigint) as saves,
+    cast(null as bigint) as impressions,
+    cast(null as bigint) as reach,
+    cast(null as bigint) as link_clicks,
+    cast(null as bigint) as video_views
+from statuses

@@ -1,0 +1,11 @@
+{#- Every platform's nightly post counters on the shared columns, with engagements as the contract defines. -#}
+with unioned as (
+    select * from {{ ref('int_instagram__post_snapshots') }}
+    union all
+    select * from {{ ref('int_mastodon__post_snapshots') }}
+)
+
+select
+    *,
+    {{ sum_reported(['likes', 'comments', 'shares', 'saves']) }} as engagements
+from unioned

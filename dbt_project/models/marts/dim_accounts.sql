@@ -1,0 +1,16 @@
+with accounts as (
+    select * from {{ ref('stg_config__accounts') }}
+)
+
+select
+    -- ids
+    account_key,
+    brand_id,
+    platform,
+    platform_account_id,
+    -- attributes
+    handle,
+    brand_name,
+    account_timezone,
+    brand_language
+from accounts

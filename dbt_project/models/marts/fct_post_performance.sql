@@ -1,0 +1,93 @@
+{#- One row per post per day, from its publication day (account time zone) to the last night it was read.
+    A counter's value on a day is the last snapshot taken on or before it (metric contract). -#}
+with posts as (
+    select * from {{ ref('int_posts') }}
+),
+
+snapshots as (
+    select * from {{ ref('int_post_snapshots_unioned') }}
+),
+
+last_read as (
+    select post_key, max(snapshot_date) as last_snapshot_date
+    from snapshots
+    group by post_key
+),
+
+post_days as (
+    select
+        posts.post_key,
+        posts.account_key,
+        posts.platform,
+        posts.published_date,
+        posts.followers_at_publication,
+        {{ explode_days('posts.published_date', 'last_read.last_snapshot_date') }} as date_day
+    from posts
+    inner join last_read on posts.post_key = last_read.post_key
+),
+
+carried as (
+    select
+        post_days.*,
+        {%- for counter in ['likes', 'comments', 'shares', 'saves', 'engagements', 'impressions', 'reach', 'link_clicks', 'video_views'] %}
+        last_value(snapshots.{{ counter }} ignore nulls) over days_so_far as {{ counter }},
+        {%- endfor %}
+        max(snapshots.snapshot_date) over days_so_far as snapshot_date
+    from post_days
+    left join snapshots
+        on post_days.post_key = snapshots.post_key and post_days.date_day = snapshots.snapshot_date
+    window days_so_far as (partition by post_days.post_key order by post_days.date_day
+                           rows between unbounded preceding and current row)
+),
+
+gained as (
+    select
+        *,
+        {%- for counter in ['likes', 'comments', 'shares', 'saves', 'engagements', 'impressions', 'reach'] %}
+        -- on publication day everything is gained; later, the increase over the day before (NULL if unknown)
+        case when date_day = published_date then {{ counter }}
+             else {{ counter }} - lag({{ counter }}) over (partition by post_key order by date_day)
+        end as {{ counter }}_gained{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from carried
+)
+
+select
+    -- ids
+    {{ dbt.concat(['post_key', "'|'", 'cast(date_day as varchar)']) }} as post_day_key,
+    post_key,
+    account_key,
+    platform,
+    -- timestamps
+    date_day,
+    published_date,
+    {{ dbt.datediff('published_date', 'date_day', 'day') }} as days_since_publication,
+    snapshot_date as counters_read_on,
+    -- lifetime counters as of the day
+    likes,
+    comments,
+    shares,
+    saves,
+    engagements,
+    impressions,
+    reach,
+    link_clicks,
+    video_views,
+    -- the day's increases
+    likes_gained,
+    comments_gained,
+    shares_gained,
+    saves_gained,
+    engagements_gained,
+    impressions_gained,
+    reach_gained,
+    -- rates (fractions; NULL where an input is unreported or a denominator is zero)
+    followers_at_publication,
+    {{ ratio('engagements', 'followers_at_publication') }} as engagement_rate,
+    {{ ratio('engagements', 'impressions') }} as engagement_rate_by_impressions,
+    {{ ratio('engagements', 'reach') }} as engagement_rate_by_reach,
+    {{ ratio('likes', 'followers_at_publication') }} as applause_rate,
+    {{ ratio('comments', 'followers_at_publication') }} as conversation_rate,
+    {{ ratio('shares', 'followers_at_publication') }} as amplification_rate,
+    {{ ratio('shares', 'impressions') }} as virality_rate
+from gained

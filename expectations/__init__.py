@@ -1,0 +1,1 @@
+"""Great Expectations suites on the marts, run as the gate before publishing."""

@@ -1,0 +1,80 @@
+"""The expectation suites, one per mart, and the rows of a logical date each one checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import great_expectations as gx
+
+E = gx.expectations
+
+# The bounds are sanity limits, not targets: a rate above them means a broken join or unit, not a viral post.
+RATE_BOUND = 10.0
+
+
+@dataclass(frozen=True)
+class Suite:
+    mart: str
+    # The rows a nightly run can have changed: bounded by the lookback window, whatever the table's size.
+    slice_sql: str
+    expectations: tuple
+
+    def build(self) -> gx.ExpectationSuite:
+        suite = gx.ExpectationSuite(name=self.mart)
+        for expectation in self.expectations:
+            suite.add_expectation(expectation)
+        return suite
+
+
+def _rates(*columns: str) -> tuple:
+    return tuple(E.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=RATE_BOUND)
+                 for column in columns)
+
+
+def _counters(*columns: str) -> tuple:
+    return tuple(E.ExpectColumnValuesToBeBetween(column=column, min_value=0) for column in columns)
+
+
+SUITES = (
+    Suite(
+        mart="dim_accounts",
+        slice_sql="select * from marts.dim_accounts",
+        expectations=(
+            E.ExpectTableRowCountToBeBetween(min_value=1),
+            E.ExpectColumnValuesToNotBeNull(column="account_key"),
+            E.ExpectColumnValuesToBeUnique(column="account_key"),
+            E.ExpectColumnValuesToBeInSet(column="platform", value_set=[
+                "facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "mastodon", "bluesky"]),
+        ),
+    ),
+    Suite(
+        mart="fct_post_performance",
+        slice_sql="select * from marts.fct_post_performance where date_day between ? and ?",
+        expectations=(
+            E.ExpectTableRowCountToBeBetween(min_value=1),
+            *(E.ExpectColumnValuesToNotBeNull(column=column)
+              for column in ("post_day_key", "post_key", "account_key", "platform", "date_day")),
+            E.ExpectColumnValuesToBeUnique(column="post_day_key"),
+            E.ExpectColumnValuesToBeBetween(column="days_since_publication", min_value=0),
+            *_counters("likes", "comments", "shares", "saves", "engagements", "impressions", "reach"),
+            *_rates("engagement_rate", "engagement_rate_by_impressions", "engagement_rate_by_reach",
+                    "applause_rate", "conversation_rate", "amplification_rate", "virality_rate"),
+            # Reach counts distinct viewers, impressions count views: reach above impressions is a mapping bug.
+            E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="impressions", column_B="reach", or_equal=True,
+                                                      ignore_row_if="either_value_is_missing"),
+        ),
+    ),
+    Suite(
+        mart="fct_account_daily",
+        slice_sql="select * from marts.fct_account_daily where date_day between ? and ?",
+        expectations=(
+            E.ExpectTableRowCountToBeBetween(min_value=1),
+            *(E.ExpectColumnValuesToNotBeNull(column=column)
+              for column in ("account_day_key", "account_key", "date_day", "followers")),
+            E.ExpectColumnValuesToBeUnique(column="account_day_key"),
+            *_counters("followers", "posts_published", "impressions", "reach"),
+            *_rates("engagement_rate"),
+            E.ExpectColumnValuesToBeBetween(column="follower_growth_rate", min_value=-1, max_value=RATE_BOUND),
+        ),
+    ),
+)
