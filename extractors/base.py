@@ -47,7 +47,7 @@ class RunContext:
 
     @property
     def window_start_utc(self) -> dt.datetime:
-        return dt.datetime.combine(self.window_start, dt.time(), tzinfo=dt.timezone.utc)
+        return dt.datetime.combine(self.window_start, dt.time(), tzinfo=dt.UTC)
 
 
 @dataclass
@@ -103,7 +103,8 @@ class Client:
         """Seconds to wait before retrying, if this answer is a rate limit; None if it is not."""
         if response.status_code != 429:
             return None
-        return retry_after(response) or 60.0
+        wait = retry_after(response)
+        return 60.0 if wait is None else wait  # 0 means the window has already reset
 
     # --- the shared mechanism ----------------------------------------------------------------
     def redact(self, text: str) -> str:
@@ -179,7 +180,7 @@ def retry_after(response: httpx.Response) -> float | None:
             pass
     reset = response.headers.get("x-rate-limit-reset") or response.headers.get("x-ratelimit-reset")
     if reset:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         try:
             return max(0.0, float(reset) - now.timestamp())
         except ValueError:

@@ -37,7 +37,8 @@ class GraphClient(Client):
             body = json.loads(response.content)
         except ValueError:
             return {}
-        return body.get("error", {}) if isinstance(body, dict) else {}
+        error = body.get("error") if isinstance(body, dict) else None
+        return error if isinstance(error, dict) else {}  # some proxies and 5xx pages send a bare string
 
     def is_auth_error(self, response: httpx.Response) -> bool:
         return response.status_code == 401 or self._error(response).get("code") == 190
@@ -45,7 +46,8 @@ class GraphClient(Client):
     def rate_limit_wait(self, response: httpx.Response) -> float | None:
         if response.status_code == 429 or self._error(response).get("code") in RATE_LIMIT_CODES:
             # Meta gives no Retry-After; its usage headers say how far over the budget the app is.
-            return retry_after(response) or usage_wait(response)
+            wait = retry_after(response)
+            return usage_wait(response) if wait is None else wait
         return None
 
     def path(self, *parts: str) -> str:

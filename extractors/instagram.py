@@ -39,7 +39,7 @@ class UserInsights(Stream):
     primary_key = "id"
 
     def records(self, client: InstagramClient, context: RunContext, parents) -> Iterator[Record]:
-        since = dt.datetime.combine(context.snapshot_date, dt.time(), tzinfo=dt.timezone.utc)
+        since = dt.datetime.combine(context.snapshot_date, dt.time(), tzinfo=dt.UTC)
         params = {"metric": "reach", "period": "day", "since": int(since.timestamp()),
                   "until": int((since + dt.timedelta(days=1)).timestamp())}
         body = parse_json(client.get(client.path(client.account.account_id, "insights"), params))

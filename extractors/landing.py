@@ -38,7 +38,7 @@ def write_stream(path: Path, records: Iterable[Record]) -> dict:
 def _write_lines(partial: Path, records: Iterable[Record]) -> int:
     rows = 0
     # mtime=0 keeps the gzip header free of the write time, so the same records give the same bytes.
-    with open(partial, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
+    with open(partial, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as handle:
         for record, parent_id in records:
             line = json.dumps({"parent_id": parent_id, "record": record}, ensure_ascii=False, separators=(",", ":"))
             handle.write(line.encode() + b"\n")

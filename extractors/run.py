@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 
-from extractors import instagram, mastodon
+from extractors import bluesky, facebook, instagram, mastodon, x
 from extractors.base import AuthError, ExtractorError, QuotaExhausted, Record, RunContext
 from extractors.landing import manifest_file, stream_file, write_manifest, write_stream
 from warehouse.config import Settings
@@ -17,7 +17,8 @@ from warehouse.secrets import token_for
 
 log = logging.getLogger(__name__)
 
-PLATFORMS = {"instagram": instagram, "mastodon": mastodon}
+PLATFORMS = {"instagram": instagram, "mastodon": mastodon, "x": x, "bluesky": bluesky,
+             "facebook": facebook}
 SIMULATOR_HOST = "http://simulator.local"
 
 
@@ -59,7 +60,7 @@ def extract_account(
                            base_url=base_url, transport=transport, sleep=sleep)
     context = run_context(settings, snapshot_date)
     landing = settings.data / "landing"
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     manifest = {"platform": account.platform, "account_id": account.account_id, "account_key": account.key,
                 "logical_date": snapshot_date.isoformat(), "window_start": context.window_start.isoformat(),
                 "run_id": run_id, "started_at": started.isoformat(), "streams": {}}
@@ -75,13 +76,13 @@ def extract_account(
                 records = _tee(records, kept[stream.name])
             info = write_stream(
                 stream_file(landing, account.platform, stream.name, snapshot_date, account.account_id),
-                _guard(records, outcome),
+                _guard(_redacted(records, client.redact), outcome),
             )
             manifest["streams"][stream.name] = {**info, **outcome}
             if outcome["status"] != "complete":
                 log.warning("%s %s: %s", account.key, stream.name, outcome["error"])
     finally:
-        manifest.update(finished_at=dt.datetime.now(dt.timezone.utc).isoformat(), requests=client.stats.requests,
+        manifest.update(finished_at=dt.datetime.now(dt.UTC).isoformat(), requests=client.stats.requests,
                         retries=client.stats.retries, waited_seconds=round(client.stats.waited_seconds, 3))
         client.close()
         if manifest["streams"]:
@@ -96,6 +97,23 @@ def _tee(records: Iterator[Record], sink: list[dict]) -> Iterator[Record]:
     for record, parent_id in records:
         sink.append(record)
         yield record, parent_id
+
+
+def _redacted(records: Iterator[Record], redact: Callable[[str], str]) -> Iterator[Record]:
+    """Records as received, but for the token: Graph field expansions (a comment's `replies{...}`) carry
+    their own `paging.next` link, and those links hold the access token."""
+    for record, parent_id in records:
+        yield _redact_strings(record, redact), parent_id
+
+
+def _redact_strings(value, redact: Callable[[str], str]):
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redact_strings(item, redact) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redact_strings(item, redact) for item in value]
+    return value
 
 
 def _guard(records: Iterator[Record], outcome: dict) -> Iterator[Record]:

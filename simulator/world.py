@@ -12,23 +12,32 @@ from functools import cached_property
 
 from warehouse.config import Account, Brand, Settings
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 # What each platform reports; a metric not listed is left out of its payloads (NULL downstream, never 0).
 PLATFORM_METRICS: dict[str, frozenset[str]] = {
     "instagram": frozenset({"likes", "comments", "shares", "saves", "reach", "views"}),
     "mastodon": frozenset({"likes", "comments", "shares"}),
+    "x": frozenset({"likes", "comments", "shares", "saves", "views"}),
+    "bluesky": frozenset({"likes", "comments", "shares"}),
+    "facebook": frozenset({"likes", "comments", "shares", "reach", "views"}),
 }
 
 CONTENT_TYPES: dict[str, tuple[str, ...]] = {
     "instagram": ("image", "carousel", "video", "short_video"),
     "mastodon": ("text", "image", "link", "video"),
+    "x": ("text", "image", "video", "link"),
+    "bluesky": ("text", "image", "link", "video"),
+    "facebook": ("text", "photo", "link", "video", "reel"),
 }
 
 # Planted effect of the content type on engagement, relative to the platform's first type.
 CONTENT_LIFT: dict[str, dict[str, float]] = {
     "instagram": {"image": 1.0, "carousel": 1.35, "video": 1.15, "short_video": 1.8},
     "mastodon": {"text": 1.0, "image": 1.3, "link": 0.8, "video": 1.1},
+    "x": {"text": 1.0, "image": 1.4, "video": 1.6, "link": 0.7},
+    "bluesky": {"text": 1.0, "image": 1.35, "link": 0.85, "video": 1.2},
+    "facebook": {"text": 1.0, "photo": 1.3, "link": 0.7, "video": 1.4, "reel": 1.9},
 }
 
 HASHTAGS = {
@@ -40,7 +49,8 @@ PHRASES = {
     ("fr", "positive"): ["J'adore ce produit ! 😍", "Trop beau, bravo à l'équipe 👏", "Super qualité, je recommande",
                          "Magnifique collection ❤️", "Merci pour ce conseil, ça marche très bien"],
     ("fr", "negative"): ["Très déçue, le colis n'est jamais arrivé 😡", "Qualité nulle, je ne recommande pas",
-                         "Service client injoignable, c'est honteux", "Pas terrible du tout", "Arnaque, remboursez-moi"],
+                         "Service client injoignable, c'est honteux", "Pas terrible du tout",
+                         "Arnaque, remboursez-moi"],
     ("fr", "neutral"): ["C'est disponible en magasin ?", "Quelle taille pour 1m70 ?", "Livraison en Belgique ?",
                         "Sortie prévue quand ?", "@amie regarde ça"],
     ("en", "positive"): ["Love this so much! 😍", "Amazing quality, highly recommend", "Great job team 👏",
@@ -107,8 +117,9 @@ class Post:
         return values
 
     def _counts(self, comment: Comment) -> bool:
-        # Mastodon's replies_count counts direct replies only; Instagram's comments_count includes replies.
-        return self.platform != "mastodon" or comment.parent_id is None
+        # Instagram's comments_count includes replies to comments; the other platforms' reply and comment
+        # counts (Mastodon replies_count, X reply_count, Bluesky replyCount, Facebook summary) are top-level.
+        return self.platform == "instagram" or comment.parent_id is None
 
     def visible_comments(self, as_of: dt.datetime) -> list[Comment]:
         return [comment for comment in self.comments if comment.created_at <= as_of]

@@ -19,7 +19,7 @@ MEDIA_METRICS = {"reach", "saved", "shares", "views", "total_interactions", "lik
 
 
 def _timestamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
 
 
 def _error(status: int, code: int, message: str, kind: str = "OAuthException", subcode: int | None = None):
@@ -65,7 +65,8 @@ def _post(world: World, media_id: str, as_of: dt.datetime) -> Post:
     post = world.find_post("instagram", media_id)
     if post is not None and post.published_at <= as_of:
         return post
-    raise _error(400, 100, f"Unsupported get request. Object with ID '{media_id}' does not exist", "GraphMethodException", 33)
+    raise _error(400, 100, f"Unsupported get request. Object with ID '{media_id}' does not exist",
+                 "GraphMethodException", 33)
 
 
 def user(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
@@ -90,8 +91,8 @@ def user_insights(world: World, request: Request, as_of: dt.datetime, params: di
     metrics = request.query.get("metric", "").split(",")
     if metrics != ["reach"] or request.query.get("period") != "day":
         raise _error(400, 100, "(#100) metric must be reach with period=day in this simulator")
-    since = dt.datetime.fromtimestamp(int(request.query["since"]), dt.timezone.utc)
-    until = min(dt.datetime.fromtimestamp(int(request.query["until"]), dt.timezone.utc), as_of)
+    since = dt.datetime.fromtimestamp(int(request.query["since"]), dt.UTC)
+    until = min(dt.datetime.fromtimestamp(int(request.query["until"]), dt.UTC), as_of)
     values = []
     day_start = since
     while day_start + dt.timedelta(days=1) <= until:
@@ -138,8 +139,8 @@ def media_insights(world: World, request: Request, as_of: dt.datetime, params: d
     unknown = [metric for metric in requested if metric not in MEDIA_METRICS]
     if unknown:
         # A retired metric fails the whole call, as the real Graph API does.
-        raise _error(400, 100, f"(#100) metric[0] must be one of the following values: {', '.join(sorted(MEDIA_METRICS))}",
-                     "OAuthException")
+        allowed = ", ".join(sorted(MEDIA_METRICS))
+        raise _error(400, 100, f"(#100) metric[0] must be one of the following values: {allowed}", "OAuthException")
     counters = post.counters(as_of)
     source = {"reach": counters["reach"], "saved": counters["saves"], "shares": counters["shares"],
               "views": counters["views"], "likes": counters["likes"], "comments": counters["comments"]}

@@ -37,8 +37,8 @@ def _account(world: World, key: str, as_of: dt.datetime) -> dict:
 
 
 def _commenter(author: str) -> dict:
-    return {"id": str(int(hashlib.sha256(author.encode()).hexdigest()[:12], 16)), "username": author, "acct": f"{author}@other.example",
-            "display_name": author}
+    return {"id": str(int(hashlib.sha256(author.encode()).hexdigest()[:12], 16)), "username": author,
+            "acct": f"{author}@other.example", "display_name": author}
 
 
 MEDIA = {"image": "image", "video": "video"}

@@ -1,0 +1,123 @@
+"""Bluesky (AT Protocol app view): the profile, the author feed and the reply threads of its posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Iterator
+
+import httpx
+
+from extractors.base import Client, Record, RunContext, Stream, parse_json, retry_after
+
+# The app view's rate-limit policy is announced as "<limit>;w=<seconds>"; without headers, wait a window.
+WINDOW_SECONDS = 300.0
+# XRPC answers an expired or bad session token with HTTP 400 and one of these error names.
+AUTH_ERRORS = {"ExpiredToken", "InvalidToken", "AuthenticationRequired", "AuthMissing"}
+
+
+class BlueskyClient(Client):
+    """Reads the app.bsky.* methods through the account's PDS with its session token (accessJwt)."""
+
+    platform = "bluesky"
+    default_base_url = "https://bsky.social"
+
+    @staticmethod
+    def _error(response: httpx.Response) -> str:
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            return ""
+        return str(body.get("error", "")) if isinstance(body, dict) else ""
+
+    def is_auth_error(self, response: httpx.Response) -> bool:
+        return response.status_code == 401 or (
+            response.status_code == 400 and self._error(response) in AUTH_ERRORS
+        )
+
+    def rate_limit_wait(self, response: httpx.Response) -> float | None:
+        if response.status_code != 429:
+            return None
+        reset = response.headers.get("ratelimit-reset")
+        if reset:
+            try:
+                return max(0.0, float(reset) - time.time())
+            except ValueError:
+                pass
+        return retry_after(response) or WINDOW_SECONDS
+
+    def pages(self, method: str, params: dict) -> Iterator[dict]:
+        """Follow `cursor`; a page without one, or with an empty feed, is the last."""
+        cursor = None
+        while True:
+            body = parse_json(
+                self.get(f"/xrpc/{method}", {**params, **({"cursor": cursor} if cursor else {})})
+            )
+            yield body
+            cursor = body.get("cursor")
+            if not cursor or not body.get("feed"):
+                return
+
+
+def created(post_view: dict) -> dt.datetime:
+    return dt.datetime.fromisoformat(post_view["record"]["createdAt"].replace("Z", "+00:00"))
+
+
+class Profile(Stream):
+    name = "profile"
+    primary_key = "did"
+
+    def records(self, client: BlueskyClient, context, parents) -> Iterator[Record]:
+        response = client.get("/xrpc/app.bsky.actor.getProfile", {"actor": client.account.account_id})
+        yield parse_json(response), None
+
+
+class Posts(Stream):
+    """The account's own posts since the window start, as feed items; reposts and pins are skipped."""
+
+    name = "posts"
+    primary_key = "post.uri"
+
+    def records(self, client: BlueskyClient, context: RunContext, parents) -> Iterator[Record]:
+        params = {"actor": client.account.account_id, "limit": 100, "filter": "posts_no_replies"}
+        for page in client.pages("app.bsky.feed.getAuthorFeed", params):
+            for item in page.get("feed", []):
+                if item.get("reason"):
+                    continue  # a repost (sorted by repost time) or the pinned post: not a post of the window
+                if created(item["post"]) < context.window_start_utc:
+                    return
+                yield item, None
+
+
+class Replies(Stream):
+    """Every reply under each post (inbound comments and the brand's answers), flattened from the thread."""
+
+    name = "replies"
+    parent = "posts"
+    primary_key = "uri"
+
+    def records(self, client: BlueskyClient, context, parents) -> Iterator[Record]:
+        for item in parents:
+            post = item["post"]
+            if not post.get("replyCount"):
+                continue  # saves a call per silent post
+            params = {"uri": post["uri"], "depth": 100, "parentHeight": 0}
+            body = parse_json(client.get("/xrpc/app.bsky.feed.getPostThread", params))
+            for reply in _walk(body.get("thread", {})):
+                yield reply, post["uri"]
+
+
+def _walk(node: dict) -> Iterator[dict]:
+    # notFoundPost and blockedPost entries carry no post view; their own replies are not served.
+    for child in node.get("replies", []):
+        if (
+            child.get("$type", "app.bsky.feed.defs#threadViewPost") == "app.bsky.feed.defs#threadViewPost"
+            and "post" in child
+        ):
+            yield child["post"]
+            yield from _walk(child)
+
+
+STREAMS: tuple[type[Stream], ...] = (Profile, Posts, Replies)
+CLIENT: type[Client] = BlueskyClient

@@ -1,0 +1,294 @@
+"""Bluesky app view (AT Protocol XRPC): getProfile, getAuthorFeed (cursor paging) and getPostThread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from simulator.api import ApiError, Request, Response, iso_z
+from simulator.world import Comment, Post, World
+
+# Bluesky reports no impressions, reach or saves to third parties: likes, reposts, quotes, replies only.
+TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+def expired_token_error() -> ApiError:
+    return ApiError(400, {"error": "ExpiredToken", "message": "Token has expired"})
+
+
+def rate_limit_error(as_of: dt.datetime) -> ApiError:
+    reset = int(as_of.timestamp()) + 1
+    return ApiError(
+        429,
+        {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+        {
+            "ratelimit-limit": "3000",
+            "ratelimit-remaining": "0",
+            "ratelimit-reset": str(reset),
+            "ratelimit-policy": "3000;w=300",
+        },
+    )
+
+
+def _check_token(request: Request) -> None:
+    if not request.headers.get("authorization", "").startswith("Bearer "):
+        raise ApiError(401, {"error": "AuthenticationRequired", "message": "Authentication Required"})
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def tid(moment: dt.datetime, identity: str) -> str:
+    """A record key in the TID form: microseconds since the epoch and a clock id, base32-sortable."""
+    value = (int(moment.timestamp() * 1_000_000) << 10) | (int(_digest(identity)[:4], 16) % 1024)
+    chars = []
+    for _ in range(13):
+        chars.append(TID_ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def did_of(author: str) -> str:
+    digest = int(_digest(author)[:30], 16)
+    return "did:plc:" + "".join(TID_ALPHABET[(digest >> (5 * i)) & 31] for i in range(24))
+
+
+def post_uri(world: World, post: Post) -> str:
+    did = world.profiles[post.account_key].account.account_id
+    return f"at://{did}/app.bsky.feed.post/{tid(post.published_at, post.post_id)}"
+
+
+def comment_uri(world: World, post: Post, comment: Comment) -> str:
+    did = world.profiles[post.account_key].account.account_id if comment.is_brand else did_of(comment.author)
+    return f"at://{did}/app.bsky.feed.post/{tid(comment.created_at, comment.comment_id)}"
+
+
+def _cid(uri: str) -> str:
+    return "bafyrei" + _digest(uri)[:52]
+
+
+def top_level_replies(post: Post, as_of: dt.datetime) -> int:
+    """replyCount counts direct replies; the brand's answers reply to the comments."""
+    return sum(1 for comment in post.visible_comments(as_of) if comment.parent_id is None)
+
+
+def _key(world: World, actor: str) -> str:
+    for key, profile in world.profiles.items():
+        if key.startswith("bluesky:") and actor in (profile.account.account_id, profile.account.handle):
+            return key
+    raise ApiError(400, {"error": "InvalidRequest", "message": "Profile not found"})
+
+
+def _author(world: World, key: str) -> dict:
+    profile = world.profiles[key]
+    return {
+        "did": profile.account.account_id,
+        "handle": profile.account.handle,
+        "displayName": profile.brand.name,
+        "labels": [],
+        "createdAt": "2023-05-02T10:00:00.000Z",
+    }
+
+
+def _facets(text: str, tags: tuple[str, ...], link: str | None) -> list[dict]:
+    """Rich-text facets index UTF-8 bytes, not characters."""
+    data = text.encode()
+    facets = []
+    for tag in tags:
+        start = data.find(tag.encode())
+        facets.append(
+            {
+                "$type": "app.bsky.richtext.facet",
+                "index": {"byteStart": start, "byteEnd": start + len(tag.encode())},
+                "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": tag.lstrip("#")}],
+            }
+        )
+    if link:
+        start = data.find(b"shop.example")
+        facets.append(
+            {
+                "$type": "app.bsky.richtext.facet",
+                "index": {"byteStart": start, "byteEnd": len(data)},
+                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": link}],
+            }
+        )
+    return facets
+
+
+def _embeds(post: Post, link: str, did: str) -> tuple[dict | None, dict | None]:
+    blob = {"$type": "blob", "ref": {"$link": _cid(post.post_id)}, "mimeType": "image/jpeg", "size": 183211}
+    cdn = f"https://cdn.bsky.app/img/feed_fullsize/plain/{did}/{_cid(post.post_id)}@jpeg"
+    if post.content_type == "image":
+        return (
+            {"$type": "app.bsky.embed.images", "images": [{"alt": "", "image": blob}]},
+            {"$type": "app.bsky.embed.images#view", "images": [{"thumb": cdn, "fullsize": cdn, "alt": ""}]},
+        )
+    if post.content_type == "video":
+        video = {**blob, "mimeType": "video/mp4", "size": 4812331}
+        return (
+            {"$type": "app.bsky.embed.video", "video": video},
+            {
+                "$type": "app.bsky.embed.video#view",
+                "cid": _cid(post.post_id),
+                "playlist": f"https://video.bsky.app/watch/{did}/{_cid(post.post_id)}/playlist.m3u8",
+            },
+        )
+    if post.content_type == "link":
+        external = {"uri": link, "title": "Shop", "description": ""}
+        return (
+            {"$type": "app.bsky.embed.external", "external": external},
+            {"$type": "app.bsky.embed.external#view", "external": external},
+        )
+    return None, None
+
+
+def _post_view(world: World, post: Post, as_of: dt.datetime) -> dict:
+    counters = post.counters(as_of)
+    profile = world.profiles[post.account_key]
+    link = f"https://shop.example/p?utm_source=bluesky&utm_medium=social&utm_content={post.utm_content}"
+    text = f"{post.caption} shop.example/p" if post.content_type == "link" else post.caption
+    uri = post_uri(world, post)
+    record = {
+        "$type": "app.bsky.feed.post",
+        "text": text,
+        "createdAt": iso_z(post.published_at),
+        "langs": [profile.brand.language],
+        "facets": _facets(text, post.hashtags, link if post.content_type == "link" else None),
+    }
+    embed, embed_view = _embeds(post, link, profile.account.account_id)
+    view = {
+        "uri": uri,
+        "cid": _cid(uri),
+        "author": _author(world, post.account_key),
+        "record": record,
+        "replyCount": top_level_replies(post, as_of),
+        "repostCount": counters["shares"] - counters["shares"] // 5,
+        "likeCount": counters["likes"],
+        "quoteCount": counters["shares"] // 5,
+        "indexedAt": iso_z(post.published_at + dt.timedelta(seconds=1)),
+        "labels": [],
+    }
+    if embed:
+        record["embed"] = embed
+        view["embed"] = embed_view
+    return view
+
+
+def _reply_view(world: World, post: Post, comment: Comment, parent_uri: str) -> dict:
+    uri = comment_uri(world, post, comment)
+    root = post_uri(world, post)
+    author = (
+        _author(world, post.account_key)
+        if comment.is_brand
+        else {"did": did_of(comment.author), "handle": f"{comment.author}.bsky.social", "labels": []}
+    )
+    return {
+        "uri": uri,
+        "cid": _cid(uri),
+        "author": author,
+        "record": {
+            "$type": "app.bsky.feed.post",
+            "text": comment.text,
+            "createdAt": iso_z(comment.created_at),
+            "langs": [comment.language],
+            "reply": {
+                "root": {"uri": root, "cid": _cid(root)},
+                "parent": {"uri": parent_uri, "cid": _cid(parent_uri)},
+            },
+        },
+        "replyCount": 0,
+        "repostCount": 0,
+        "likeCount": 0,
+        "quoteCount": 0,
+        "indexedAt": iso_z(comment.created_at + dt.timedelta(seconds=1)),
+        "labels": [],
+    }
+
+
+def get_profile(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    _check_token(request)
+    key = _key(world, request.query.get("actor", ""))
+    day = (as_of - dt.timedelta(microseconds=1)).date()
+    return Response(
+        200,
+        {
+            **_author(world, key),
+            "description": "",
+            "followersCount": world.followers(key, day),
+            "followsCount": 180,
+            "postsCount": len(world.posts_as_of(key, as_of)),
+            "indexedAt": iso_z(as_of - dt.timedelta(hours=1)),
+        },
+        {},
+    )
+
+
+def get_author_feed(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    _check_token(request)
+    key = _key(world, request.query.get("actor", ""))
+    limit = int(request.query.get("limit", 50))
+    if not 1 <= limit <= 100:
+        raise ApiError(400, {"error": "InvalidRequest", "message": "limit must be between 1 and 100"})
+    posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
+    start = 0
+    if request.query.get("cursor"):
+        # Opaque to clients: the sort time and record key of the last post served.
+        rkey = request.query["cursor"].rpartition("::")[2]
+        start = next(
+            (i + 1 for i, post in enumerate(posts) if tid(post.published_at, post.post_id) == rkey),
+            len(posts),
+        )
+    chunk = posts[start : start + limit]
+    body: dict = {"feed": [{"post": _post_view(world, post, as_of)} for post in chunk]}
+    if start + limit < len(posts):
+        last = chunk[-1]
+        body["cursor"] = f"{iso_z(last.published_at)}::{tid(last.published_at, last.post_id)}"
+    return Response(200, body, {})
+
+
+def get_post_thread(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    _check_token(request)
+    uri = request.query.get("uri", "")
+    did, _, rkey = uri.removeprefix("at://").partition("/app.bsky.feed.post/")
+    key = f"bluesky:{did}"
+    post = (
+        next(
+            (item for item in world.posts_as_of(key, as_of) if tid(item.published_at, item.post_id) == rkey),
+            None,
+        )
+        if key in world.profiles
+        else None
+    )
+    if post is None:
+        raise ApiError(400, {"error": "NotFound", "message": f"Post not found: {uri}"})
+    visible = post.visible_comments(as_of)
+
+    def thread(comment: Comment, parent_uri: str) -> dict:
+        answers = [item for item in visible if item.parent_id == comment.comment_id]
+        view = _reply_view(world, post, comment, parent_uri)
+        return {
+            "$type": "app.bsky.feed.defs#threadViewPost",
+            "post": view,
+            "replies": [thread(answer, view["uri"]) for answer in answers],
+        }
+
+    root = _post_view(world, post, as_of)
+    return Response(
+        200,
+        {
+            "thread": {
+                "$type": "app.bsky.feed.defs#threadViewPost",
+                "post": root,
+                "replies": [thread(comment, root["uri"]) for comment in visible if comment.parent_id is None],
+            }
+        },
+        {},
+    )
+
+
+ROUTES = [
+    (r"/xrpc/app\.bsky\.actor\.getProfile", get_profile),
+    (r"/xrpc/app\.bsky\.feed\.getAuthorFeed", get_author_feed),
+    (r"/xrpc/app\.bsky\.feed\.getPostThread", get_post_thread),
+]

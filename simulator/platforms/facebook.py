@@ -1,0 +1,238 @@
+"""Facebook Pages (Graph API): page, published_posts (cursor paging), post insights, post comments."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+
+from simulator.api import GRAPH_VERSION, ApiError, Request, Response, page_link
+from simulator.world import Post, World
+
+ATTACHMENT = {
+    "photo": ("photo", "photo"),
+    "link": ("link", "share"),
+    "video": ("video", "video_inline"),
+    "reel": ("video", "video_inline"),
+}
+STATUS_TYPE = {
+    "text": "mobile_status_update",
+    "photo": "added_photos",
+    "link": "shared_story",
+    "video": "added_video",
+    "reel": "added_video",
+}
+# Post insights of 2026: impressions metrics were retired for every version (Nov 2025, June 2025 for the
+# unique ones); views (post_media_view) and viewers (post_total_media_view_unique) replace them.
+POST_METRICS = {"post_media_view", "post_total_media_view_unique", "post_reactions_by_type_total"}
+
+
+def _timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def _error(status: int, code: int, message: str, kind: str = "OAuthException", subcode: int | None = None):
+    error = {"message": message, "type": kind, "code": code, "fbtrace_id": "AsimulatedTrace"}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    return ApiError(status, {"error": error})
+
+
+def expired_token_error() -> ApiError:
+    return _error(400, 190, "Error validating access token: Session has expired.", subcode=463)
+
+
+def rate_limit_error(as_of: dt.datetime) -> ApiError:
+    error = _error(400, 32, "(#32) Page request limit reached")
+    error.response.headers["X-Business-Use-Case-Usage"] = (
+        '{"0":[{"type":"pages","call_count":100,"total_cputime":12,"total_time":30,'
+        '"estimated_time_to_regain_access":1}]}'
+    )
+    return error
+
+
+def _check_token(request: Request) -> None:
+    if not request.query.get("access_token"):
+        raise _error(400, 190, "An active access token must be used to query information.")
+
+
+def _cursor_page(request: Request, items: list, limit_default: int = 25) -> dict:
+    limit = min(int(request.query.get("limit", limit_default)), 100)
+    start = int(base64.b64decode(request.query["after"]).decode()) if request.query.get("after") else 0
+    chunk = items[start : start + limit]
+    body: dict = {"data": chunk}
+    if chunk:
+        after = base64.b64encode(str(start + len(chunk)).encode()).decode()
+        body["paging"] = {
+            "cursors": {"before": base64.b64encode(str(start).encode()).decode(), "after": after}
+        }
+        if start + len(chunk) < len(items):
+            body["paging"]["next"] = page_link(request, after=after)
+    return body
+
+
+def post_id(world: World, post: Post) -> str:
+    """Page post ids are `{page-id}_{post-id}`."""
+    return f"{world.profiles[post.account_key].account.account_id}_{post.post_id}"
+
+
+def comment_id(post: Post, comment) -> str:
+    return f"{post.post_id}_{comment.comment_id}"
+
+
+def _post(world: World, object_id: str, as_of: dt.datetime) -> Post:
+    post = world.find_post("facebook", object_id.partition("_")[2]) if "_" in object_id else None
+    if post is not None and post.published_at <= as_of:
+        return post
+    raise _error(
+        400,
+        100,
+        f"Unsupported get request. Object with ID '{object_id}' does not exist",
+        "GraphMethodException",
+        33,
+    )
+
+
+def top_level_comments(post: Post, as_of: dt.datetime) -> int:
+    """comments.summary(total_count) counts with the default `toplevel` filter: replies are not counted."""
+    return sum(1 for comment in post.visible_comments(as_of) if comment.parent_id is None)
+
+
+def reactions_by_type(likes: int) -> dict[str, int]:
+    love, haha, wow = likes // 6, likes // 40, likes // 50
+    return {
+        key: value
+        for key, value in {"like": likes - love - haha - wow, "love": love, "haha": haha, "wow": wow}.items()
+        if value
+    }
+
+
+def page(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    _check_token(request)
+    key = f"facebook:{params['page_id']}"
+    if key not in world.profiles:
+        raise _error(
+            400, 100, f"Object with ID '{params['page_id']}' does not exist", "GraphMethodException", 33
+        )
+    profile = world.profiles[key]
+    day = (as_of - dt.timedelta(microseconds=1)).date()
+    followers = world.followers(key, day)
+    return Response(
+        200,
+        {
+            "id": params["page_id"],
+            "name": profile.brand.name,
+            "username": profile.account.handle,
+            "link": f"https://www.facebook.com/{profile.account.handle}",
+            "followers_count": followers,
+            "fan_count": int(followers * 0.93),
+        },
+        {},
+    )
+
+
+def published_posts(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    _check_token(request)
+    key = f"facebook:{params['page_id']}"
+    posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
+    if request.query.get("since"):
+        since = dt.datetime.fromtimestamp(int(request.query["since"]), dt.UTC)
+        posts = [post for post in posts if post.published_at >= since]
+    items = []
+    for post in posts:
+        counters = post.counters(as_of)
+        link = f"https://shop.example/p?utm_source=facebook&utm_medium=social&utm_content={post.utm_content}"
+        item = {
+            "id": post_id(world, post),
+            "created_time": _timestamp(post.published_at),
+            "message": f"{post.caption} {link}" if post.content_type == "link" else post.caption,
+            "permalink_url": f"https://www.facebook.com/{params['page_id']}/posts/{post.post_id}",
+            "status_type": STATUS_TYPE[post.content_type],
+            "reactions": {
+                "data": [],
+                "summary": {"total_count": counters["likes"], "viewer_reaction": "NONE"},
+            },
+            "comments": {
+                "data": [],
+                "summary": {
+                    "order": "ranked",
+                    "total_count": top_level_comments(post, as_of),
+                    "can_comment": True,
+                },
+            },
+        }
+        if counters["shares"]:
+            item["shares"] = {"count": counters["shares"]}  # left out, not zero, while nobody shared
+        if post.content_type in ATTACHMENT:
+            media_type, kind = ATTACHMENT[post.content_type]
+            attachment = {"media_type": media_type, "type": kind}
+            if post.content_type == "link":
+                attachment["unshimmed_url"] = link
+            item["attachments"] = {"data": [attachment]}
+        items.append(item)
+    return Response(200, _cursor_page(request, items), {})
+
+
+def post_insights(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    _check_token(request)
+    post = _post(world, params["object_id"], as_of)
+    requested = request.query.get("metric", "").split(",")
+    unknown = [metric for metric in requested if metric not in POST_METRICS]
+    if unknown:
+        raise _error(400, 100, f"(#100) The value must be a valid insights metric: {unknown[0]}")
+    counters = post.counters(as_of)
+    source = {
+        "post_media_view": counters["views"],
+        "post_total_media_view_unique": counters["reach"],
+        "post_reactions_by_type_total": reactions_by_type(counters["likes"]),
+    }
+    data = [
+        {
+            "name": metric,
+            "period": "lifetime",
+            "values": [{"value": source[metric]}],
+            "title": metric.replace("_", " ").title(),
+            "description": "",
+            "id": f"{params['object_id']}/insights/{metric}/lifetime",
+        }
+        for metric in requested
+    ]
+    return Response(200, {"data": data, "paging": {"previous": "", "next": ""}}, {})
+
+
+def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    _check_token(request)
+    post = _post(world, params["object_id"], as_of)
+    page_id = world.profiles[post.account_key].account.account_id
+    visible = post.visible_comments(as_of)
+    stream = request.query.get("filter") == "stream"
+    items = []
+    for comment in visible:
+        if comment.parent_id is not None and not stream:
+            continue  # the default `toplevel` filter leaves replies out
+        item = {
+            "id": comment_id(post, comment),
+            "message": comment.text,
+            "created_time": _timestamp(comment.created_at),
+            "from": {"id": page_id, "name": world.profiles[post.account_key].brand.name}
+            if comment.is_brand
+            else {
+                "id": str(int(hashlib.sha256(comment.author.encode()).hexdigest()[:12], 16)),
+                "name": comment.author,
+            },
+            "like_count": 0,
+            "comment_count": sum(1 for other in visible if other.parent_id == comment.comment_id),
+        }
+        if comment.parent_id is not None:
+            item["parent"] = {"id": f"{post.post_id}_{comment.parent_id}"}
+        items.append(item)
+    return Response(200, _cursor_page(request, items, limit_default=25), {})
+
+
+V = GRAPH_VERSION.replace(".", r"\.")
+ROUTES = [
+    (rf"/{V}/(?P<page_id>\d+)", page),
+    (rf"/{V}/(?P<page_id>\d+)/published_posts", published_posts),
+    (rf"/{V}/(?P<object_id>\d+_\d+)/insights", post_insights),
+    (rf"/{V}/(?P<object_id>\d+_\d+)/comments", comments),
+]

@@ -1,0 +1,252 @@
+"""X API v2: user (public_metrics), the user's tweets and its mentions, paged by meta.next_token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from simulator.api import ApiError, Request, Response, iso_z
+from simulator.world import Comment, Post, World
+
+# X reports no reach; impression_count is the view count, bookmark_count the saves.
+MEDIA_KEY_TYPE = {"image": "3", "video": "13"}
+
+
+def _problem(status: int, title: str, detail: str, kind: str = "about:blank") -> dict:
+    return {"title": title, "detail": detail, "type": kind, "status": status}
+
+
+def expired_token_error() -> ApiError:
+    return ApiError(401, _problem(401, "Unauthorized", "Unauthorized"))
+
+
+def rate_limit_error(as_of: dt.datetime) -> ApiError:
+    # The reset is an epoch second on the simulated clock, as the real one is on the wall clock.
+    reset = int(as_of.timestamp()) + 1
+    return ApiError(
+        429,
+        _problem(429, "Too Many Requests", "Too Many Requests"),
+        {"x-rate-limit-limit": "900", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)},
+    )
+
+
+def _check_token(request: Request) -> None:
+    if not request.headers.get("authorization", "").startswith("Bearer "):
+        raise expired_token_error()
+
+
+def user_id_of(author: str) -> str:
+    return str(10**17 + int(hashlib.sha256(author.encode()).hexdigest()[:12], 16))
+
+
+def _key(world: World, user_id: str) -> str:
+    key = f"x:{user_id}"
+    if key not in world.profiles:
+        raise ApiError(
+            200,
+            {
+                "errors": [
+                    {
+                        "value": user_id,
+                        "detail": f"Could not find user with id: [{user_id}].",
+                        "title": "Not Found Error",
+                        "resource_type": "user",
+                        "parameter": "id",
+                        "resource_id": user_id,
+                        "type": "https://api.twitter.com/2/problems/resource-not-found",
+                    }
+                ]
+            },
+        )
+    return key
+
+
+def top_level_replies(post: Post, as_of: dt.datetime) -> int:
+    """reply_count counts direct replies to the tweet; brand answers reply to the comments."""
+    return sum(1 for comment in post.visible_comments(as_of) if comment.parent_id is None)
+
+
+def _hashtag_entities(text: str, tags: tuple[str, ...]) -> list[dict]:
+    entities = []
+    for tag in tags:
+        start = text.find(tag)
+        entities.append({"start": start, "end": start + len(tag), "tag": tag.lstrip("#")})
+    return entities
+
+
+def _tweet(world: World, post: Post, as_of: dt.datetime) -> dict:
+    counters = post.counters(as_of)
+    link = f"https://shop.example/p?utm_source=x&utm_medium=social&utm_content={post.utm_content}"
+    short = f"https://t.co/{post.post_id[-10:]}"
+    text = f"{post.caption} {short}" if post.content_type == "link" else post.caption
+    shares = counters["shares"]
+    tweet = {
+        "id": post.post_id,
+        "text": text,
+        "created_at": iso_z(post.published_at),
+        "author_id": world.profiles[post.account_key].account.account_id,
+        "conversation_id": post.post_id,
+        "edit_history_tweet_ids": [post.post_id],
+        "lang": world.profiles[post.account_key].brand.language,
+        "public_metrics": {
+            "retweet_count": shares - shares // 5,
+            "reply_count": top_level_replies(post, as_of),
+            "like_count": counters["likes"],
+            "quote_count": shares // 5,
+            "bookmark_count": counters["saves"],
+            "impression_count": counters["views"],
+        },
+        "entities": {"hashtags": _hashtag_entities(text, post.hashtags)},
+    }
+    if post.content_type == "link":
+        start = text.find(short)
+        tweet["entities"]["urls"] = [
+            {
+                "start": start,
+                "end": start + len(short),
+                "url": short,
+                "expanded_url": link,
+                "display_url": "shop.example/p?…",
+            }
+        ]
+    if post.content_type in MEDIA_KEY_TYPE:
+        tweet["attachments"] = {"media_keys": [f"{MEDIA_KEY_TYPE[post.content_type]}_{post.post_id}"]}
+    return tweet
+
+
+def _reply(world: World, post: Post, comment: Comment) -> dict:
+    account = world.profiles[post.account_key].account
+    if comment.is_brand:
+        parent = next(item for item in post.comments if item.comment_id == comment.parent_id)
+        author_id, to_user, text = (
+            account.account_id,
+            user_id_of(parent.author),
+            f"@{parent.author} {comment.text}",
+        )
+    else:
+        author_id, to_user, text = (
+            user_id_of(comment.author),
+            account.account_id,
+            f"@{account.handle} {comment.text}",
+        )
+    return {
+        "id": comment.comment_id,
+        "text": text,
+        "created_at": iso_z(comment.created_at),
+        "author_id": author_id,
+        "conversation_id": post.post_id,
+        "edit_history_tweet_ids": [comment.comment_id],
+        "lang": comment.language,
+        "in_reply_to_user_id": to_user,
+        "referenced_tweets": [{"type": "replied_to", "id": comment.parent_id or post.post_id}],
+        "public_metrics": {
+            "retweet_count": 0,
+            "reply_count": 0,
+            "like_count": 0,
+            "quote_count": 0,
+            "bookmark_count": 0,
+            "impression_count": 0,
+        },
+        "entities": {
+            "mentions": [{"start": 0, "end": len(text.split()[0]), "username": text.split()[0][1:]}]
+        },
+    }
+
+
+def _page(request: Request, items: list[tuple[dt.datetime, dict]], default: int = 10) -> dict:
+    """Newest first; meta.next_token while more remain; an empty result is `meta.result_count: 0` alone."""
+    try:
+        limit = int(request.query.get("max_results", default))
+    except ValueError:
+        limit = 0
+    if not 5 <= limit <= 100:
+        raise ApiError(
+            400,
+            {
+                "errors": [
+                    {
+                        "parameters": {"max_results": [str(limit)]},
+                        "message": "The `max_results` query parameter value is not between 5 and 100",
+                    }
+                ],
+                "title": "Invalid Request",
+                "detail": "One or more parameters to your request was invalid.",
+                "type": "https://api.twitter.com/2/problems/invalid-request",
+            },
+        )
+    if request.query.get("start_time"):
+        since = dt.datetime.fromisoformat(request.query["start_time"].replace("Z", "+00:00"))
+        items = [item for item in items if item[0] >= since]
+    items = sorted(items, key=lambda item: item[0], reverse=True)
+    token = request.query.get("pagination_token")
+    start = int(token[-8:], 16) if token else 0  # opaque to clients; ours ends in the hex offset
+    chunk = [tweet for _, tweet in items[start : start + limit]]
+    if not chunk:
+        return {"meta": {"result_count": 0}}
+    meta = {"result_count": len(chunk), "newest_id": chunk[0]["id"], "oldest_id": chunk[-1]["id"]}
+    if start + limit < len(items):
+        meta["next_token"] = f"7140dibdnow9c7btw{start + limit:08x}"
+    if start:
+        meta["previous_token"] = f"77qpymm88g5h9vqklu{max(0, start - limit):08x}"
+    return {"data": chunk, "meta": meta}
+
+
+def user(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    _check_token(request)
+    key = _key(world, params["user_id"])
+    profile = world.profiles[key]
+    day = (as_of - dt.timedelta(microseconds=1)).date()
+    return Response(
+        200,
+        {
+            "data": {
+                "id": params["user_id"],
+                "name": profile.brand.name,
+                "username": profile.account.handle,
+                "created_at": "2015-03-02T09:00:00.000Z",
+                "public_metrics": {
+                    "followers_count": world.followers(key, day),
+                    "following_count": 210,
+                    "tweet_count": len(world.posts_as_of(key, as_of)),
+                    "listed_count": 40,
+                    "like_count": 950,
+                    "media_count": 120,
+                },
+            }
+        },
+        {},
+    )
+
+
+def tweets(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    _check_token(request)
+    key = _key(world, params["user_id"])
+    exclude = set(request.query.get("exclude", "").split(","))
+    items = [(post.published_at, _tweet(world, post, as_of)) for post in world.posts_as_of(key, as_of)]
+    if "replies" not in exclude:
+        items += [
+            (comment.created_at, _reply(world, post, comment))
+            for post in world.posts_as_of(key, as_of)
+            for comment in post.visible_comments(as_of)
+            if comment.is_brand
+        ]
+    return Response(200, _page(request, items), {})
+
+
+def mentions(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    _check_token(request)
+    key = _key(world, params["user_id"])
+    items = [
+        (comment.created_at, _reply(world, post, comment))
+        for post in world.posts_as_of(key, as_of)
+        for comment in post.visible_comments(as_of)
+        if not comment.is_brand
+    ]
+    return Response(200, _page(request, items), {})
+
+
+ROUTES = [
+    (r"/2/users/(?P<user_id>\d+)", user),
+    (r"/2/users/(?P<user_id>\d+)/tweets", tweets),
+    (r"/2/users/(?P<user_id>\d+)/mentions", mentions),
+]

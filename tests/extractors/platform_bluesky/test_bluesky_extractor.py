@@ -1,0 +1,134 @@
+"""Bluesky extractor against recorded XRPC payloads: cursor paging, last pages, threads, limits, errors."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from extractors.base import AuthError
+from extractors.bluesky import Posts, Profile, Replies
+
+DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
+
+
+def rkeys(records):
+    return [record["post"]["uri"].rsplit("/", 1)[1] for record, _ in records]
+
+
+def test_profile_is_read_for_the_accounts_did(api, client, context):
+    # GIVEN getProfile answers with the counts
+    api.then("profile")
+    # WHEN the profile stream runs
+    ((record, parent),) = list(Profile().records(client, context, []))
+    # THEN the profile is landed as received, asked for by DID with the session token
+    assert parent is None and record["followersCount"] == 15230
+    request = api.requests[0]
+    assert request.url.path == "/xrpc/app.bsky.actor.getProfile"
+    assert request.url.params["actor"] == DID
+    assert request.headers["authorization"] == "Bearer secret-token"
+
+
+def test_feed_follows_the_cursor_until_a_page_without_one_and_skips_reposts(api, client, context):
+    # GIVEN a first page with a cursor (and a repost in it), then a page without a cursor
+    api.then("feed_page1").then("feed_page2_last")
+    # WHEN the posts stream runs
+    records = list(Posts().records(client, context, []))
+    # THEN the account's own posts of both pages are landed, the repost is not, and paging stops
+    assert rkeys(records) == ["3m3xqj2abc22s", "3m3vt7kq4xy2d", "3m3pzz6ggsq2k"]
+    first, second = api.requests
+    assert "cursor" not in first.url.params
+    assert second.url.params["cursor"] == "2026-10-18T12:30:00.000Z"
+    assert first.url.params["filter"] == "posts_no_replies" and first.url.params["limit"] == "100"
+
+
+def test_feed_stops_at_an_empty_page_even_if_it_carries_a_cursor(api, client, context):
+    # GIVEN a cursor that leads to an empty feed that still carries a cursor
+    api.then("feed_page1").then("feed_page2_empty_with_cursor")
+    # WHEN the posts stream runs
+    records = list(Posts().records(client, context, []))
+    # THEN paging stops there rather than looping on the same cursor
+    assert rkeys(records) == ["3m3xqj2abc22s", "3m3vt7kq4xy2d"]
+    assert len(api.requests) == 2
+
+
+def test_feed_stops_at_the_first_post_older_than_the_window(api, client, context):
+    # GIVEN a page whose second post predates the window start, and a cursor
+    api.then("feed_crossing_window")
+    # WHEN the posts stream runs
+    records = list(Posts().records(client, context, []))
+    # THEN only the post inside the window is landed and the next page is not read
+    assert rkeys(records) == ["3m3pzz6ggsq2k"]
+    assert len(api.requests) == 1
+
+
+def test_rate_limit_waits_until_ratelimit_reset_then_succeeds(api, client, context, sleeps):
+    # GIVEN a 429 whose ratelimit-reset (epoch seconds) is 40 s away, then the page
+    reset = int(time.time()) + 40
+    api.then(
+        "rate_limited",
+        429,
+        {
+            "ratelimit-limit": "3000",
+            "ratelimit-remaining": "0",
+            "ratelimit-reset": str(reset),
+            "ratelimit-policy": "3000;w=300",
+        },
+    )
+    api.then("feed_page2_last")
+    # WHEN the posts stream runs
+    records = list(Posts().records(client, context, []))
+    # THEN it slept until the reset, once, and landed the page
+    assert len(sleeps) == 1 and 37 <= sleeps[0] <= 40
+    assert rkeys(records) == ["3m3pzz6ggsq2k"] and len(api.requests) == 2
+
+
+def test_upstream_failure_is_retried_then_succeeds(api, client, context, sleeps):
+    # GIVEN a 502 UpstreamFailure from the app view, then the page
+    api.then("upstream_failure", 502).then("feed_page2_last")
+    # WHEN the posts stream runs
+    records = list(Posts().records(client, context, []))
+    # THEN it backed off once and landed the page
+    assert rkeys(records) == ["3m3pzz6ggsq2k"]
+    assert len(sleeps) == 1 and len(api.requests) == 2
+
+
+def test_expired_token_is_an_auth_error_after_one_request(api, client, context, sleeps):
+    # GIVEN XRPC's answer to an expired session: HTTP 400 with error ExpiredToken
+    api.then("expired_token", 400)
+    # WHEN the profile stream runs THEN AuthError names the connection, without the token, not retried
+    with pytest.raises(AuthError) as error:
+        list(Profile().records(client, context, []))
+    assert "bluesky_northwind" in str(error.value) and "secret-token" not in str(error.value)
+    assert len(api.requests) == 1 and sleeps == []
+
+
+def test_posts_without_optional_fields_are_landed_as_received(api, client, context):
+    # GIVEN a post view without counts, langs, facets, embed or labels
+    api.then("feed_sparse")
+    # WHEN the posts stream runs
+    ((record, parent),) = list(Posts().records(client, context, []))
+    # THEN it is landed unchanged: missing counts stay missing
+    assert parent is None and "likeCount" not in record["post"] and "embed" not in record["post"]
+
+
+def test_replies_flatten_the_thread_and_skip_blocked_and_deleted_entries(api, client, context):
+    # GIVEN a post with replies (one answered by the brand) and a silent post
+    api.then("feed_page1").then("feed_page2_last")
+    posts = [record for record, _ in Posts().records(client, context, [])]
+    api.requests.clear()
+    api.then("thread").then("thread")
+    # WHEN the replies stream runs under those posts
+    records = list(Replies().records(client, context, posts))
+    # THEN each reply at every depth is landed under its root post; posts with no reply are not asked
+    root = f"at://{DID}/app.bsky.feed.post/3m3xqj2abc22s"
+    assert [record["uri"].rsplit("/", 1)[1] for record, _ in records][:3] == [
+        "3m3xqk7aaaa2a",
+        "3m3xqmbbbbb2b",
+        "3m3xqpccccc2c",
+    ]
+    third = f"at://{DID}/app.bsky.feed.post/3m3pzz6ggsq2k"
+    assert [parent for _, parent in records] == [root] * 3 + [third] * 3
+    # the second post has replyCount 0: its thread is not asked for
+    assert [request.url.params["uri"] for request in api.requests] == [root, third]
+    assert all(request.url.path == "/xrpc/app.bsky.feed.getPostThread" for request in api.requests)

@@ -1,0 +1,152 @@
+"""X API v2 extractor against recorded payloads: paging, last pages, window, rate limits, errors."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from extractors.base import AuthError, QuotaExhausted
+from extractors.x import Mentions, Tweets, User
+
+
+def ids(records):
+    return [record["id"] for record, _ in records]
+
+
+def test_user_is_read_with_public_metrics(api, client, context):
+    # GIVEN the user lookup answers with public_metrics
+    api.then("user")
+    # WHEN the user stream runs
+    records = list(User().records(client, context, []))
+    # THEN the user object is landed as received, asked for with a bearer token
+    ((record, parent),) = records
+    assert parent is None and record["username"] == "northwind"
+    assert record["public_metrics"]["followers_count"] == 20512
+    request = api.requests[0]
+    assert request.url.path == "/2/users/1580000000000000202"
+    assert "public_metrics" in request.url.params["user.fields"]
+    assert request.headers["authorization"] == "Bearer secret-token"
+
+
+def test_tweets_follow_next_token_until_a_page_without_one(api, client, context):
+    # GIVEN two pages, the last without meta.next_token
+    api.then("tweets_page1").then("tweets_page2_last")
+    # WHEN the tweets stream runs
+    records = list(Tweets().records(client, context, []))
+    # THEN every tweet of both pages is landed, newest first, and paging stops there
+    assert ids(records) == ["1846000000000000003", "1846000000000000002", "1846000000000000001"]
+    first, second = api.requests
+    assert "pagination_token" not in first.url.params
+    assert second.url.params["pagination_token"] == "7140dibdnow9c7btw3z4ax0fo3r0ytl1x3ecq0ffvh3q1"
+    # AND the window and the fields are asked of the API, retweets left out, replies kept
+    assert first.url.params["start_time"] == "2026-10-14T00:00:00Z"
+    assert first.url.params["exclude"] == "retweets"
+    assert first.url.params["max_results"] == "100"
+    for field in ("created_at", "public_metrics", "entities", "attachments", "referenced_tweets"):
+        assert field in first.url.params["tweet.fields"]
+
+
+def test_tweets_stop_at_an_empty_page_after_a_next_token(api, client, context):
+    # GIVEN a next_token that leads to `{"meta": {"result_count": 0}}`, X's other kind of last page
+    api.then("tweets_page1").then("tweets_page2_empty")
+    # WHEN the tweets stream runs
+    records = list(Tweets().records(client, context, []))
+    # THEN the first page's tweets are landed and nothing more is asked
+    assert ids(records) == ["1846000000000000003", "1846000000000000002"]
+    assert len(api.requests) == 2
+
+
+def test_tweets_stop_at_the_first_tweet_older_than_the_window(api, client, context):
+    # GIVEN a page whose second tweet predates the window start, and a next_token
+    api.then("tweets_crossing_window")
+    # WHEN the tweets stream runs
+    records = list(Tweets().records(client, context, []))
+    # THEN only the tweet inside the window is landed and the next page is not read
+    assert ids(records) == ["1846000000000000001"]
+    assert len(api.requests) == 1
+
+
+def test_rate_limit_waits_until_the_reset_header_then_succeeds(api, client, context, sleeps):
+    # GIVEN a 429 whose x-rate-limit-reset is 30 s away, then the page
+    reset = int(time.time()) + 30
+    api.then(
+        "too_many_requests",
+        429,
+        {"x-rate-limit-limit": "900", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)},
+    )
+    api.then("tweets_page2_last")
+    # WHEN the tweets stream runs
+    records = list(Tweets().records(client, context, []))
+    # THEN it slept until the reset, once, and landed the page
+    assert len(sleeps) == 1 and 27 <= sleeps[0] <= 30
+    assert ids(records) == ["1846000000000000001"]
+    assert len(api.requests) == 2 and client.stats.retries == 1
+
+
+def test_monthly_usage_cap_stops_without_waiting(api, client, context, sleeps):
+    # GIVEN X's usage-capped 429, which no reset header lifts before the month turns
+    api.then("usage_capped", 429, {"x-rate-limit-remaining": "0"})
+    # WHEN the tweets stream runs THEN it stops cleanly as quota exhausted, after one request
+    with pytest.raises(QuotaExhausted, match="quota exhausted"):
+        list(Tweets().records(client, context, []))
+    assert sleeps == [] and len(api.requests) == 1
+
+
+def test_server_error_is_retried_then_succeeds(api, client, context, sleeps):
+    # GIVEN a 503 then the page
+    api.then("service_unavailable", 503).then("tweets_page2_last")
+    # WHEN the tweets stream runs
+    records = list(Tweets().records(client, context, []))
+    # THEN it backed off once and landed the page
+    assert ids(records) == ["1846000000000000001"]
+    assert len(sleeps) == 1 and len(api.requests) == 2
+
+
+def test_expired_token_raises_auth_error_after_one_request(api, client, context, sleeps):
+    # GIVEN a 401
+    api.then("unauthorized", 401)
+    # WHEN the user stream runs THEN AuthError names the connection, not the token, and nothing is retried
+    with pytest.raises(AuthError) as error:
+        list(User().records(client, context, []))
+    assert "x_northwind" in str(error.value) and "secret-token" not in str(error.value)
+    assert len(api.requests) == 1 and sleeps == []
+
+
+def test_tweets_without_optional_fields_are_landed_as_received(api, client, context):
+    # GIVEN a tweet with no entities, attachments, author or impression/bookmark counts
+    api.then("tweets_sparse")
+    # WHEN the tweets stream runs
+    records = list(Tweets().records(client, context, []))
+    # THEN it is landed unchanged, the missing counts left missing (never zero-filled)
+    ((record, parent),) = records
+    assert parent is None
+    assert "impression_count" not in record["public_metrics"] and "entities" not in record
+
+
+def test_mentions_carry_the_tweet_they_reply_to_as_parent(api, client, context):
+    # GIVEN one reply to a brand tweet and one plain mention, on a last page
+    api.then("mentions_page1")
+    # WHEN the mentions stream runs
+    records = list(Mentions().records(client, context, []))
+    # THEN the reply's parent is the replied-to tweet and the plain mention has none
+    assert [(record["id"], parent) for record, parent in records] == [
+        ("1845990000000000001", "1846000000000000001"),
+        ("1845980000000000007", None),
+    ]
+    assert api.requests[0].url.path == "/2/users/1580000000000000202/mentions"
+    assert api.requests[0].url.params["start_time"] == "2026-10-14T00:00:00Z"
+
+
+def test_rate_limit_whose_reset_has_passed_is_retried_at_once(api, client, context, sleeps):
+    # GIVEN a 429 whose x-rate-limit-reset is already in the past, then the page
+    api.then(
+        "too_many_requests",
+        429,
+        {"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(int(time.time()) - 5)},
+    )
+    api.then("tweets_page2_last")
+    # WHEN the tweets stream runs
+    records = list(Tweets().records(client, context, []))
+    # THEN it does not wait a whole window: the window has already turned
+    assert sleeps == [0.0] and len(records) == 1

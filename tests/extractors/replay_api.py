@@ -1,0 +1,194 @@
+"""Recorded Instagram and Mastodon answers served in-process by an httpx.MockTransport.
+
+Each fixture file under fixtures/<platform>/ is one recorded answer. A plain JSON document is a 200 body
+(the Instagram pages); a `{"status", "headers", "body"}` wrapper keeps the answer's status and headers too
+(Mastodon pages, whose paging is in the Link header, and every error answer). No test opens a socket or
+sleeps: the transport is in-process and `sleep` is a list's append.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from warehouse.config import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# The token the recorded Graph `paging.next` links carry, and the one the tests' clients are given: a token
+# that leaked anywhere would be found by looking for this exact string.
+INSTAGRAM_TOKEN = "EAAJZCzXrecordedFAKEtokenMaisonLumiere0ZDZD"
+MASTODON_TOKEN = "mastodonRecordedFakeToken-9hQe2Lw7sKd0pXn4"
+INSTAGRAM_ID = "17841400000000101"
+MASTODON_ID = "109000000000000101"
+INSTAGRAM_KEY = f"instagram:{INSTAGRAM_ID}"
+MASTODON_KEY = f"mastodon:{MASTODON_ID}"
+GRAPH_HOST = "https://graph.facebook.com"
+MASTODON_HOST = "https://mastodon.social"
+SNAPSHOT = dt.date(2026, 10, 15)
+RECORDED_AT = dt.datetime(2026, 10, 15, 3, 0, tzinfo=dt.UTC)  # the Date header of the recordings
+MEDIA_CURSOR_2 = "QVFIUnB6LXJ1ZA2"  # `after` of instagram/media/page_1.json
+MEDIA_CURSOR_3 = "QVFIUnRsZAWJ0ZA4"  # `after` of instagram/media/page_2.json
+STATUS_MAX_2 = "113300000000000005"  # `max_id` of the next link of mastodon/statuses/page_1.json
+STATUS_MAX_3 = "113300000000000002"  # `max_id` of the next link of mastodon/statuses/page_2.json
+ABSENT = None  # a query value meaning "this parameter is not in the request"
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: dict
+    content: bytes
+
+    def truncated(self) -> Reply:
+        """The same answer cut short in transit, as a dropped connection leaves it."""
+        return Reply(self.status, self.headers, self.content[: len(self.content) // 2])
+
+
+def recorded(name: str) -> Reply:
+    raw = (FIXTURES / f"{name}.json").read_bytes()
+    document = json.loads(raw)
+    if isinstance(document, dict) and {"status", "headers", "body"} <= document.keys():
+        body = document["body"]
+        content = body.encode() if isinstance(body, str) else json.dumps(body, ensure_ascii=False).encode()
+        return Reply(document["status"], document["headers"], content)
+    return Reply(200, {"Content-Type": "application/json; charset=UTF-8"}, raw)
+
+
+@dataclass
+class Route:
+    path: str
+    query: dict[str, str | None]
+    replies: list[Reply]
+
+    def matches(self, request: httpx.Request) -> bool:
+        params = request.url.params
+        return request.url.path == self.path and all(
+            (name not in params) if value is ABSENT else params.get(name) == value
+            for name, value in self.query.items()
+        )
+
+
+@dataclass
+class RecordedApi:
+    """Answers by path and paging parameter; a route's replies are served in order, the last one repeated."""
+
+    host: str
+    routes: list[Route] = field(default_factory=list)
+    requests: list[httpx.Request] = field(default_factory=list)
+
+    def on(self, path: str, *replies: Reply | str, **query: str | None) -> RecordedApi:
+        """Answer requests for `path` (whose query has these values) with these replies, replacing any."""
+        self.routes = [route for route in self.routes if (route.path, route.query) != (path, query)]
+        self.routes.append(Route(path, query, [recorded(r) if isinstance(r, str) else r for r in replies]))
+        return self
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        assert f"{request.url.scheme}://{request.url.host}" == self.host, request.url.host
+        matches = [route for route in self.routes if route.matches(request)]
+        # Name the path and parameter names only: the query holds the token.
+        assert len(matches) == 1, (
+            f"{len(matches)} recorded answers for {request.url.path} {sorted(request.url.params)}")
+        replies = matches[0].replies
+        reply = replies.pop(0) if len(replies) > 1 else replies[0]
+        return httpx.Response(reply.status, headers=reply.headers, content=reply.content, request=request)
+
+    @property
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self)
+
+    def paths(self) -> list[str]:
+        return [request.url.path for request in self.requests]
+
+    def requested(self, path: str, **query: str) -> int:
+        return sum(Route(path, query, []).matches(request) for request in self.requests)
+
+
+def instagram_routes() -> RecordedApi:
+    """The whole recorded Instagram account: user, insights, three media pages, their insights, comments."""
+    api = RecordedApi(GRAPH_HOST)
+    base = f"/v23.0/{INSTAGRAM_ID}"
+    api.on(base, "instagram/user")
+    api.on(f"{base}/insights", "instagram/user_insights")
+    api.on(f"{base}/media", "instagram/media/page_1", after=ABSENT)
+    api.on(f"{base}/media", "instagram/media/page_2", after=MEDIA_CURSOR_2)
+    api.on(f"{base}/media", "instagram/media/page_3", after=MEDIA_CURSOR_3)
+    for path in sorted((FIXTURES / "instagram/media_insights").glob("*.json")):
+        api.on(f"/v23.0/{path.stem}/insights", f"instagram/media_insights/{path.stem}")
+    api.on("/v23.0/18060000000000001/comments", "instagram/comments/18060000000000001/page_1")
+    api.on("/v23.0/18060000000000003/comments", "instagram/comments/18060000000000003/page_1", after=ABSENT)
+    api.on("/v23.0/18060000000000003/comments", "instagram/comments/18060000000000003/page_2",
+           after="QVFIUmMzcDEZA2")
+    api.on("/v23.0/18060000000000005/comments", "instagram/comments/18060000000000005/page_1")
+    return api
+
+
+def mastodon_routes() -> RecordedApi:
+    """The whole recorded Mastodon account: the account, three statuses pages and the replies' contexts."""
+    api = RecordedApi(MASTODON_HOST)
+    api.on(f"/api/v1/accounts/{MASTODON_ID}", "mastodon/account")
+    statuses = f"/api/v1/accounts/{MASTODON_ID}/statuses"
+    api.on(statuses, "mastodon/statuses/page_1", max_id=ABSENT)
+    api.on(statuses, "mastodon/statuses/page_2", max_id=STATUS_MAX_2)
+    api.on(statuses, "mastodon/statuses/page_3", max_id=STATUS_MAX_3)
+    for path in sorted((FIXTURES / "mastodon/context").glob("*.json")):
+        api.on(f"/api/v1/statuses/{path.stem}/context", f"mastodon/context/{path.stem}")
+    return api
+
+
+def make_settings(lookback_days: int = 7) -> Settings:
+    return Settings.model_validate({
+        "extraction": {"start_date": "2026-10-01", "lookback_days": lookback_days, "source": "api"},
+        "brands": [{
+            "brand_id": "maison_lumiere", "name": "Maison Lumière", "timezone": "Europe/Paris",
+            "language": "fr",
+            "accounts": [
+                {"platform": "instagram", "account_id": INSTAGRAM_ID, "handle": "maisonlumiere",
+                 "connection_id": "instagram_maison_lumiere", "base_url": GRAPH_HOST},
+                {"platform": "mastodon", "account_id": MASTODON_ID, "handle": "maisonlumiere",
+                 "connection_id": "mastodon_maison_lumiere", "base_url": MASTODON_HOST},
+            ],
+        }],
+    })
+
+
+def landed(path: str | Path) -> list[dict]:
+    """The lines of one gzip NDJSON landing file."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def ids(path: str | Path) -> list[str]:
+    return [line["record"]["id"] for line in landed(path)]
+
+
+def run(key: str, api: RecordedApi, sleeps: list[float], *, lookback_days: int = 7,
+        run_id: str = "run-1") -> dict:
+    """Extract one recorded account for the recorded night, as the nightly task does."""
+    from extractors.run import extract_account
+
+    return extract_account(make_settings(lookback_days), key, SNAPSHOT, run_id,
+                           transport=api.transport, sleep=sleeps.append)
+
+
+def client_for(key: str, api: RecordedApi, sleeps: list[float], **options):
+    """The platform's client for one recorded account, over the recorded answers."""
+    from extractors.run import PLATFORMS
+
+    settings = make_settings()
+    _, account = settings.account(key)
+    token = INSTAGRAM_TOKEN if account.platform == "instagram" else MASTODON_TOKEN
+    return PLATFORMS[account.platform].CLIENT(account, token, transport=api.transport, sleep=sleeps.append,
+                                              **options)
+
+
+def context_for(lookback_days: int):
+    from extractors.run import run_context
+
+    return run_context(make_settings(lookback_days), SNAPSHOT)

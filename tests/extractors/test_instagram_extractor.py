@@ -1,0 +1,251 @@
+"""Instagram Graph API (v23.0) extractor against recorded pages: paging, window, retries, auth, payloads."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from replay_api import (
+    ABSENT,
+    FIXTURES,
+    INSTAGRAM_ID,
+    INSTAGRAM_KEY,
+    INSTAGRAM_TOKEN,
+    MEDIA_CURSOR_2,
+    MEDIA_CURSOR_3,
+    client_for,
+    context_for,
+    ids,
+    landed,
+    recorded,
+    run,
+)
+
+from extractors.base import AuthError
+from extractors.instagram import Media
+
+MEDIA = f"/v23.0/{INSTAGRAM_ID}/media"
+USER = f"/v23.0/{INSTAGRAM_ID}"
+INSIGHTS = f"/v23.0/{INSTAGRAM_ID}/insights"
+ALL_MEDIA = [f"1806000000000000{n}" for n in range(1, 7)]
+
+
+def fixture_body(name: str) -> dict:
+    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def test_several_pages_are_followed_to_the_last(instagram_api, sleeps, landing_env):
+    # GIVEN an account whose media edge spans three recorded pages, all inside a 28-day lookback
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps, lookback_days=28)
+
+    # THEN every page is read once, in order, the next two by their `after` cursor
+    streams = manifest["streams"]
+    assert ids(streams["media"]["file"]) == ALL_MEDIA
+    assert instagram_api.requested(MEDIA, after=ABSENT) == 1
+    assert instagram_api.requested(MEDIA, after=MEDIA_CURSOR_2) == 1
+    assert instagram_api.requested(MEDIA, after=MEDIA_CURSOR_3) == 1
+    # AND the children are read under each parent: 5 metrics per media, comments over two pages for one post
+    assert streams["media_insights"]["rows"] == 5 * len(ALL_MEDIA)
+    assert ids(streams["comments"]["file"]) == [
+        "17900000000000011", "17900000000000013", "17900000000000031", "17900000000000033",
+        "17900000000000051"]
+    assert [line["parent_id"] for line in landed(streams["comments"]["file"])] == [
+        "18060000000000001", "18060000000000001", "18060000000000003", "18060000000000003",
+        "18060000000000005"]
+    assert {name: info["status"] for name, info in streams.items()} == dict.fromkeys(
+        ["user", "user_insights", "media", "media_insights", "comments"], "complete")
+    # AND the token travels in the query string of every call (never as a header), with no wait
+    assert all(request.url.params["access_token"] == INSTAGRAM_TOKEN for request in instagram_api.requests)
+    assert not any("authorization" in request.headers for request in instagram_api.requests)
+    assert sleeps == []
+
+
+def test_media_insights_items_land_in_the_documented_shape(instagram_api, sleeps, landing_env):
+    # GIVEN the recorded v23.0 media insights (reach, saved, shares, views, total_interactions)
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
+
+    # THEN each item lands as received, under the media it was read for
+    lines = landed(manifest["streams"]["media_insights"]["file"])
+    first = lines[0]
+    assert first == {"parent_id": "18060000000000001",
+                     "record": fixture_body("instagram/media_insights/18060000000000001")["data"][0]}
+    assert set(first["record"]) == {"name", "period", "values", "title", "description", "id"}
+    assert [line["record"]["name"] for line in lines[:5]] == ["reach", "saved", "shares", "views",
+                                                              "total_interactions"]
+    # AND the metric list asked for is the v23.0 one (impressions was retired)
+    metric_calls = [r for r in instagram_api.requests if r.url.path == "/v23.0/18060000000000001/insights"]
+    assert [r.url.params["metric"] for r in metric_calls] == ["reach,saved,shares,views,total_interactions"]
+    # AND the user insights ask for one day of reach
+    (user_insights,) = [r for r in instagram_api.requests if r.url.path == INSIGHTS]
+    assert (user_insights.url.params["metric"], user_insights.url.params["period"]) == ("reach", "day")
+    assert landed(manifest["streams"]["user_insights"]["file"])[0]["record"]["period"] == "day"
+
+
+@pytest.mark.parametrize(
+    ("last_page", "expected"),
+    [
+        pytest.param("instagram/media/last_no_paging", ALL_MEDIA[:4], id="no-paging-no-next"),
+        pytest.param("instagram/media/last_empty_next", ALL_MEDIA[:4], id="empty-next-string"),
+        pytest.param("instagram/media/page_3", ALL_MEDIA[:2] + ALL_MEDIA[5:], id="cursors-without-next"),
+        pytest.param("instagram/media/last_empty_data", ALL_MEDIA[:2], id="empty-data-page"),
+    ],
+)
+def test_each_kind_of_last_page_ends_paging(instagram_api, sleeps, last_page, expected):
+    # GIVEN a first page whose next link leads to a page of this kind
+    instagram_api.on(MEDIA, last_page, after=MEDIA_CURSOR_2)
+    client = client_for(INSTAGRAM_KEY, instagram_api, sleeps)
+
+    # WHEN the media stream is read
+    records = [record["id"] for record, _ in Media().records(client, context_for(28), [])]
+
+    # THEN the records of both pages are read and nothing more is asked for
+    assert records == expected
+    assert instagram_api.paths() == [MEDIA, MEDIA]
+    assert instagram_api.requested(MEDIA, after=MEDIA_CURSOR_3) == 0
+
+
+def test_lookback_window_stops_paging(instagram_api, sleeps, landing_env):
+    # GIVEN a 7-day lookback ending 2026-10-15 (window from 2026-10-09) and media whose 2nd page reaches
+    # a post of 2026-10-06
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps, lookback_days=7)
+
+    # THEN posts from the window start on land, the older post is not landed and the 3rd page is not asked for
+    assert manifest["window_start"] == "2026-10-09"
+    assert ids(manifest["streams"]["media"]["file"]) == ALL_MEDIA[:4]
+    assert instagram_api.requested(MEDIA, after=MEDIA_CURSOR_3) == 0
+    # AND nothing is read under the settled posts: no insights, no comments of 2026-10-06 or older
+    assert instagram_api.requested("/v23.0/18060000000000005/insights") == 0
+    assert instagram_api.requested("/v23.0/18060000000000005/comments") == 0
+    assert instagram_api.requested("/v23.0/18060000000000006/insights") == 0
+    assert {line["parent_id"] for line in landed(manifest["streams"]["media_insights"]["file"])} == set(
+        ALL_MEDIA[:4])
+
+
+@pytest.mark.parametrize(
+    ("answer", "wait"),
+    [
+        pytest.param("instagram/errors/rate_limit_4", 60.0, id="code-4-app-usage"),
+        pytest.param("instagram/errors/rate_limit_17", 60.0, id="code-17-app-usage"),
+        pytest.param("instagram/errors/rate_limit_32", 300.0, id="code-32-buc-5min"),
+        pytest.param("instagram/errors/rate_limit_613", 120.0, id="code-613-buc-2min"),
+        pytest.param("instagram/errors/rate_limit_80002", 240.0, id="code-80002-buc-4min"),
+    ],
+)
+def test_rate_limit_waits_as_the_headers_say_then_succeeds(instagram_api, sleeps, landing_env, answer, wait):
+    # GIVEN the user call first answers with a throttling error and its usage headers, then succeeds
+    instagram_api.on(USER, answer, "instagram/user")
+
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
+
+    # THEN the client sleeps once, as long as the headers say (X-App-Usage gives no time: a minute),
+    assert sleeps == [wait]
+    assert (manifest["retries"], manifest["waited_seconds"]) == (1, wait)
+    # AND asks again, and the user lands
+    assert instagram_api.requested(USER) == 2
+    assert manifest["streams"]["user"]["rows"] == 1
+    assert manifest["streams"]["user"]["status"] == "complete"
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "stopped", "rows"),
+    [
+        pytest.param(INSIGHTS, {}, "user_insights", 0, id="user-insights"),
+        pytest.param(MEDIA, {"after": MEDIA_CURSOR_2}, "media", 2, id="media-second-page"),
+    ],
+)
+def test_quota_exhausted_stops_the_stream_cleanly(
+    instagram_api, sleeps, landing_env, path, query, stopped, rows
+):
+    # GIVEN one call answered with code 80002 and 30 minutes to regain access, over the 900 s the run may wait
+    instagram_api.on(path, "instagram/errors/quota_80002", **query)
+
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
+
+    # THEN that stream stops as quota_exhausted with what it read before, without waiting or asking again
+    stream = manifest["streams"][stopped]
+    assert stream["status"] == "quota_exhausted"
+    assert "quota exhausted" in stream["error"] and "retry in 1800s" in stream["error"]
+    assert stream["rows"] == rows == len(landed(stream["file"]))
+    assert sleeps == []
+    assert instagram_api.requested(path, **query) == 1
+    # AND every other stream still completes
+    others = {name: info["status"] for name, info in manifest["streams"].items() if name != stopped}
+    assert set(others) == {"user", "user_insights", "media", "media_insights", "comments"} - {stopped}
+    assert set(others.values()) == {"complete"}
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        pytest.param(recorded("instagram/errors/server_error_500"), id="http-500-transient"),
+        pytest.param(recorded("instagram/media/page_2").truncated(), id="truncated-body"),
+    ],
+)
+def test_transient_failure_is_retried_then_succeeds(instagram_api, sleeps, landing_env, failure):
+    # GIVEN the second media page first fails in transit, then comes whole
+    instagram_api.on(MEDIA, failure, "instagram/media/page_2", after=MEDIA_CURSOR_2)
+
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
+
+    # THEN the client backs off once (full jitter, at most 1 s on the first retry) and reads the page again
+    assert len(sleeps) == 1 and 0.0 <= sleeps[0] <= 1.0
+    assert instagram_api.requested(MEDIA, after=MEDIA_CURSOR_2) == 2
+    assert manifest["retries"] == 1
+    # AND nothing is lost or doubled
+    assert ids(manifest["streams"]["media"]["file"]) == ALL_MEDIA[:4]
+    assert manifest["streams"]["media"]["status"] == "complete"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param("instagram/errors/expired_token_401", id="code-190-http-401"),
+        pytest.param("instagram/errors/expired_token_400", id="code-190-http-400"),
+    ],
+)
+def test_expired_token_fails_at_once_without_retry(instagram_api, sleeps, landing_env, answer):
+    # GIVEN a token Meta says has expired (code 190, subcode 463)
+    instagram_api.on(USER, answer)
+
+    # WHEN the account is extracted
+    with pytest.raises(AuthError) as raised:
+        run(INSTAGRAM_KEY, instagram_api, sleeps)
+
+    # THEN the error names the platform, the account and the connection to fix, and not the token
+    message = str(raised.value)
+    for expected in ("instagram", "maisonlumiere", INSTAGRAM_KEY, "instagram_maison_lumiere",
+                     "SMW_CONN_INSTAGRAM_MAISON_LUMIERE", "Session has expired"):
+        assert expected in message
+    assert INSTAGRAM_TOKEN not in message
+    # AND exactly one request was made: no retry, no wait, nothing landed
+    assert len(instagram_api.requests) == 1
+    assert sleeps == []
+    assert not landing_env.exists() or not any(path.is_file() for path in landing_env.rglob("*"))
+
+
+def test_optional_fields_missing_still_land(instagram_api, sleeps, landing_env):
+    # GIVEN a reel without caption and with its like count hidden, and a comment without replies
+    media_page = fixture_body("instagram/media/page_1")["data"]
+    reel = media_page[1]
+    assert "caption" not in reel and "like_count" not in reel
+    comment = fixture_body("instagram/comments/18060000000000001/page_1")["data"][1]
+    assert "replies" not in comment
+
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
+
+    # THEN both land as received, with no field made up
+    media_lines = landed(manifest["streams"]["media"]["file"])
+    assert media_lines[1] == {"parent_id": None, "record": reel}
+    comment_lines = landed(manifest["streams"]["comments"]["file"])
+    assert {"parent_id": "18060000000000001", "record": comment} in comment_lines
+    # AND the reel's insights are read all the same
+    assert instagram_api.requested("/v23.0/18060000000000002/insights") == 1
+    # AND a post with no comments costs no comments call
+    assert instagram_api.requested("/v23.0/18060000000000002/comments") == 0
