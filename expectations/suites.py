@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import great_expectations as gx
@@ -17,11 +18,11 @@ class Suite:
     mart: str
     # The rows a nightly run can have changed: bounded by the lookback window, whatever the table's size.
     slice_sql: str
-    expectations: tuple
+    expectations: Callable[[], tuple]  # a factory: GX binds each expectation object to one suite only
 
     def build(self) -> gx.ExpectationSuite:
         suite = gx.ExpectationSuite(name=self.mart)
-        for expectation in self.expectations:
+        for expectation in self.expectations():
             suite.add_expectation(expectation)
         return suite
 
@@ -39,7 +40,7 @@ SUITES = (
     Suite(
         mart="dim_accounts",
         slice_sql="select * from marts.dim_accounts",
-        expectations=(
+        expectations=lambda: (
             E.ExpectTableRowCountToBeBetween(min_value=1),
             E.ExpectColumnValuesToNotBeNull(column="account_key"),
             E.ExpectColumnValuesToBeUnique(column="account_key"),
@@ -50,7 +51,7 @@ SUITES = (
     Suite(
         mart="fct_post_performance",
         slice_sql="select * from marts.fct_post_performance where date_day between ? and ?",
-        expectations=(
+        expectations=lambda: (
             E.ExpectTableRowCountToBeBetween(min_value=1),
             *(E.ExpectColumnValuesToNotBeNull(column=column)
               for column in ("post_day_key", "post_key", "account_key", "platform", "date_day")),
@@ -67,7 +68,7 @@ SUITES = (
     Suite(
         mart="fct_account_daily",
         slice_sql="select * from marts.fct_account_daily where date_day between ? and ?",
-        expectations=(
+        expectations=lambda: (
             E.ExpectTableRowCountToBeBetween(min_value=1),
             *(E.ExpectColumnValuesToNotBeNull(column=column)
               for column in ("account_day_key", "account_key", "date_day", "followers")),

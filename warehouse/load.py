@@ -100,31 +100,41 @@ def _load_file(con, table, path: Path, info: dict, key: str, platform, stream, d
     con.execute(f"create table if not exists {table} ({RAW_COLUMNS})")
     for target in (table, "raw._quarantine", "raw._loads"):
         # Idempotence: the date's rows for this account and stream are replaced, never appended twice.
-        where = "_logical_date = ? and _account_id = ?" + ("" if target == table else " and platform = ? and stream = ?")
+        own_table = target == table
+        where = "_logical_date = ? and _account_id = ?" + ("" if own_table else " and platform = ? and stream = ?")
         con.execute(f"delete from {target} where {where}",
                     [day, account_id] + ([] if target == table else [platform, stream]))
     lines = loaded = quarantined = 0
-    valid = f"""json_valid(line) and json_type(json_extract(line, '$.record')) = 'OBJECT'
-                and json_extract(line, '$.record.{key}') is not null"""
     for batch in _batches(path):
         lines += batch.num_rows
         con.register("landing_batch", batch)
+        # CASE evaluates its branch only for rows that match it; AND does not short-circuit, and
+        # json_extract on a broken line raises instead of returning NULL.
+        con.execute(f"""
+            create or replace temp table landing_lines as
+            with parsed as (
+                select line_no, line,
+                       case when json_valid(line) then json_extract(line, '$.record') end as record,
+                       case when json_valid(line) then json_extract_string(line, '$.parent_id') end as parent_id
+                from landing_batch
+            )
+            select *,
+                   case when record is null and not json_valid(line) then 'invalid JSON'
+                        when json_type(record) is distinct from 'OBJECT' then 'record is not a JSON object'
+                        when json_extract(record, '$.{key}') is null then 'missing primary key {key}'
+                   end as reason
+            from parsed""")
+        con.unregister("landing_batch")
         loaded += con.execute(f"""
             insert into {table}
-            select json_extract(line, '$.record'), json_extract_string(line, '$.parent_id'), ?, ?, ?,
-                   now()::timestamp, ?, line_no
-            from landing_batch where {valid}""", [run_id, day, account_id, str(path)]).fetchone()[0]
-        quarantined += con.execute(f"""
+            select record, parent_id, ?, ?, ?, now()::timestamp, ?, line_no
+            from landing_lines where reason is null""", [run_id, day, account_id, str(path)]).fetchone()[0]
+        quarantined += con.execute("""
             insert into raw._quarantine
-            select ?, ?, ?, ?, ?, ?, line_no, line,
-                   case when not json_valid(line) then 'invalid JSON'
-                        when json_type(json_extract(line, '$.record')) is distinct from 'OBJECT'
-                            then 'record is not a JSON object'
-                        else 'missing primary key {key}' end,
-                   now()::timestamp
-            from landing_batch where not ({valid})""",
+            select ?, ?, ?, ?, ?, ?, line_no, line, reason, now()::timestamp
+            from landing_lines where reason is not null""",
             [platform, stream, day, account_id, run_id, str(path)]).fetchone()[0]
-        con.unregister("landing_batch")
+    con.execute("drop table if exists landing_lines")
     if lines != info["rows"] or loaded + quarantined != lines:
         raise ReconciliationError(
             f"{path}: manifest says {info['rows']} rows, file has {lines}, loaded {loaded} + quarantined {quarantined}"

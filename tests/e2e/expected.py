@@ -1,0 +1,57 @@
+"""What the simulated world says the warehouse must hold after nightly runs: computed from the world itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import Counter
+
+from extractors.run import run_context
+from simulator.world import World
+from warehouse.config import Settings
+
+
+def window_posts(world: World, settings: Settings, key: str, day: dt.date):
+    start = run_context(settings, day).window_start_utc
+    now = world.now(day)
+    return [post for post in world.posts(key) if start <= post.published_at <= now]
+
+
+def raw_counts(settings: Settings, day: dt.date) -> Counter:
+    """Rows per raw table that a nightly extraction of `day` lands, from the world's own records."""
+    world = World(settings)
+    now = world.now(day)
+    counts: Counter = Counter()
+    for _, account in settings.accounts():
+        posts = window_posts(world, settings, account.key, day)
+        visible = [post.visible_comments(now) for post in posts]
+        if account.platform == "instagram":
+            counts["raw.instagram__user"] += 1
+            counts["raw.instagram__user_insights"] += 1
+            counts["raw.instagram__media"] += len(posts)
+            counts["raw.instagram__media_insights"] += 5 * len(posts)
+            counts["raw.instagram__comments"] += sum(1 for comments in visible for c in comments if c.parent_id is None)
+        elif account.platform == "mastodon":
+            counts["raw.mastodon__account"] += 1
+            counts["raw.mastodon__statuses"] += len(posts)
+            counts["raw.mastodon__replies"] += sum(len(comments) for comments in visible)
+    return counts
+
+
+def mart_counts(settings: Settings, days: list[dt.date]) -> dict[str, int]:
+    """Rows of the marts after runs for `days`: one per post per day from its local publication day to the
+    last night it was read, and one per account per day from its first to its last night."""
+    world = World(settings)
+    last_read: dict[str, tuple] = {}
+    for day in sorted(days):
+        for brand, account in settings.accounts():
+            for post in window_posts(world, settings, account.key, day):
+                last_read[post.post_id] = (post, brand.timezone, day)
+    post_days = 0
+    for post, timezone, last_day in last_read.values():
+        published_local = post.published_at.astimezone(zoneinfo.ZoneInfo(timezone)).date()
+        post_days += max(0, (last_day - published_local).days + 1)
+    span = (max(days) - min(days)).days + 1
+    return {"marts.fct_post_performance": post_days,
+            "marts.fct_account_daily": span * len(settings.accounts()),
+            "marts.dim_accounts": len(settings.accounts())}

@@ -1,0 +1,96 @@
+"""The nightly DAG end to end with Airflow's dag.test(): two nights, a re-run, and the quality gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import duckdb
+import pytest
+from expected import mart_counts, raw_counts
+
+from warehouse.__main__ import nightly_dag, run_dates
+from warehouse.config import load_settings
+
+pytestmark = pytest.mark.e2e
+
+FIRST, SECOND = dt.date(2026, 10, 29), dt.date(2026, 10, 30)
+MARTS = ("marts.dim_accounts", "marts.fct_post_performance", "marts.fct_account_daily")
+
+
+def raw_counts_by_date(con, day: dt.date) -> dict[str, int]:
+    tables = [row[0] for row in con.execute(
+        "select schema_name || '.' || table_name from duckdb_tables() where schema_name = 'raw' "
+        "and table_name not like '\\_%' escape '\\' and table_name <> 'config__accounts'").fetchall()]
+    counts = {table: con.execute(f"select count(*) from {table} where _logical_date = ?", [day]).fetchone()[0]
+              for table in tables}
+    return {table: rows for table, rows in counts.items() if rows}
+
+
+def fingerprint(con, table: str) -> tuple[int, str]:
+    rows = con.execute(f"select * from {table} order by all").fetchall()
+    return len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def file_digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_two_nights_then_a_rerun_of_the_first(airflow_db, dbt_manifest, data_dir):
+    settings = load_settings()
+    # GIVEN an empty warehouse WHEN the DAG runs for two consecutive logical dates
+    assert run_dates([FIRST, SECOND]) == 0
+    con = duckdb.connect(str(settings.warehouse))  # same config as dbt-duckdb's in-process connection
+    # THEN every raw table holds, per date, exactly the records the simulator served
+    for day in (FIRST, SECOND):
+        assert raw_counts_by_date(con, day) == dict(raw_counts(settings, day))
+    assert con.execute("select count(*) from raw._quarantine").fetchone()[0] == 0
+    # AND the marts have one row per post per day and per account per day, as the world implies
+    expected = mart_counts(settings, [FIRST, SECOND])
+    assert {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in MARTS} == expected
+    before = {table: fingerprint(con, table) for table in MARTS}
+    raw_before = {day: raw_counts_by_date(con, day) for day in (FIRST, SECOND)}
+    con.close()
+    published = settings.data / "published" / "warehouse.duckdb"
+    assert published.exists() and (settings.data / "published" / "reports" / SECOND.isoformat() / "index.html").exists()
+
+    # WHEN the first date is run again
+    assert run_dates([FIRST]) == 0
+    # THEN nothing changes: same raw rows per date, same marts, row for row
+    con = duckdb.connect(str(settings.warehouse))  # same config as dbt-duckdb's in-process connection
+    assert {day: raw_counts_by_date(con, day) for day in (FIRST, SECOND)} == raw_before
+    assert {table: fingerprint(con, table) for table in MARTS} == before
+    con.close()
+
+
+def test_a_mart_row_that_breaks_the_suite_stops_publishing(airflow_db, dbt_manifest, data_dir):
+    settings = load_settings()
+    # GIVEN a published warehouse from a good night
+    assert run_dates([SECOND]) == 0
+    published = settings.data / "published" / "warehouse.duckdb"
+    digest, modified = file_digest(published), published.stat().st_mtime_ns
+    # AND a mart row that breaks the suite (negative likes, a rate far above any sane bound)
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("""insert into marts.fct_post_performance (post_day_key, post_key, account_key, platform, date_day,
+                   published_date, days_since_publication, likes, engagement_rate)
+                   values ('bad|2026-10-30', 'bad', 'instagram:1', 'instagram', DATE '2026-10-30',
+                           DATE '2026-10-30', 0, -5, 42.0)""")
+    con.close()
+    # WHEN the validate and publish steps run (the earlier steps marked done, so the bad row stays)
+    import pendulum
+
+    run = nightly_dag().test(logical_date=pendulum.datetime(2026, 10, 30, tz="UTC"),
+                             mark_success_pattern=r"^(accounts|extract|load|transform\..*)$")
+    # THEN the run fails at the gate, publish never runs, and the published file is untouched
+    assert str(run.state) == "failed"
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert states["validate"] == "failed"
+    assert states["publish"] == "upstream_failed"
+    assert file_digest(published) == digest and published.stat().st_mtime_ns == modified
+    # AND the validation results name what failed
+    import json
+
+    results = json.loads((settings.data / "validation" / "2026-10-30" / "validation.json").read_text())
+    failed = [check for check in results["marts"]["fct_post_performance"]["checks"] if not check["success"]]
+    failed_columns = {check["kwargs"]["column"] for check in failed if "column" in check["kwargs"]}
+    assert failed_columns >= {"likes", "engagement_rate"}

@@ -1,0 +1,88 @@
+"""Command line: `python -m warehouse demo | run --date D | sandbox`; the Makefile's targets call these."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import sys
+import time
+
+from warehouse.config import PROJECT_ROOT, load_settings
+
+
+def nightly_dag():
+    path = PROJECT_ROOT / "dags" / "shared_media_nightly.py"
+    spec = importlib.util.spec_from_file_location("shared_media_nightly", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.nightly
+
+
+def run_dates(days: list[dt.date]) -> int:
+    """Run the nightly DAG with Airflow's `dag.test()` for each logical date, in order."""
+    import pendulum
+
+    dag = nightly_dag()
+    for day in days:
+        started = time.monotonic()
+        run = dag.test(logical_date=pendulum.datetime(day.year, day.month, day.day, tz="UTC"))
+        print(f"shared_media_nightly {day}: {run.state} in {time.monotonic() - started:.1f}s", flush=True)
+        if str(run.state) != "success":
+            return 1
+    return 0
+
+
+def demo() -> int:
+    settings = load_settings()
+    world_end = settings.extraction.start_date + dt.timedelta(days=settings.simulator.history_days - 1)
+    status = run_dates([world_end])
+    if status == 0:
+        published = settings.data / "published"
+        print("\nPublished warehouse (read-only, for BI tools and analysts):", published / "warehouse.duckdb")
+        print("Report:", published / "reports" / world_end.isoformat() / "index.html")
+        print("Validation results:", settings.data / "validation" / world_end.isoformat() / "validation.json")
+    return status
+
+
+def sandbox(host: str, port: int, day: dt.date | None) -> int:
+    from wsgiref.simple_server import make_server
+
+    from simulator.api import SimulatorApp
+    from simulator.world import World
+
+    settings = load_settings()
+    world = World(settings)
+    day = day or world.end
+    app = SimulatorApp(world, world.now(day))
+    print(f"Simulated APIs as of the end of {day} on http://{host}:{port}/<platform>/... (Ctrl-C stops)")
+    for brand, account in settings.accounts():
+        print(f"  {brand.name:<24} http://{host}:{port}/{account.platform}  account {account.account_id}")
+    with make_server(host, port, app) as server:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m warehouse", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("demo", help="run the nightly DAG on the simulated world's last day")
+    run = commands.add_parser("run", help="run the nightly DAG for logical dates (dag.test)")
+    run.add_argument("--date", action="append", type=dt.date.fromisoformat, required=True)
+    serve = commands.add_parser("sandbox", help="serve the simulated APIs on a local port")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--date", type=dt.date.fromisoformat, default=None)
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        return demo()
+    if args.command == "run":
+        return run_dates(args.date)
+    return sandbox(args.host, args.port, args.date)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
