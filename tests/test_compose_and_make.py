@@ -35,7 +35,7 @@ def test_readme_opens_with_the_two_commands_and_ci_calls_the_test_one():
 
 def test_secrets_stay_out_of_git():
     ignored = (ROOT / ".gitignore").read_text().split()
-    assert ".env" in ignored and "data/" in ignored
+    assert ".env" in ignored and "/data/" in ignored
     example = (ROOT / ".env.example").read_text()
     assert all(line.endswith("=") or "=" not in line or line.split("=", 1)[1] in {"warehouse.yml", "default"}
                for line in example.splitlines() if not line.startswith("#"))
