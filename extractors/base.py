@@ -112,15 +112,31 @@ class Client:
         return re.sub(r"(access_token=)[^&\s\"']+", r"\1***", text)
 
     def get(self, url: str, params: dict | None = None) -> httpx.Response:
+        return self._send("GET", url, params, None)
+
+    def post(self, url: str, json: object = None, params: dict | None = None) -> httpx.Response:
+        """POST a JSON body (TikTok's video list and query, GA4's runReport) under the same policy as GET."""
+        return self._send("POST", url, params, json)
+
+    def request(self, method: str, url: str, *, params: dict | None = None, json: object = None) -> httpx.Response:
+        return self._send(method, url, params, json)
+
+    def _send(self, method: str, url: str, params: dict | None, json: object) -> httpx.Response:
+        """One call with retries: transport errors, 5xx, truncated bodies and rate limits are retried with
+        backoff; an auth error raises AuthError at once; another 4xx raises ExtractorError."""
         if url.startswith("http"):
             # A next-page link carries its own query; httpx would replace it with `params`, losing the cursor.
             url, params = str(httpx.URL(url).copy_merge_params(self.auth_params())), None
         else:
-            params = {**self.auth_params(), **(params or {})}
+            # None, not {}: httpx drops the query of a relative url when given empty params.
+            params = {**self.auth_params(), **(params or {})} or None
         for attempt in range(1, self.max_attempts + 1):
             self.stats.requests += 1
             try:
-                response = self.http.get(url, params=params)
+                if method == "GET":  # through http.get, which GA4Client.request wraps to send its POST
+                    response = self.http.get(url, params=params)
+                else:
+                    response = self.http.request(method, url, params=params, json=json)
             except (httpx.TimeoutException, httpx.TransportError) as error:
                 self._backoff(attempt, f"{type(error).__name__}")
                 continue
@@ -137,6 +153,10 @@ class Client:
                 continue
             if response.status_code >= 500:
                 self._backoff(attempt, f"HTTP {response.status_code}")
+                continue
+            if response.status_code >= 400 and not _readable(response):
+                # The APIs always explain a 4xx in a JSON body; one cut short in transit is retried.
+                self._backoff(attempt, f"HTTP {response.status_code} with an unreadable body")
                 continue
             if response.status_code >= 400:
                 raise ExtractorError(
@@ -168,6 +188,14 @@ class Client:
 
     def close(self) -> None:
         self.http.close()
+
+
+def _readable(response: httpx.Response) -> bool:
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
 
 
 def retry_after(response: httpx.Response) -> float | None:

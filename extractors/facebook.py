@@ -32,15 +32,6 @@ class FacebookClient(GraphClient):
         error = GraphClient._error(response)
         return error if isinstance(error, dict) else {}
 
-    def pages(self, url: str, params: dict) -> Iterator[dict]:
-        """Follow `paging.next` to exhaustion; a page without it, or with an empty `data`, is the last."""
-        while url:
-            body = parse_json(self.get(url, params))
-            yield body
-            url, params = (body.get("paging") or {}).get("next") or "", {}
-            if not body.get("data"):
-                return
-
 
 def created(record: dict) -> dt.datetime:
     return dt.datetime.strptime(record["created_time"], "%Y-%m-%dT%H:%M:%S%z")

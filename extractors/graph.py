@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import Client, retry_after
+from extractors.base import Client, parse_json, retry_after
 
 GRAPH_API_VERSION = "v23.0"
 
@@ -52,6 +53,15 @@ class GraphClient(Client):
 
     def path(self, *parts: str) -> str:
         return "/" + "/".join((self.version, *parts))
+
+    def pages(self, url: str, params: dict) -> Iterator[dict]:
+        """Follow `paging.next` to exhaustion; a page without it, or with an empty `data`, is the last."""
+        while url:
+            body = parse_json(self.get(url, params))
+            yield body
+            url, params = (body.get("paging") or {}).get("next") or "", {}
+            if not body.get("data"):
+                return
 
 
 def usage_wait(response: httpx.Response) -> float:

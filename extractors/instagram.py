@@ -12,15 +12,6 @@ from extractors.graph import INSTAGRAM_MEDIA_METRICS, GraphClient
 class InstagramClient(GraphClient):
     platform = "instagram"
 
-    def pages(self, url: str, params: dict) -> Iterator[dict]:
-        """Follow `paging.next` to exhaustion; a page without it, or with an empty one, is the last."""
-        while url:
-            body = parse_json(self.get(url, params))
-            yield body
-            url, params = (body.get("paging") or {}).get("next") or "", {}
-            if not body.get("data"):
-                return
-
 
 def published(record: dict) -> dt.datetime:
     return dt.datetime.strptime(record["timestamp"], "%Y-%m-%dT%H:%M:%S%z")

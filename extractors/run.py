@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 
-from extractors import bluesky, facebook, instagram, mastodon, x
+from extractors import bluesky, facebook, ga4, instagram, linkedin, mastodon, tiktok, x, youtube
 from extractors.base import AuthError, ExtractorError, QuotaExhausted, Record, RunContext
 from extractors.landing import manifest_file, stream_file, write_manifest, write_stream
 from warehouse.config import Settings
@@ -17,8 +20,8 @@ from warehouse.secrets import token_for
 
 log = logging.getLogger(__name__)
 
-PLATFORMS = {"instagram": instagram, "mastodon": mastodon, "x": x, "bluesky": bluesky,
-             "facebook": facebook}
+PLATFORMS = {"instagram": instagram, "mastodon": mastodon, "x": x, "bluesky": bluesky, "ga4": ga4,
+             "facebook": facebook, "youtube": youtube, "linkedin": linkedin, "tiktok": tiktok}
 SIMULATOR_HOST = "http://simulator.local"
 
 
@@ -26,9 +29,40 @@ class ExtractionIncomplete(ExtractorError):
     """Some streams failed; what they did read is landed and the manifest says which."""
 
 
-def run_context(settings: Settings, snapshot_date: dt.date) -> RunContext:
+def run_context(settings: Settings, snapshot_date: dt.date, first_run_date: dt.date | None = None) -> RunContext:
+    """The posts a night re-reads. The account's first night (and any night up to it) backfills from the
+    configured start date; later nights re-read the lookback window. Both depend only on the logical date
+    and the first night, so running a date again reads exactly what it read before."""
+    if first_run_date is None or snapshot_date <= first_run_date:
+        return RunContext(snapshot_date, settings.extraction.start_date)
     lookback_start = snapshot_date - dt.timedelta(days=settings.extraction.lookback_days - 1)
     return RunContext(snapshot_date, max(settings.extraction.start_date, lookback_start))
+
+
+def state_file(settings: Settings, platform: str, account_id: str) -> Path:
+    return settings.data / "state" / platform / f"{account_id}.json"
+
+
+def read_state(settings: Settings, platform: str, account_id: str) -> dict:
+    path = state_file(settings, platform, account_id)
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def write_state(settings: Settings, platform: str, account_id: str, snapshot_date: dt.date, manifest: dict) -> None:
+    """The cursor of each account and stream: the first night, and each stream's last night and outcome."""
+    state = read_state(settings, platform, account_id)
+    first = state.get("first_run_date")
+    state["first_run_date"] = min(first, snapshot_date.isoformat()) if first else snapshot_date.isoformat()
+    streams = state.setdefault("streams", {})
+    for name, info in manifest["streams"].items():
+        previous = streams.get(name, {}).get("last_date")
+        if previous is None or previous <= snapshot_date.isoformat():
+            streams[name] = {"last_date": snapshot_date.isoformat(), "status": info["status"], "rows": info["rows"]}
+    path = state_file(settings, platform, account_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(state, indent=2, sort_keys=True))
+    os.replace(partial, path)
 
 
 def simulator_transport(settings: Settings, snapshot_date: dt.date, faults=None) -> httpx.BaseTransport:
@@ -58,7 +92,8 @@ def extract_account(
         base_url = f"{SIMULATOR_HOST}/{account.platform}"
     client = module.CLIENT(account, token_for(account, settings.extraction.source),
                            base_url=base_url, transport=transport, sleep=sleep)
-    context = run_context(settings, snapshot_date)
+    first_run = read_state(settings, account.platform, account.account_id).get("first_run_date")
+    context = run_context(settings, snapshot_date, dt.date.fromisoformat(first_run) if first_run else None)
     landing = settings.data / "landing"
     started = dt.datetime.now(dt.UTC)
     manifest = {"platform": account.platform, "account_id": account.account_id, "account_key": account.key,
@@ -87,6 +122,7 @@ def extract_account(
         client.close()
         if manifest["streams"]:
             write_manifest(manifest_file(landing, account.platform, snapshot_date, account.account_id), manifest)
+            write_state(settings, account.platform, account.account_id, snapshot_date, manifest)
     failed = [name for name, info in manifest["streams"].items() if info["status"] == "failed"]
     if failed:
         raise ExtractionIncomplete(f"{account.key}: streams {', '.join(failed)} failed; see the manifest")

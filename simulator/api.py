@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
 import httpx
@@ -23,6 +24,7 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     base: str  # scheme://host/<platform>, to build absolute paging links as the real APIs do
+    body: object = None  # a POST's JSON body (GA4's runReport), None when absent or not JSON
 
 
 @dataclass
@@ -49,6 +51,14 @@ class Faults:
     server_error_every: int = 0  # every Nth request gets a 503
     expired_token: bool = False
     truncate_every: int = 0  # every Nth body is cut in half
+    delay_seconds: float = 0.0  # slow answers: the server waits this long before answering ...
+    delay_every: int = 0  # ... every Nth request (0: every request, when delay_seconds is set)
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+
+    def delay_for(self, request_number: int) -> float:
+        if self.delay_seconds <= 0:
+            return 0.0
+        return self.delay_seconds if not self.delay_every or request_number % self.delay_every == 0 else 0.0
 
 
 class SimulatorApp:
@@ -76,7 +86,11 @@ class SimulatorApp:
             headers={key[5:].replace("_", "-").lower(): value for key, value in environ.items()
                      if key.startswith("HTTP_")},
             base=f"{environ.get('wsgi.url_scheme', 'http')}://{host}/{platform}",
+            body=_json_body(environ),
         )
+        delay = self.faults.delay_for(self.requests)
+        if delay:
+            self.faults.sleep(delay)
         response = self._dispatch(platform, request)
         payload = json.dumps(response.body, ensure_ascii=False).encode()
         if self.faults.truncate_every and self.requests % self.faults.truncate_every == 0:
@@ -105,6 +119,19 @@ class SimulatorApp:
             return Response(404, {"error": f"no route {request.path}"}, {})
         except ApiError as error:
             return error.response
+
+
+def _json_body(environ) -> object:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if not length:
+        return None
+    try:
+        return json.loads(environ["wsgi.input"].read(length))
+    except ValueError:
+        return None
 
 
 def transport(world: World, as_of: dt.datetime, faults: Faults | None = None) -> httpx.WSGITransport:

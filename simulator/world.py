@@ -7,6 +7,7 @@ import hashlib
 import math
 import random
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -21,6 +22,9 @@ PLATFORM_METRICS: dict[str, frozenset[str]] = {
     "x": frozenset({"likes", "comments", "shares", "saves", "views"}),
     "bluesky": frozenset({"likes", "comments", "shares"}),
     "facebook": frozenset({"likes", "comments", "shares", "reach", "views"}),
+    "youtube": frozenset({"likes", "comments", "views"}),
+    "linkedin": frozenset({"likes", "comments", "shares", "reach", "views"}),
+    "tiktok": frozenset({"likes", "comments", "shares", "views"}),
 }
 
 CONTENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -29,6 +33,9 @@ CONTENT_TYPES: dict[str, tuple[str, ...]] = {
     "x": ("text", "image", "video", "link"),
     "bluesky": ("text", "image", "link", "video"),
     "facebook": ("text", "photo", "link", "video", "reel"),
+    "youtube": ("video", "short", "live"),
+    "linkedin": ("text", "image", "carousel", "video", "link"),
+    "tiktok": ("short_video", "video"),
 }
 
 # Planted effect of the content type on engagement, relative to the platform's first type.
@@ -38,6 +45,9 @@ CONTENT_LIFT: dict[str, dict[str, float]] = {
     "x": {"text": 1.0, "image": 1.4, "video": 1.6, "link": 0.7},
     "bluesky": {"text": 1.0, "image": 1.35, "link": 0.85, "video": 1.2},
     "facebook": {"text": 1.0, "photo": 1.3, "link": 0.7, "video": 1.4, "reel": 1.9},
+    "youtube": {"video": 1.0, "short": 1.7, "live": 0.8},
+    "linkedin": {"text": 1.0, "image": 1.3, "carousel": 1.5, "video": 1.2, "link": 0.75},
+    "tiktok": {"short_video": 1.0, "video": 0.75},
 }
 
 HASHTAGS = {
@@ -60,6 +70,18 @@ PHRASES = {
     ("en", "neutral"): ["Is this available in store?", "What size for 5'7?", "Do you ship to Canada?",
                         "When does it launch?", "@friend look at this"],
 }
+
+
+# Audience activity by hour of day (local time) and by weekday (Monday first): comments and mentions
+# arrive following it, and brands post in habitual slots near its peaks.
+HOURLY_ACTIVITY = (0.16, 0.09, 0.05, 0.04, 0.04, 0.07, 0.22, 0.45, 0.65, 0.72, 0.78, 0.88,
+                   1.0, 0.95, 0.8, 0.74, 0.78, 0.88, 0.98, 1.0, 0.94, 0.78, 0.52, 0.3)
+WEEKDAY_ACTIVITY = (0.92, 0.95, 0.96, 1.0, 1.04, 1.14, 1.08)
+POSTING_HOURS = (8, 9, 12, 13, 17, 18, 19, 20, 21)
+SLOT_LIFT = 2.0  # planted effect of the account's best (weekday, hour) slot on engagement
+MAX_COMMENT_AGE = dt.timedelta(days=30)  # no comment or reply arrives later than this after its post
+CRISIS_DAYS = 2
+REACH_DROP = 0.4  # the algorithm change takes this share of organic reach away
 
 
 def _rng(*parts: object) -> random.Random:
@@ -102,7 +124,30 @@ class Post:
     utm_content: str
     final: dict[str, int]
     tau_hours: float
-    comments: tuple[Comment, ...] = field(repr=False)
+    # Comments are generated when first read and may be dropped again (forget_comments): a large world
+    # holds only the comments of the posts in use.
+    comment_source: Callable[[], tuple[Comment, ...]] = field(repr=False, compare=False)
+    utm_campaign: str | None = None
+    campaign_id: str | None = None
+    clicks: int = 0  # lifetime link clicks (the web sessions they bring are in simulator.web)
+    mentions: tuple[str, ...] = ()
+
+    @cached_property
+    def comments(self) -> tuple[Comment, ...]:
+        return self.comment_source()
+
+    def forget_comments(self) -> None:
+        self.__dict__.pop("comments", None)
+
+    def link(self, source: str | None = None) -> str:
+        """The shop link the post carries: utm_source/medium, the campaign's tag, utm_content = the post's key."""
+        campaign = f"&utm_campaign={self.utm_campaign}" if self.utm_campaign else ""
+        return (f"https://shop.example/p?utm_source={source or self.platform}&utm_medium=social{campaign}"
+                f"&utm_content={self.utm_content}")
+
+    def metric(self, name: str, as_of: dt.datetime) -> int:
+        """One counter (not comments) as of a moment, without reading the comments."""
+        return int(self.final.get(name, 0) * self.growth(as_of))
 
     def growth(self, as_of: dt.datetime) -> float:
         """Share of the lifetime total reached by `as_of`: counters grow fast, then flatten within days."""
@@ -119,7 +164,9 @@ class Post:
     def _counts(self, comment: Comment) -> bool:
         # Instagram's comments_count includes replies to comments; the other platforms' reply and comment
         # counts (Mastodon replies_count, X reply_count, Bluesky replyCount, Facebook summary) are top-level.
-        return self.platform == "instagram" or comment.parent_id is None
+        # YouTube's statistics.commentCount and TikTok's comment_count count replies too; LinkedIn's
+        # totalShareStatistics.commentCount is taken as top-level.
+        return self.platform in ("instagram", "youtube", "tiktok") or comment.parent_id is None
 
     def visible_comments(self, as_of: dt.datetime) -> list[Comment]:
         return [comment for comment in self.comments if comment.created_at <= as_of]
@@ -135,6 +182,11 @@ class AccountProfile:
     best_hour: int
     reply_median_minutes: float
     reply_probability: float
+    slots: tuple[int, ...] = ()  # habitual posting hours (local), best_hour among them
+    activity: tuple[tuple[float, ...], ...] = ()  # audience activity [weekday][hour], peak 1.0
+
+    def activity_at(self, local: dt.datetime) -> float:
+        return self.activity[local.weekday()][local.hour]
 
 
 class World:
@@ -147,6 +199,61 @@ class World:
         self.end = self.start + dt.timedelta(days=settings.simulator.history_days - 1)
         self._posts: dict[str, list[Post]] = {}
         self._index: dict[str, dict[str, Post]] = {}
+        self._memo: dict[tuple, object] = {}
+
+    def memo(self, key: tuple, build: Callable[[], object]) -> object:
+        """A value computed once per key (handlers re-asked for each page); only the last few are kept."""
+        if key not in self._memo:
+            if len(self._memo) >= 16:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[key] = build()
+        return self._memo[key]
+
+    def forget_comments(self, account_key: str, before: dt.datetime) -> None:
+        """Drop the generated comments of posts published before `before` (regenerated if read again)."""
+        for post in self._posts.get(account_key, ()):
+            if post.published_at < before:
+                post.forget_comments()
+        self._memo.clear()
+
+    def forget_account(self, account_key: str) -> None:
+        """Drop everything generated for one account (it is generated again, identically, if asked for)."""
+        self._posts.pop(account_key, None)
+        self._index.pop(account_key.partition(":")[0], None)
+        self._memo.clear()
+
+    def zone(self, account_key: str) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.profiles[account_key].brand.timezone)
+
+    def social_accounts(self) -> list[str]:
+        return [key for key, profile in self.profiles.items() if profile.account.platform != "ga4"]
+
+    @cached_property
+    def crisis(self) -> tuple[str, tuple[dt.date, ...]] | None:
+        """One account gets a burst of negative comments over CRISIS_DAYS local days, with at least
+        28 days of ordinary history before it; None when the history is too short to hold one."""
+        offset = max(35, int(self.settings.simulator.history_days * 0.55))
+        candidates = self.social_accounts()
+        if not candidates or offset + CRISIS_DAYS + 2 > self.settings.simulator.history_days:
+            return None
+        rng = _rng(self.seed, "crisis")
+        key = rng.choice(candidates)
+        first = self.start + dt.timedelta(days=offset + rng.randrange(3))
+        return key, tuple(first + dt.timedelta(days=day) for day in range(CRISIS_DAYS))
+
+    @cached_property
+    def reach_change(self) -> tuple[str, dt.date] | None:
+        """Instagram's algorithm change: organic reach of posts published from this local date on falls by
+        REACH_DROP; at least 35 days of history precede it."""
+        offset = max(36, int(self.settings.simulator.history_days * 0.7))
+        platforms = {profile.account.platform for profile in self.profiles.values()}
+        if "instagram" not in platforms or offset + 10 > self.settings.simulator.history_days:
+            return None
+        return "instagram", self.start + dt.timedelta(days=offset + _rng(self.seed, "reach_change").randrange(3))
+
+    def reach_factor(self, platform: str, local_day: dt.date) -> float:
+        change = self.reach_change
+        return 1 - REACH_DROP if change and change[0] == platform and local_day >= change[1] else 1.0
 
     @cached_property
     def profiles(self) -> dict[str, AccountProfile]:
@@ -162,6 +269,19 @@ class World:
                 best_hour=rng.choice([8, 12, 13, 18, 19, 20]),
                 reply_median_minutes=rng.choice([35.0, 60.0, 120.0, 240.0]),
                 reply_probability=rng.uniform(0.5, 0.8),
+            )
+            best_hour = profiles[account.key].best_hour
+            others = rng.sample([hour for hour in POSTING_HOURS if abs(hour - best_hour) > 1], k=1)
+            weekday_bias = [rng.uniform(0.9, 1.1) for _ in range(7)]
+            shift = rng.choice([-1, 0, 0, 1])
+            raw = [[WEEKDAY_ACTIVITY[weekday] * weekday_bias[weekday] * HOURLY_ACTIVITY[(hour - shift) % 24]
+                    for hour in range(24)] for weekday in range(7)]
+            peak = max(max(row) for row in raw)
+            profiles[account.key] = AccountProfile(
+                **{name: getattr(profiles[account.key], name) for name in AccountProfile.__dataclass_fields__
+                   if name not in ("slots", "activity")},
+                slots=tuple(sorted([best_hour, *others])),
+                activity=tuple(tuple(round(value / peak, 4) for value in row) for row in raw),
             )
         return profiles
 
@@ -190,22 +310,35 @@ class World:
     def posts_as_of(self, account_key: str, as_of: dt.datetime) -> list[Post]:
         return [post for post in self.posts(account_key) if post.published_at <= as_of]
 
+    def posts_between(self, account_key: str, since: dt.datetime, as_of: dt.datetime) -> list[Post]:
+        return [post for post in self.posts(account_key) if since <= post.published_at <= as_of]
+
     def _generate_posts(self, account_key: str):
         profile = self.profiles[account_key]
         platform = profile.account.platform
         zone = zoneinfo.ZoneInfo(profile.brand.timezone)
         per_day = 1.6 * min(self.settings.simulator.scale, 50)
+        if platform == "ga4":
+            return  # a web analytics property publishes nothing; its sessions are in simulator.web
+        crisis_days = self.crisis[1] if self.crisis and self.crisis[0] == account_key else ()
         for offset in range((self.end - self.start).days + 1):
             day = self.start + dt.timedelta(days=offset)
             rng = _rng(self.seed, "day", account_key, day.isoformat())
             count = max(0, round(rng.gauss(per_day, 0.8)))
+            if day.weekday() == profile.best_weekday or day in crisis_days:
+                count = max(1, count)  # the habitual slot is never skipped; a brand in crisis posts
             for index in range(count):
                 yield self._generate_post(profile, platform, zone, day, index)
 
     def _generate_post(self, profile: AccountProfile, platform: str, zone, day: dt.date, index: int) -> Post:
         account_key = profile.account.key
         rng = _rng(self.seed, "post", account_key, day.isoformat(), index)
-        hour = min(23, max(6, int(rng.gauss(14, 4))))
+        # Habitual slots: the first post of the best weekday goes out in the best hour, the rest in one of
+        # the account's few usual hours, so every (weekday, hour) cell gathers posts week after week.
+        if index == 0 and day.weekday() == profile.best_weekday:
+            hour = profile.best_hour
+        else:
+            hour = rng.choice(profile.slots)
         local = dt.datetime.combine(day, dt.time(hour, rng.randrange(60), rng.randrange(60)), tzinfo=zone)
         published_at = local.astimezone(UTC)
         content_type = rng.choice(CONTENT_TYPES[platform])
@@ -213,15 +346,16 @@ class World:
         tags = tuple(rng.sample(HASHTAGS[language], k=rng.randint(1, 3)))
         post_id = platform_id(platform, published_at, f"{account_key}:{day}:{index}")
         followers = self.followers(account_key, day)
-        slot_lift = 1.6 if (local.weekday(), hour) == (profile.best_weekday, profile.best_hour) else 1.0
-        # Heavy tail: most posts get little, a few get many times the usual engagement.
-        tail = rng.paretovariate(2.2)
+        slot_lift = SLOT_LIFT if (local.weekday(), hour) == (profile.best_weekday, profile.best_hour) else 1.0
+        # Heavy tail: most posts scatter moderately around the usual engagement, a few go viral.
+        tail = rng.lognormvariate(0, 0.25) * (rng.paretovariate(1.4) if rng.random() < 0.12 else 1.0)
         engagement = followers * 0.03 * CONTENT_LIFT[platform][content_type] * slot_lift * tail
         metrics = PLATFORM_METRICS[platform]
-        reach = int(followers * rng.uniform(0.15, 0.35) * (1 + 0.4 * (tail - 1)))
+        reach = int(followers * rng.uniform(0.15, 0.35) * (1 + 0.4 * (tail - 1))
+                    * self.reach_factor(platform, day))
         planned = {
             "likes": int(engagement * 0.8),
-            "comments": max(0, int(engagement * 0.05)),
+            "comments": max(0, int(engagement * 0.015)),
             "shares": int(engagement * 0.08),
             "saves": int(engagement * 0.07),
             "reach": reach,
@@ -229,8 +363,18 @@ class World:
         }
         final = {metric: value for metric, value in planned.items() if metric in metrics}
         tau_hours = rng.uniform(8, 30)
-        caption = f"{'Nouveau' if language == 'fr' else 'New'} drop {day:%d/%m} {' '.join(tags)}"
-        comments = self._generate_comments(profile, post_id, published_at, tau_hours, final.get("comments", 0))
+        clicks = int(reach * rng.uniform(0.006, 0.014) * (3.0 if content_type == "link" else 1.0))
+        campaigns = [campaign for campaign in profile.brand.campaigns if campaign.active(day)]
+        campaign = rng.choice(campaigns) if campaigns and rng.random() < 0.5 else None
+        if campaign is not None:
+            tags = (campaign.hashtag, *tags)
+        handles = [item.handle for item in profile.brand.influencers if item.platform == platform]
+        mentions = (rng.choice(handles),) if handles and rng.random() < 0.15 else ()
+        words = {"fr": "Nouveau", "en": "New"}.get(language, "New")
+        caption = " ".join([f"{words} drop {day:%d/%m}", *(f"avec @{h}" if language == "fr" else f"with @{h}"
+                                                          for h in mentions), *tags])
+        count = final.get("comments", 0)
+        comments = _CommentSource(self, profile, post_id, published_at, tau_hours, count, day)
         return Post(
             post_id=post_id,
             account_key=account_key,
@@ -242,18 +386,32 @@ class World:
             utm_content=f"{platform}_{post_id}",
             final=final,
             tau_hours=tau_hours,
-            comments=comments,
+            comment_source=comments,
+            utm_campaign=campaign.utm_campaign if campaign else None,
+            campaign_id=campaign.campaign_id if campaign else None,
+            clicks=clicks,
+            mentions=mentions,
         )
 
-    def _generate_comments(self, profile, post_id, published_at, tau_hours, count) -> tuple[Comment, ...]:
+    def _generate_comments(self, profile, post_id, published_at, tau_hours, count,
+                           day: dt.date | None = None) -> tuple[Comment, ...]:
         comments: list[Comment] = []
         language = profile.brand.language
-        for index in range(count):
+        zone = zoneinfo.ZoneInfo(profile.brand.timezone)
+        crisis = self._crisis_comments(profile, post_id, published_at, day, zone)
+        for index in range(count + len(crisis)):
             rng = _rng(self.seed, "comment", post_id, index)
-            # Inverse of the growth curve: the comment count follows the other counters over time.
-            delay_hours = -tau_hours * math.log(1 - rng.random() * 0.999)
-            created_at = published_at + dt.timedelta(hours=delay_hours)
-            sentiment = rng.choices(["positive", "neutral", "negative"], weights=[0.55, 0.3, 0.15])[0]
+            if index < count:
+                # Inverse of the growth curve, the comment count follows the other counters over time;
+                # a moment when the audience is asleep is drawn again, so comments follow its activity.
+                for _ in range(8):
+                    delay_hours = -tau_hours * math.log(1 - rng.random() * 0.999)
+                    created_at = published_at + dt.timedelta(hours=delay_hours)
+                    if rng.random() <= profile.activity_at(created_at.astimezone(zone)):
+                        break
+                sentiment = rng.choices(["positive", "neutral", "negative"], weights=[0.55, 0.3, 0.15])[0]
+            else:
+                created_at, sentiment = crisis[index - count], "negative"
             comment = Comment(
                 comment_id=platform_id(profile.account.platform, created_at, f"{post_id}:{index}"),
                 post_id=post_id,
@@ -281,3 +439,34 @@ class World:
                     is_brand=True,
                 ))
         return tuple(sorted(comments, key=lambda item: (item.created_at, item.comment_id)))
+
+    def _crisis_comments(self, profile, post_id, published_at, day, zone) -> list[dt.datetime]:
+        """Moments of the crisis' negative comments on this post: a post published on a crisis day draws
+        a burst on that day and each later crisis day, timed by the audience's activity."""
+        if not self.crisis or self.crisis[0] != profile.account.key or day not in self.crisis[1]:
+            return []
+        moments = []
+        for crisis_day in (item for item in self.crisis[1] if item >= day):
+            rng = _rng(self.seed, "crisis", post_id, crisis_day.isoformat())
+            start = max(published_at, dt.datetime.combine(crisis_day, dt.time(), tzinfo=zone).astimezone(UTC))
+            end = dt.datetime.combine(crisis_day + dt.timedelta(days=1), dt.time(), tzinfo=zone).astimezone(UTC)
+            span = (end - start).total_seconds()
+            wanted, drawn = int(rng.uniform(70, 110) * max(0.35, span / 86400)) if span > 60 else 0, 0
+            while drawn < wanted:
+                moment = start + dt.timedelta(seconds=rng.uniform(0, span - 1))
+                if rng.random() <= profile.activity_at(moment.astimezone(zone)):
+                    moments.append(moment)
+                    drawn += 1
+        return moments
+
+
+class _CommentSource:
+    """Generates one post's comments when first read (a picklable, comparable closure)."""
+
+    __slots__ = ("world", "args")
+
+    def __init__(self, world: World, *args):
+        self.world, self.args = world, args
+
+    def __call__(self) -> tuple[Comment, ...]:
+        return self.world._generate_comments(*self.args)

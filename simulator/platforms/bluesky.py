@@ -146,7 +146,7 @@ def _embeds(post: Post, link: str, did: str) -> tuple[dict | None, dict | None]:
 def _post_view(world: World, post: Post, as_of: dt.datetime) -> dict:
     counters = post.counters(as_of)
     profile = world.profiles[post.account_key]
-    link = f"https://shop.example/p?utm_source=bluesky&utm_medium=social&utm_content={post.utm_content}"
+    link = post.link()
     text = f"{post.caption} shop.example/p" if post.content_type == "link" else post.caption
     uri = post_uri(world, post)
     record = {
@@ -252,14 +252,10 @@ def get_post_thread(world: World, request: Request, as_of: dt.datetime, params: 
     uri = request.query.get("uri", "")
     did, _, rkey = uri.removeprefix("at://").partition("/app.bsky.feed.post/")
     key = f"bluesky:{did}"
-    post = (
-        next(
-            (item for item in world.posts_as_of(key, as_of) if tid(item.published_at, item.post_id) == rkey),
-            None,
-        )
-        if key in world.profiles
-        else None
-    )
+    by_rkey = world.memo(("bluesky.rkeys", key), lambda: {
+        tid(item.published_at, item.post_id): item for item in world.posts(key)}) if key in world.profiles else {}
+    post = by_rkey.get(rkey)
+    post = post if post is not None and post.published_at <= as_of else None
     if post is None:
         raise ApiError(400, {"error": "NotFound", "message": f"Post not found: {uri}"})
     visible = post.visible_comments(as_of)

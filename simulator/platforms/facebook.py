@@ -138,10 +138,11 @@ def published_posts(world: World, request: Request, as_of: dt.datetime, params: 
     if request.query.get("since"):
         since = dt.datetime.fromtimestamp(int(request.query["since"]), dt.UTC)
         posts = [post for post in posts if post.published_at >= since]
+    body = _cursor_page(request, posts)  # page first, then shape only the page's posts
     items = []
-    for post in posts:
+    for post in body["data"]:
         counters = post.counters(as_of)
-        link = f"https://shop.example/p?utm_source=facebook&utm_medium=social&utm_content={post.utm_content}"
+        link = post.link()
         item = {
             "id": post_id(world, post),
             "created_time": _timestamp(post.published_at),
@@ -170,7 +171,8 @@ def published_posts(world: World, request: Request, as_of: dt.datetime, params: 
                 attachment["unshimmed_url"] = link
             item["attachments"] = {"data": [attachment]}
         items.append(item)
-    return Response(200, _cursor_page(request, items), {})
+    body["data"] = items
+    return Response(200, body, {})
 
 
 def post_insights(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
@@ -206,6 +208,10 @@ def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -
     page_id = world.profiles[post.account_key].account.account_id
     visible = post.visible_comments(as_of)
     stream = request.query.get("filter") == "stream"
+    answers: dict[str, int] = {}
+    for other in visible:
+        if other.parent_id is not None:
+            answers[other.parent_id] = answers.get(other.parent_id, 0) + 1
     items = []
     for comment in visible:
         if comment.parent_id is not None and not stream:
@@ -221,7 +227,7 @@ def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -
                 "name": comment.author,
             },
             "like_count": 0,
-            "comment_count": sum(1 for other in visible if other.parent_id == comment.comment_id),
+            "comment_count": answers.get(comment.comment_id, 0),
         }
         if comment.parent_id is not None:
             item["parent"] = {"id": f"{post.post_id}_{comment.parent_id}"}

@@ -98,8 +98,9 @@ def user_insights(world: World, request: Request, as_of: dt.datetime, params: di
     while day_start + dt.timedelta(days=1) <= until:
         day_end = day_start + dt.timedelta(days=1)
         # Accounts reach fewer people than the sum of their posts' reach (the same people see several).
-        gained = sum(post.counters(day_end).get("reach", 0) - post.counters(day_start).get("reach", 0)
-                     for post in world.posts_as_of(key, day_end))
+        # A post's counters stop moving within 47 days (1 - exp(-age/tau) is exactly 1.0 in floats).
+        gained = sum(post.metric("reach", day_end) - post.metric("reach", day_start)
+                     for post in world.posts_between(key, day_start - dt.timedelta(days=48), day_end))
         values.append({"value": int(gained * 0.8), "end_time": _timestamp(day_end)})
         day_start = day_end
     return Response(200, {"data": [{
@@ -113,14 +114,14 @@ def media(world: World, request: Request, as_of: dt.datetime, params: dict) -> R
     _check_token(request)
     key = _account_key(params["user_id"])
     posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
+    body = _cursor_page(request, posts)  # page first, then shape only the page's posts
     items = []
-    for post in posts:
+    for post in body["data"]:
         media_type, product = MEDIA_SHAPE[post.content_type]
         counters = post.counters(as_of)
         items.append({
             "id": post.post_id,
-            "caption": f"{post.caption} https://shop.example/p?utm_source=instagram&utm_medium=social"
-                       f"&utm_content={post.utm_content}",
+            "caption": f"{post.caption} {post.link()}",
             "media_type": media_type,
             "media_product_type": product,
             "permalink": f"https://www.instagram.com/p/{post.post_id}/",
@@ -129,7 +130,8 @@ def media(world: World, request: Request, as_of: dt.datetime, params: dict) -> R
             "like_count": counters["likes"],
             "comments_count": counters["comments"],
         })
-    return Response(200, _cursor_page(request, items), {})
+    body["data"] = items
+    return Response(200, body, {})
 
 
 def media_insights(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:

@@ -46,7 +46,7 @@ MEDIA = {"image": "image", "video": "video"}
 
 def _status(world: World, post: Post, as_of: dt.datetime) -> dict:
     counters = post.counters(as_of)
-    link = f"https://shop.example/p?utm_source=mastodon&utm_medium=social&utm_content={post.utm_content}"
+    link = post.link()
     media = MEDIA.get(post.content_type)
     return {
         "id": post.post_id, "created_at": iso_z(post.published_at), "in_reply_to_id": None,

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 
 from simulator.api import ApiError, Request, Response, iso_z
-from simulator.world import Comment, Post, World
+from simulator.world import MAX_COMMENT_AGE, Comment, Post, World
 
 # X reports no reach; impression_count is the view count, bookmark_count the saves.
 MEDIA_KEY_TYPE = {"image": "3", "video": "13"}
@@ -76,7 +76,7 @@ def _hashtag_entities(text: str, tags: tuple[str, ...]) -> list[dict]:
 
 def _tweet(world: World, post: Post, as_of: dt.datetime) -> dict:
     counters = post.counters(as_of)
-    link = f"https://shop.example/p?utm_source=x&utm_medium=social&utm_content={post.utm_content}"
+    link = post.link()
     short = f"https://t.co/{post.post_id[-10:]}"
     text = f"{post.caption} {short}" if post.content_type == "link" else post.caption
     shares = counters["shares"]
@@ -218,31 +218,50 @@ def user(world: World, request: Request, as_of: dt.datetime, params: dict) -> Re
     )
 
 
+def _candidates(world: World, key: str, request: Request, as_of: dt.datetime) -> list[Post]:
+    """Posts that can hold an item at or after start_time: no comment comes later than MAX_COMMENT_AGE."""
+    if not request.query.get("start_time"):
+        return world.posts_as_of(key, as_of)
+    since = dt.datetime.fromisoformat(request.query["start_time"].replace("Z", "+00:00"))
+    return world.posts_between(key, since - MAX_COMMENT_AGE, as_of)
+
+
 def tweets(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     _check_token(request)
     key = _key(world, params["user_id"])
     exclude = set(request.query.get("exclude", "").split(","))
-    items = [(post.published_at, _tweet(world, post, as_of)) for post in world.posts_as_of(key, as_of)]
-    if "replies" not in exclude:
-        items += [
-            (comment.created_at, _reply(world, post, comment))
-            for post in world.posts_as_of(key, as_of)
-            for comment in post.visible_comments(as_of)
-            if comment.is_brand
-        ]
-    return Response(200, _page(request, items), {})
+
+    def build() -> list:
+        posts = _candidates(world, key, request, as_of)
+        items = [(post.published_at, _tweet(world, post, as_of)) for post in posts]
+        if "replies" not in exclude:
+            items += [
+                (comment.created_at, _reply(world, post, comment))
+                for post in posts
+                for comment in post.visible_comments(as_of)
+                if comment.is_brand
+            ]
+        return items
+
+    # Every page of one listing is built from the same items: build them once per listing.
+    memo_key = ("x.tweets", key, as_of, request.query.get("start_time"), "replies" in exclude)
+    return Response(200, _page(request, world.memo(memo_key, build)), {})
 
 
 def mentions(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     _check_token(request)
     key = _key(world, params["user_id"])
-    items = [
-        (comment.created_at, _reply(world, post, comment))
-        for post in world.posts_as_of(key, as_of)
-        for comment in post.visible_comments(as_of)
-        if not comment.is_brand
-    ]
-    return Response(200, _page(request, items), {})
+
+    def build() -> list:
+        return [
+            (comment.created_at, _reply(world, post, comment))
+            for post in _candidates(world, key, request, as_of)
+            for comment in post.visible_comments(as_of)
+            if not comment.is_brand
+        ]
+
+    memo_key = ("x.mentions", key, as_of, request.query.get("start_time"))
+    return Response(200, _page(request, world.memo(memo_key, build)), {})
 
 
 ROUTES = [

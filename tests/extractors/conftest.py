@@ -1,4 +1,6 @@
-"""Instagram and Mastodon extractor fixtures; the recorded answers and their server are in replay_api.py."""
+"""Extractor fixtures: Instagram and Mastodon's recorded accounts, and the platform_* tests' recorded client
+and simulated world (each platform_*/conftest.py names its `account` and `sibling_account`). The recorded
+answers and their servers are in replay_api.py."""
 
 from __future__ import annotations
 
@@ -16,10 +18,18 @@ from replay_api import (  # noqa: E402
     INSTAGRAM_TOKEN,
     MASTODON_TOKEN,
     RECORDED_AT,
+    RECORDED_CONTEXT,
+    QueuedApi,
     RecordedApi,
     instagram_routes,
     mastodon_routes,
+    payloads_of,
+    simulated_settings,
 )
+
+from extractors.base import RunContext  # noqa: E402
+from extractors.run import PLATFORMS  # noqa: E402
+from warehouse.config import Account, Settings  # noqa: E402
 
 
 @pytest.fixture
@@ -61,3 +71,32 @@ def frozen_clock(monkeypatch) -> dt.datetime:
     clock.datetime = RecordedNow
     monkeypatch.setattr(extractors.base, "dt", clock)
     return RECORDED_AT
+
+
+# --- platform_*: these need the `account` and `sibling_account` fixtures of the platform's conftest.py --------
+@pytest.fixture
+def api(account: Account) -> QueuedApi:
+    """The recorded platform's answers, queued by each test in the order they are asked for."""
+    return QueuedApi(payloads_of(account))
+
+
+@pytest.fixture
+def client(api: QueuedApi, account: Account, sleeps: list[float]):
+    client = PLATFORMS[account.platform].CLIENT(account, "secret-token", transport=api.transport,
+                                                sleep=sleeps.append)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def context() -> RunContext:
+    return RECORDED_CONTEXT
+
+
+@pytest.fixture
+def sim_settings(tmp_path, monkeypatch, account: Account, sibling_account: Account) -> Settings:
+    """Two brands on the platform in the simulated world, landing under tmp_path."""
+    monkeypatch.setenv("SMW_DATA_DIR", str(tmp_path))
+    for connection in (sibling_account.connection_id, account.connection_id):
+        monkeypatch.setenv(f"SMW_CONN_{connection.upper()}", "simulated-token")
+    return simulated_settings(account, sibling_account)

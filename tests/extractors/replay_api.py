@@ -1,9 +1,16 @@
-"""Recorded Instagram and Mastodon answers served in-process by an httpx.MockTransport.
+"""Recorded API answers served in-process by an httpx.MockTransport: the one replay helper of the extractor tests.
 
-Each fixture file under fixtures/<platform>/ is one recorded answer. A plain JSON document is a 200 body
-(the Instagram pages); a `{"status", "headers", "body"}` wrapper keeps the answer's status and headers too
-(Mastodon pages, whose paging is in the Link header, and every error answer). No test opens a socket or
-sleeps: the transport is in-process and `sleep` is a list's append.
+Two ways to serve them, over the same `Reply`:
+- `RecordedApi` answers by path and paging parameter (Instagram, Mastodon). Each fixture file under
+  fixtures/<platform>/ is one recorded answer. A plain JSON document is a 200 body (the Instagram pages); a
+  `{"status", "headers", "body"}` wrapper keeps the answer's status and headers too (Mastodon pages, whose
+  paging is in the Link header, and every error answer).
+- `QueuedApi` answers in order with payload files of platform_<platform>/payloads/, the test giving each
+  one's status and headers (`api.then("page_1").then("too_many", 429, {...})`).
+
+The platform_* tests' fixtures (`api`, `client`, `context`, `sim_settings`) are in conftest.py; a platform's
+own conftest only names its recorded account and the simulated world's second one. No test opens a socket
+or sleeps: the transport is in-process and `sleep` is a list's append.
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ from pathlib import Path
 
 import httpx
 
-from warehouse.config import Settings
+from extractors.base import RunContext
+from extractors.landing import stream_file
+from warehouse.config import Account, Brand, Extraction, Settings, Simulator
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -74,8 +83,47 @@ class Route:
         )
 
 
+class ReplayApi:
+    """What both servers share: every request is kept, and the answer is the `Reply` that `answer` picks."""
+
+    requests: list[httpx.Request]
+
+    def answer(self, request: httpx.Request) -> Reply:
+        raise NotImplementedError
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        reply = self.answer(request)
+        return httpx.Response(reply.status, headers=reply.headers, content=reply.content, request=request)
+
+    @property
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self)
+
+    def paths(self) -> list[str]:
+        return [request.url.path for request in self.requests]
+
+
+class QueuedApi(ReplayApi):
+    """Answers with queued (payload file, status, headers) in order, whatever was asked."""
+
+    def __init__(self, payloads: Path):
+        self.payloads = payloads
+        self.replies: list[Reply] = []
+        self.requests = []
+
+    def then(self, payload: str, status: int = 200, headers: dict | None = None) -> QueuedApi:
+        content = (self.payloads / f"{payload}.json").read_bytes()
+        self.replies.append(Reply(status, {"content-type": "application/json", **(headers or {})}, content))
+        return self
+
+    def answer(self, request: httpx.Request) -> Reply:
+        assert self.replies, f"no recorded answer left for {request.url.path}"
+        return self.replies.pop(0)
+
+
 @dataclass
-class RecordedApi:
+class RecordedApi(ReplayApi):
     """Answers by path and paging parameter; a route's replies are served in order, the last one repeated."""
 
     host: str
@@ -88,23 +136,14 @@ class RecordedApi:
         self.routes.append(Route(path, query, [recorded(r) if isinstance(r, str) else r for r in replies]))
         return self
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
+    def answer(self, request: httpx.Request) -> Reply:
         assert f"{request.url.scheme}://{request.url.host}" == self.host, request.url.host
         matches = [route for route in self.routes if route.matches(request)]
         # Name the path and parameter names only: the query holds the token.
         assert len(matches) == 1, (
             f"{len(matches)} recorded answers for {request.url.path} {sorted(request.url.params)}")
         replies = matches[0].replies
-        reply = replies.pop(0) if len(replies) > 1 else replies[0]
-        return httpx.Response(reply.status, headers=reply.headers, content=reply.content, request=request)
-
-    @property
-    def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self)
-
-    def paths(self) -> list[str]:
-        return [request.url.path for request in self.requests]
+        return replies.pop(0) if len(replies) > 1 else replies[0]
 
     def requested(self, path: str, **query: str) -> int:
         return sum(Route(path, query, []).matches(request) for request in self.requests)
@@ -170,11 +209,14 @@ def ids(path: str | Path) -> list[str]:
 
 def run(key: str, api: RecordedApi, sleeps: list[float], *, lookback_days: int = 7,
         run_id: str = "run-1") -> dict:
-    """Extract one recorded account for the recorded night, as the nightly task does."""
-    from extractors.run import extract_account
+    """Extract one recorded account for the recorded night, as the nightly task does on a night after the
+    account's first (the first night backfills from the start date instead of the lookback window)."""
+    from extractors.run import extract_account, write_state
 
-    return extract_account(make_settings(lookback_days), key, SNAPSHOT, run_id,
-                           transport=api.transport, sleep=sleeps.append)
+    settings = make_settings(lookback_days)
+    _, account = settings.account(key)
+    write_state(settings, account.platform, account.account_id, SNAPSHOT - dt.timedelta(days=1), {"streams": {}})
+    return extract_account(settings, key, SNAPSHOT, run_id, transport=api.transport, sleep=sleeps.append)
 
 
 def client_for(key: str, api: RecordedApi, sleeps: list[float], **options):
@@ -191,4 +233,69 @@ def client_for(key: str, api: RecordedApi, sleeps: list[float], **options):
 def context_for(lookback_days: int):
     from extractors.run import run_context
 
-    return run_context(make_settings(lookback_days), SNAPSHOT)
+    return run_context(make_settings(lookback_days), SNAPSHOT, first_run_date=SNAPSHOT - dt.timedelta(days=1))
+
+
+# --- the platform_* tests: a recorded account, and a simulated world of two brands --------------------------
+PLATFORM_TESTS = Path(__file__).parent
+RECORDED_CONTEXT = RunContext(snapshot_date=dt.date(2026, 10, 20), window_start=dt.date(2026, 10, 14))
+
+
+def payloads_of(account: Account) -> Path:
+    return PLATFORM_TESTS / f"platform_{account.platform}" / "payloads"
+
+
+def simulated_settings(account: Account, sibling: Account) -> Settings:
+    """Two brands on one platform in the simulated world: Maison Lumière (`sibling`) and Northwind (`account`)."""
+    return Settings(
+        extraction=Extraction(start_date=dt.date(2026, 10, 1), lookback_days=7),
+        simulator=Simulator(seed=7, history_days=20),
+        brands=[
+            Brand(brand_id="maison_lumiere", name="Maison Lumière", timezone="Europe/Paris", language="fr",
+                  accounts=[sibling]),
+            Brand(brand_id="northwind", name="Northwind", timezone="America/New_York", language="en",
+                  accounts=[account]),
+        ],
+    )
+
+
+def landed_stream(settings: Settings, key: str, stream: str, day: dt.date) -> list[dict]:
+    """The lines one stream of one account landed for `day`."""
+    _, account = settings.account(key)
+    return landed(stream_file(settings.data / "landing", account.platform, stream, day, account.account_id))
+
+
+def extract_simulated(settings: Settings, key: str, day: dt.date, run_id: str = "run-1", faults=None,
+                      sleep=lambda _: None) -> dict:
+    """Extract one account through the in-process simulator, as the nightly task does."""
+    from extractors.run import extract_account, simulator_transport
+
+    return extract_account(settings, key, day, run_id, transport=simulator_transport(settings, day, faults),
+                           sleep=sleep)
+
+
+def check_faults_cost_retries_but_not_rows(settings: Settings, day: dt.date) -> None:
+    """GIVEN the simulator answering every 5th request with the platform's rate limit, every 7th with a 503
+    and cutting every 11th body in half, WHEN the Northwind account is extracted through it, THEN every
+    stream completes with the rows of a clean run, after retries."""
+    from simulator.api import Faults
+
+    key = next(account.key for _, account in settings.accounts() if account.handle.startswith("northwind"))
+    clean = extract_simulated(settings, key, day, "clean")
+    waits: list[float] = []
+    faults = Faults(rate_limit_every=5, server_error_every=7, truncate_every=11)
+    faulty = extract_simulated(settings, key, day, "faulty", faults, waits.append)
+    assert {name: info["rows"] for name, info in faulty["streams"].items()} == {
+        name: info["rows"] for name, info in clean["streams"].items()
+    }
+    assert all(info["status"] == "complete" for info in faulty["streams"].values())
+    assert faulty["retries"] > 0 and len(waits) == faulty["retries"]
+
+
+def recorded_accounts(account: Account, sibling: Account):
+    """A platform conftest's two fixtures: `account` (Northwind's, recorded under payloads/) and
+    `sibling_account` (Maison Lumière's, the simulated world's other brand)."""
+    import pytest
+
+    return (pytest.fixture(name="account")(lambda: account),
+            pytest.fixture(name="sibling_account")(lambda: sibling))

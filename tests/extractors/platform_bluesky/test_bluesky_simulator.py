@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import json
+
+from replay_api import check_faults_cost_retries_but_not_rows, landed_stream
 
 from extractors.run import extract_account, run_context, simulator_transport
 from simulator.platforms.bluesky import comment_uri, post_uri
@@ -15,9 +15,7 @@ DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
 
 
 def landed(settings, stream: str) -> list[dict]:
-    path = settings.data / "landing" / "bluesky" / stream / DAY.isoformat() / f"{DID}.ndjson.gz"
-    with gzip.open(path, "rt") as handle:
-        return [json.loads(line) for line in handle]
+    return landed_stream(settings, f"bluesky:{DID}", stream, DAY)
 
 
 def test_extract_account_lands_the_worlds_posts_replies_and_followers(sim_settings):
@@ -71,35 +69,4 @@ def test_extract_account_lands_the_worlds_posts_replies_and_followers(sim_settin
 
 
 def test_faults_cost_retries_but_not_rows(sim_settings):
-    # GIVEN the simulator answering every 5th request with the platform's rate limit, every 7th with a
-    # 503 and cutting every 11th body in half
-    from simulator.api import Faults
-
-    key = next(
-        account.key for _, account in sim_settings.accounts() if account.handle.startswith("northwind")
-    )
-    clean = extract_account(
-        sim_settings,
-        key,
-        DAY,
-        "clean",
-        transport=simulator_transport(sim_settings, DAY),
-        sleep=lambda _: None,
-    )
-    waits: list[float] = []
-    faults = Faults(rate_limit_every=5, server_error_every=7, truncate_every=11)
-    # WHEN the same account is extracted through it
-    faulty = extract_account(
-        sim_settings,
-        key,
-        DAY,
-        "faulty",
-        transport=simulator_transport(sim_settings, DAY, faults),
-        sleep=waits.append,
-    )
-    # THEN every stream completes with the same rows, after retries
-    assert {name: info["rows"] for name, info in faulty["streams"].items()} == {
-        name: info["rows"] for name, info in clean["streams"].items()
-    }
-    assert all(info["status"] == "complete" for info in faulty["streams"].values())
-    assert faulty["retries"] > 0 and len(waits) == faulty["retries"]
+    check_faults_cost_retries_but_not_rows(sim_settings, DAY)

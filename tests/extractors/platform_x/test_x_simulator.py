@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
+
+from replay_api import check_faults_cost_retries_but_not_rows, landed_stream
 
 from extractors.run import extract_account, run_context, simulator_transport
 from simulator.world import World
@@ -13,9 +14,7 @@ DAY = dt.date(2026, 10, 15)
 
 
 def landed(settings, stream: str, account_id: str) -> list[dict]:
-    path = settings.data / "landing" / "x" / stream / DAY.isoformat() / f"{account_id}.ndjson.gz"
-    with gzip.open(path, "rt") as handle:
-        return [json.loads(line) for line in handle]
+    return landed_stream(settings, f"x:{account_id}", stream, DAY)
 
 
 def test_extract_account_lands_the_worlds_tweets_mentions_and_followers(sim_settings):
@@ -74,35 +73,4 @@ def test_extract_account_lands_the_worlds_tweets_mentions_and_followers(sim_sett
 
 
 def test_faults_cost_retries_but_not_rows(sim_settings):
-    # GIVEN the simulator answering every 5th request with the platform's rate limit, every 7th with a
-    # 503 and cutting every 11th body in half
-    from simulator.api import Faults
-
-    key = next(
-        account.key for _, account in sim_settings.accounts() if account.handle.startswith("northwind")
-    )
-    clean = extract_account(
-        sim_settings,
-        key,
-        DAY,
-        "clean",
-        transport=simulator_transport(sim_settings, DAY),
-        sleep=lambda _: None,
-    )
-    waits: list[float] = []
-    faults = Faults(rate_limit_every=5, server_error_every=7, truncate_every=11)
-    # WHEN the same account is extracted through it
-    faulty = extract_account(
-        sim_settings,
-        key,
-        DAY,
-        "faulty",
-        transport=simulator_transport(sim_settings, DAY, faults),
-        sleep=waits.append,
-    )
-    # THEN every stream completes with the same rows, after retries
-    assert {name: info["rows"] for name, info in faulty["streams"].items()} == {
-        name: info["rows"] for name, info in clean["streams"].items()
-    }
-    assert all(info["status"] == "complete" for info in faulty["streams"].values())
-    assert faulty["retries"] > 0 and len(waits) == faulty["retries"]
+    check_faults_cost_retries_but_not_rows(sim_settings, DAY)

@@ -1,0 +1,146 @@
+"""LinkedIn Community Management API (versioned /rest): lifetime follower statistics, the organization's posts,
+their share statistics and their comments (with the replies to them). An account's account_id is the numeric
+organization id; its token is a member's OAuth token with an ADMINISTRATOR role on the page."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import httpx
+
+from extractors.base import Client, Record, RunContext, Stream, parse_json, retry_after
+
+# One pinned version for every call: LinkedIn supports a version for at least a year, then answers 426.
+LINKEDIN_VERSION = "202607"
+PAGE_SIZE = 100
+STATS_PER_CALL = 20  # post urns per share statistics call, kept well inside the URL length limit
+# LinkedIn's throttles answer 429 without Retry-After; the daily ones (".. DAY limit ..") reset at midnight UTC.
+WINDOW_SECONDS = 60.0
+
+
+class LinkedInClient(Client):
+    platform = "linkedin"
+    default_base_url = "https://api.linkedin.com"
+
+    def auth_headers(self) -> dict[str, str]:
+        return {**super().auth_headers(), "LinkedIn-Version": LINKEDIN_VERSION, "X-Restli-Protocol-Version": "2.0.0"}
+
+    def rate_limit_wait(self, response: httpx.Response) -> float | None:
+        if response.status_code != 429:
+            return None
+        try:
+            message = str(json.loads(response.content).get("message", ""))
+        except (ValueError, AttributeError):
+            message = ""
+        if " DAY limit" in message:
+            return float("inf")  # no wait within the run helps before midnight UTC
+        wait = retry_after(response)
+        return WINDOW_SECONDS if wait is None else wait
+
+    @property
+    def organization(self) -> str:
+        return f"urn:li:organization:{self.account.account_id}"
+
+    def pages(self, url: str, params: dict) -> Iterator[dict]:
+        """start/count paging: the last page is one with no elements, or whose start + count reaches `total`
+        (without `total`, one shorter than asked for)."""
+        start = 0
+        while True:
+            body = parse_json(self.get(url, {**params, "start": start, "count": PAGE_SIZE}))
+            yield body
+            elements, paging = body.get("elements") or [], body.get("paging") or {}
+            count = int(paging.get("count") or PAGE_SIZE)
+            start = int(paging.get("start") or start) + count
+            total = paging.get("total")
+            if not elements or (start >= int(total) if total is not None else len(elements) < count):
+                return
+
+
+def restli(value: str) -> str:
+    """A URN as Rest.li 2.0 wants it inside a query or path: every reserved character percent-encoded."""
+    return quote(value, safe="")
+
+
+def urn_of(statistics: dict) -> str | None:
+    return statistics.get("share") or statistics.get("ugcPost")
+
+
+class FollowerStatistics(Stream):
+    """Lifetime follower counts by facet (no timeIntervals): one element for the organization."""
+
+    name = "follower_statistics"
+    primary_key = "organizationalEntity"
+
+    def records(self, client: LinkedInClient, context, parents) -> Iterator[Record]:
+        params = {"q": "organizationalEntity", "organizationalEntity": client.organization}
+        body = parse_json(client.get("/rest/organizationalEntityFollowerStatistics", params))
+        for element in body.get("elements") or []:
+            yield element, client.account.account_id
+
+
+class Posts(Stream):
+    """The organization's posts published since the window start, newest first."""
+
+    name = "posts"
+
+    def records(self, client: LinkedInClient, context: RunContext, parents) -> Iterator[Record]:
+        since = context.window_start_utc.timestamp() * 1000
+        params = {"author": client.organization, "q": "author", "sortBy": "CREATED"}
+        for page in client.pages("/rest/posts", params):
+            for post in page.get("elements") or []:
+                published = post.get("publishedAt") or post.get("createdAt")
+                if published is not None and published < since:
+                    return
+                yield post, client.account.account_id
+
+
+class ShareStatistics(Stream):
+    """Lifetime totalShareStatistics of the window's posts: shares and ugcPosts are asked for in their own
+    List() parameters, built by hand (httpx would encode the parentheses and commas Rest.li needs)."""
+
+    name = "share_statistics"
+    primary_key = "post_urn"  # added: the element names it `share` or `ugcPost`
+    parent = "posts"
+
+    def records(self, client: LinkedInClient, context, parents) -> Iterator[Record]:
+        urns = [post["id"] for post in parents]
+        for field, prefix in (("shares", "urn:li:share:"), ("ugcPosts", "urn:li:ugcPost:")):
+            chosen = [urn for urn in urns if urn.startswith(prefix)]
+            for start in range(0, len(chosen), STATS_PER_CALL):
+                listed = ",".join(restli(urn) for urn in chosen[start:start + STATS_PER_CALL])
+                query = (f"q=organizationalEntity&organizationalEntity={restli(client.organization)}"
+                         f"&{field}=List({listed})")
+                body = parse_json(client.get(f"/rest/organizationalEntityShareStatistics?{query}"))
+                for element in body.get("elements") or []:
+                    yield {**element, "post_urn": urn_of(element)}, urn_of(element)
+
+
+class Comments(Stream):
+    """The comments on each post that has any, then the replies to each comment that has some
+    (`commentsSummary`); a reply carries `parentComment`. All are landed under the post's urn."""
+
+    name = "comments"
+    parent = "share_statistics"
+
+    def records(self, client: LinkedInClient, context, parents) -> Iterator[Record]:
+        for statistics in parents:
+            post = urn_of(statistics)
+            if not post or not int((statistics.get("totalShareStatistics") or {}).get("commentCount") or 0):
+                continue
+            for comment in self._comments(client, post):
+                yield comment, post
+                summary = comment.get("commentsSummary") or {}
+                if int(summary.get("aggregatedTotalComments") or summary.get("totalFirstLevelComments") or 0):
+                    for reply in self._comments(client, comment.get("commentUrn") or comment["$URN"]):
+                        yield reply, post
+
+    @staticmethod
+    def _comments(client: LinkedInClient, urn: str) -> Iterator[dict]:
+        for page in client.pages(f"/rest/socialActions/{restli(urn)}/comments", {}):
+            yield from page.get("elements") or []
+
+
+STREAMS: tuple[type[Stream], ...] = (FollowerStatistics, Posts, ShareStatistics, Comments)
+CLIENT: type[Client] = LinkedInClient

@@ -1,0 +1,155 @@
+"""YouTube Data API v3 (channel, uploads, videos, comment threads) and YouTube Analytics v2 (channel by day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+
+import httpx
+
+from extractors.base import Client, ExtractorError, Record, RunContext, Stream, parse_json, retry_after
+
+ANALYTICS_URL = "https://youtubeanalytics.googleapis.com/v2/reports"
+ANALYTICS_METRICS = "views,estimatedMinutesWatched,subscribersGained,subscribersLost"
+# The daily quota (10,000 units a project by default) resets at midnight Pacific time: waiting won't help.
+QUOTA_REASONS = {"quotaExceeded", "dailyLimitExceeded"}
+# The per-minute limits lift within a minute.
+RATE_REASONS = {"rateLimitExceeded", "userRateLimitExceeded"}
+WINDOW_SECONDS = 60.0
+VIDEOS_PER_CALL = 50
+
+
+class YouTubeClient(Client):
+    platform = "youtube"
+    default_base_url = "https://www.googleapis.com"
+
+    @staticmethod
+    def _reason(response: httpx.Response) -> str | None:
+        """`error.errors[0].reason` of a Google API error; None when the body cannot be read."""
+        try:
+            error = json.loads(response.content).get("error") or {}
+            return str((error.get("errors") or [{}])[0].get("reason", ""))
+        except (ValueError, AttributeError, TypeError, IndexError):
+            return None
+
+    def rate_limit_wait(self, response: httpx.Response) -> float | None:
+        if response.status_code == 429:
+            wait = retry_after(response)
+            return WINDOW_SECONDS if wait is None else wait
+        if response.status_code != 403:
+            return None
+        reason = self._reason(response)
+        if reason in QUOTA_REASONS:
+            return float("inf")
+        if reason in RATE_REASONS or reason is None:
+            # A 403 body cut short in transit cannot say which it was: a short wait then asks again.
+            wait = retry_after(response)
+            return WINDOW_SECONDS if wait is None else wait
+        return None  # forbidden for another reason (e.g. forbidden, insufficientPermissions): fails the stream
+
+    def pages(self, url: str, params: dict) -> Iterator[dict]:
+        """Follow `nextPageToken`; a page without one, or without items, is the last."""
+        token = None
+        while True:
+            body = parse_json(self.get(url, {**params, **({"pageToken": token} if token else {})}))
+            yield body
+            token = body.get("nextPageToken")
+            if not token or not body.get("items"):
+                return
+
+    def analytics(self, params: dict) -> httpx.Response:
+        """YouTube Analytics lives on its own host; a proxy or the simulator serves it next to the Data API."""
+        if str(self.http.base_url).rstrip("/") == self.default_base_url:
+            return self.get(str(httpx.URL(ANALYTICS_URL, params=params)))
+        return self.get("/v2/reports", params)
+
+
+def _at(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class Channel(Stream):
+    name = "channel"
+
+    def records(self, client: YouTubeClient, context, parents) -> Iterator[Record]:
+        params = {"part": "snippet,statistics,contentDetails", "id": client.account.account_id}
+        items = parse_json(client.get("/youtube/v3/channels", params)).get("items") or []
+        if not items:
+            raise ExtractorError(f"youtube: channel {client.account.account_id} not found for this token")
+        yield items[0], None
+
+
+class Uploads(Stream):
+    """The uploads playlist's items published since the window start (newest first); scheduled or private
+    uploads carry no `videoPublishedAt` and are skipped."""
+
+    name = "uploads"
+    parent = "channel"
+
+    def records(self, client: YouTubeClient, context: RunContext, parents) -> Iterator[Record]:
+        for channel in parents:
+            uploads = ((channel.get("contentDetails") or {}).get("relatedPlaylists") or {}).get("uploads")
+            params = {"part": "contentDetails", "playlistId": uploads or "UU" + channel["id"][2:],
+                      "maxResults": 50}
+            for page in client.pages("/youtube/v3/playlistItems", params):
+                for item in page.get("items", []):
+                    published = (item.get("contentDetails") or {}).get("videoPublishedAt")
+                    if not published:
+                        continue
+                    if _at(published) < context.window_start_utc:
+                        return
+                    yield item, channel["id"]
+
+
+class Videos(Stream):
+    """statistics, snippet and contentDetails of the window's uploads, 50 ids a call."""
+
+    name = "videos"
+    parent = "uploads"
+
+    def records(self, client: YouTubeClient, context, parents) -> Iterator[Record]:
+        ids = [item["contentDetails"]["videoId"] for item in parents]
+        for start in range(0, len(ids), VIDEOS_PER_CALL):
+            params = {"part": "statistics,snippet,contentDetails", "id": ",".join(ids[start:start + VIDEOS_PER_CALL]),
+                      "maxResults": VIDEOS_PER_CALL}
+            for video in parse_json(client.get("/youtube/v3/videos", params)).get("items", []):
+                yield video, None
+
+
+class CommentThreads(Stream):
+    """Top-level comments with their replies (`replies.comments`). The API embeds up to five replies a thread;
+    a thread whose `totalReplyCount` is larger is landed as received (comments.list would read the rest)."""
+
+    name = "comment_threads"
+    parent = "videos"
+
+    def records(self, client: YouTubeClient, context, parents) -> Iterator[Record]:
+        for video in parents:
+            if not int((video.get("statistics") or {}).get("commentCount") or 0):
+                continue  # no count: comments are off; zero: nothing to read
+            params = {"part": "snippet,replies", "videoId": video["id"], "maxResults": 100,
+                      "textFormat": "plainText"}
+            for page in client.pages("/youtube/v3/commentThreads", params):
+                for thread in page.get("items", []):
+                    yield thread, video["id"]
+
+
+class ChannelDays(Stream):
+    """YouTube Analytics by day over the window: each row of `rows`, keyed by its `columnHeaders` names."""
+
+    name = "channel_days"
+    primary_key = "day"
+
+    def records(self, client: YouTubeClient, context: RunContext, parents) -> Iterator[Record]:
+        params = {"ids": f"channel=={client.account.account_id}", "dimensions": "day", "sort": "day",
+                  "metrics": ANALYTICS_METRICS, "startDate": context.window_start.isoformat(),
+                  "endDate": context.snapshot_date.isoformat()}
+        body = parse_json(client.analytics(params))
+        names = [header["name"] for header in body.get("columnHeaders", [])]
+        for row in body.get("rows") or []:  # no `rows` at all when the range has no data yet
+            yield dict(zip(names, row, strict=True)), client.account.account_id
+
+
+STREAMS: tuple[type[Stream], ...] = (Channel, Uploads, Videos, CommentThreads, ChannelDays)
+CLIENT: type[Client] = YouTubeClient

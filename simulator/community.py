@@ -1,0 +1,136 @@
+"""What others post about a brand: mentions, UGC carrying a campaign hashtag, and the roster influencers'
+posts. Generated per brand and day from the seed (per-entity generators, like the rest of the world)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zoneinfo
+from dataclasses import dataclass
+
+from simulator.world import HASHTAGS, PHRASES, UTC, World, _rng
+
+
+@dataclass(frozen=True)
+class Mention:
+    mention_id: str
+    kind: str  # mention | ugc | influencer
+    platform: str
+    brand_id: str
+    author: str
+    author_followers: int
+    text: str
+    hashtags: tuple[str, ...]
+    language: str
+    sentiment: str
+    created_at: dt.datetime
+    likes: int
+    comments: int
+    shares: int
+    campaign_id: str | None = None
+
+    @property
+    def engagements(self) -> int:
+        return self.likes + self.comments + self.shares
+
+
+TIER_RATE = ((10_000, 0.06), (100_000, 0.035), (1_000_000, 0.018), (math.inf, 0.01))
+
+
+def _platforms(world: World, brand) -> list[str]:
+    return sorted({account.platform for account in brand.accounts if account.platform != "ga4"}) or ["instagram"]
+
+
+def _moment(world: World, brand, day: dt.date, rng) -> dt.datetime:
+    """A moment of the local day drawn from the audience's activity curve (that of the brand's first account)."""
+    zone = zoneinfo.ZoneInfo(brand.timezone)
+    profile = next((world.profiles[a.key] for a in brand.accounts if a.key in world.profiles
+                    and world.profiles[a.key].activity), None)
+    for _ in range(20):
+        local = dt.datetime.combine(day, dt.time(), tzinfo=zone) + dt.timedelta(seconds=rng.uniform(0, 86399))
+        if profile is None or rng.random() <= profile.activity_at(local):
+            break
+    return local.astimezone(UTC)
+
+
+def _days(world: World):
+    for offset in range((world.end - world.start).days + 1):
+        yield world.start + dt.timedelta(days=offset)
+
+
+def _handle(world: World, brand, platform: str) -> str:
+    return next((a.handle for a in brand.accounts if a.platform == platform), brand.brand_id)
+
+
+def mentions(world: World, brand) -> list[Mention]:
+    """Everyday mentions of the brand by others (with the brand's usual hashtags), about 4 a day."""
+    items = []
+    scale = world.settings.simulator.scale
+    language = brand.language if (brand.language, "positive") in PHRASES else "en"
+    for day in _days(world):
+        rng = _rng(world.seed, "mentions", brand.brand_id, day.isoformat())
+        for index in range(max(0, round(rng.gauss(4 * scale, 1.5)))):
+            platform = rng.choice(_platforms(world, brand))
+            sentiment = rng.choices(["positive", "neutral", "negative"], weights=[0.5, 0.35, 0.15])[0]
+            tags = tuple(rng.sample(HASHTAGS[language], k=rng.randint(0, 2)))
+            followers = int(rng.lognormvariate(6, 1.2))
+            text = " ".join([f"@{_handle(world, brand, platform)}", rng.choice(PHRASES[(language, sentiment)]), *tags])
+            items.append(Mention(f"m_{brand.brand_id}_{day:%Y%m%d}_{index}", "mention", platform, brand.brand_id,
+                                 f"user_{rng.randrange(10**6):06d}", followers, text, tags, language, sentiment,
+                                 _moment(world, brand, day, rng), int(followers * rng.uniform(0.01, 0.05)),
+                                 rng.randrange(3), rng.randrange(2)))
+    return items
+
+
+def ugc_posts(world: World, brand) -> list[Mention]:
+    """Posts by customers carrying a campaign hashtag: many inside the campaign's dates, a trickle in the
+    ten days around them (which the UGC count must leave out)."""
+    items = []
+    scale = world.settings.simulator.scale
+    language = brand.language if (brand.language, "positive") in PHRASES else "en"
+    for campaign in brand.campaigns:
+        rate = _rng(world.seed, "ugc_rate", brand.brand_id, campaign.campaign_id).uniform(3, 9)
+        for day in _days(world):
+            inside = campaign.active(day)
+            near = campaign.start_date - dt.timedelta(days=10) <= day <= campaign.end_date + dt.timedelta(days=10)
+            if not near:
+                continue
+            rng = _rng(world.seed, "ugc", brand.brand_id, campaign.campaign_id, day.isoformat())
+            for index in range(max(0, round(rng.gauss((rate if inside else 0.4) * scale, 1.0)))):
+                platform = rng.choice(_platforms(world, brand))
+                tag = rng.choice(campaign.hashtags)
+                followers = int(rng.lognormvariate(6.2, 1.1))
+                text = f"{rng.choice(PHRASES[(language, 'positive')])} {tag}"
+                items.append(Mention(f"u_{campaign.campaign_id}_{day:%Y%m%d}_{index}", "ugc", platform,
+                                     brand.brand_id, f"fan_{rng.randrange(10**5):05d}", followers, text, (tag,),
+                                     language, "positive", _moment(world, brand, day, rng),
+                                     int(followers * rng.uniform(0.02, 0.09)), rng.randrange(6), rng.randrange(3),
+                                     campaign.campaign_id))
+    return items
+
+
+def influencer_posts(world: World, brand) -> list[Mention]:
+    """Two to four posts per roster influencer, inside a campaign when there is one, mentioning the brand
+    and carrying the campaign hashtag; engagement by the influencer's tier and own audience."""
+    items = []
+    language = brand.language if (brand.language, "positive") in PHRASES else "en"
+    for influencer in brand.influencers:
+        rng = _rng(world.seed, "influencer", brand.brand_id, influencer.platform, influencer.handle)
+        base = next(rate for limit, rate in TIER_RATE if influencer.followers < limit) * rng.lognormvariate(0, 0.35)
+        campaigns = [c for c in brand.campaigns if c.end_date >= world.start and c.start_date <= world.end]
+        for index in range(rng.randint(2, 4)):
+            campaign = rng.choice(campaigns) if campaigns else None
+            first = max(campaign.start_date, world.start) if campaign else world.start
+            last = min(campaign.end_date, world.end) if campaign else world.end
+            day = first + dt.timedelta(days=rng.randrange((last - first).days + 1))
+            tags = (campaign.hashtag,) if campaign else ()
+            engagements = int(influencer.followers * base * rng.lognormvariate(0, 0.15))
+            likes = int(engagements * 0.9)
+            comments = int(engagements * 0.07)
+            text = " ".join([f"@{_handle(world, brand, influencer.platform)}",
+                             rng.choice(PHRASES[(language, "positive")]), *tags])
+            items.append(Mention(f"i_{influencer.handle}_{index}", "influencer", influencer.platform, brand.brand_id,
+                                 influencer.handle, influencer.followers, text, tags, language, "positive",
+                                 _moment(world, brand, day, rng), likes, comments, engagements - likes - comments,
+                                 campaign.campaign_id if campaign else None))
+    return sorted(items, key=lambda item: item.created_at)

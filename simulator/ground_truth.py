@@ -1,0 +1,238 @@
+"""The facts the simulated world plants, measured on the generated data by the metric contract's own
+definitions (docs: /work/shared/kpis.md), written to data/simulator/ground_truth.json.
+
+Wherever a fact could differ from the knob that planted it (a best slot, a lift, a median), it is computed
+from the generated posts, comments, mentions and sessions, not copied from the configuration.
+
+    python -m simulator.ground_truth [--config warehouse.yml]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import zoneinfo
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from simulator.community import influencer_posts, ugc_posts
+from simulator.world import CONTENT_LIFT, World
+from warehouse.config import Settings, load_settings
+
+
+def _local(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    return moment.astimezone(zone)
+
+
+def d7_engagement_rates(world: World, key: str) -> list[tuple]:
+    """(post, local publication time, D+7 engagement_rate) for posts with D+7 values inside the history."""
+    zone = world.zone(key)
+    rows = []
+    for post in world.posts(key):
+        local = _local(post.published_at, zone)
+        d7_end = dt.datetime.combine(local.date() + dt.timedelta(days=8), dt.time(), tzinfo=zone)
+        if d7_end.date() > world.end + dt.timedelta(days=1):
+            continue
+        counters = post.counters(d7_end.astimezone(dt.UTC))
+        engagements = sum(counters.get(name, 0) for name in ("likes", "comments", "shares", "saves"))
+        followers = world.followers(key, local.date() - dt.timedelta(days=1))
+        if followers:
+            rows.append((post, local, engagements / followers))
+    return rows
+
+
+def best_slot(rates: list[tuple]) -> dict | None:
+    cells: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for _, local, rate in rates:
+        cells[(local.weekday(), local.hour)].append(rate)
+    eligible = {cell: statistics.median(values) for cell, values in cells.items() if len(values) >= 3}
+    if not eligible:
+        return None
+    (weekday, hour), median = max(eligible.items(), key=lambda item: item[1])
+    ranked = sorted(eligible.values(), reverse=True)
+    return {"weekday": weekday, "weekday_name": dt.date(2024, 1, 1 + weekday).strftime("%A"), "hour": hour,
+            "posts": len(cells[(weekday, hour)]), "median_engagement_rate": round(median, 6),
+            "runner_up_median": round(ranked[1], 6) if len(ranked) > 1 else None}
+
+
+def content_lifts(rates: list[tuple]) -> dict:
+    overall = statistics.median(rate for *_, rate in rates)
+    by_type: dict[str, list[float]] = defaultdict(list)
+    for post, _, rate in rates:
+        by_type[post.content_type].append(rate)
+    return {kind: {"posts": len(values), "median_engagement_rate": round(statistics.median(values), 6),
+                   "lift": round(statistics.median(values) / overall - 1, 4)}
+            for kind, values in sorted(by_type.items())}
+
+
+def response_minutes(world: World, key: str) -> dict:
+    delays = []
+    inbound = answered = 0
+    for post in world.posts(key):
+        first_reply: dict[str, dt.datetime] = {}
+        for comment in post.comments:
+            if comment.is_brand and comment.parent_id and comment.parent_id not in first_reply:
+                first_reply[comment.parent_id] = comment.created_at
+        for comment in post.comments:
+            if comment.is_brand:
+                continue
+            inbound += 1
+            if comment.comment_id in first_reply:
+                delay = (first_reply[comment.comment_id] - comment.created_at).total_seconds() / 60
+                delays.append(delay)
+                answered += delay <= 24 * 60
+    if not delays:
+        return {"inbound": inbound}
+    ordered = sorted(delays)
+    return {"median_minutes": round(statistics.median(delays), 1),
+            "p90_minutes": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
+            "response_rate": round(answered / inbound, 4), "inbound": inbound, "answered": len(delays)}
+
+
+def negative_by_day(world: World, key: str) -> Counter:
+    zone = world.zone(key)
+    counts: Counter = Counter()
+    for post in world.posts(key):
+        for comment in post.comments:
+            if not comment.is_brand and comment.sentiment == "negative":
+                counts[_local(comment.created_at, zone).date()] += 1
+    return counts
+
+
+def negative_spikes(world: World, key: str) -> list[dict]:
+    """Days the crisis alert fires: negatives > mean + 3 sd of the 28 days before, and at least 20."""
+    counts = negative_by_day(world, key)
+    spikes = []
+    day = world.start + dt.timedelta(days=28)
+    while day <= world.end:
+        before = [counts.get(day - dt.timedelta(days=offset), 0) for offset in range(1, 29)]
+        mean, sd = statistics.mean(before), statistics.pstdev(before)
+        count = counts.get(day, 0)
+        if count >= 20 and count > mean + 3 * sd:
+            spikes.append({"date": day.isoformat(), "negative": count, "mean_28d": round(mean, 2),
+                           "sd_28d": round(sd, 2), "severity": round((count - mean) / sd, 1) if sd else None})
+        day += dt.timedelta(days=1)
+    return spikes
+
+
+def reach_alerts(world: World, key: str) -> dict:
+    """Organic reach rate at D+1 per post; the days the contract's reach-drop alert fires."""
+    zone = world.zone(key)
+    by_day: dict[dt.date, list[float]] = defaultdict(list)
+    for post in world.posts(key):
+        local = _local(post.published_at, zone).date()
+        d1_end = dt.datetime.combine(local + dt.timedelta(days=2), dt.time(), tzinfo=zone).astimezone(dt.UTC)
+        followers = world.followers(key, local - dt.timedelta(days=1))
+        if followers and "reach" in post.final:
+            by_day[local].append(post.metric("reach", d1_end) / followers)
+    fired = []
+    day = world.start + dt.timedelta(days=35)
+    while day <= world.end:
+        recent = [r for offset in range(1, 8) for r in by_day.get(day - dt.timedelta(days=offset), [])]
+        before = [r for offset in range(8, 36) for r in by_day.get(day - dt.timedelta(days=offset), [])]
+        if len(recent) >= 5 and len(before) >= 5 and statistics.median(recent) < 0.7 * statistics.median(before):
+            fired.append(day.isoformat())
+        day += dt.timedelta(days=1)
+    return {"alert_days": fired, "by_day": by_day}
+
+
+def compute(settings: Settings) -> dict:
+    world = World(settings)
+    accounts: dict[str, dict] = {}
+    platform_rates: dict[str, list[tuple]] = defaultdict(list)
+    for key in world.social_accounts():
+        rates = d7_engagement_rates(world, key)
+        platform_rates[world.profiles[key].account.platform] += rates
+        accounts[key] = {"best_slot": best_slot(rates), "first_response": response_minutes(world, key),
+                         "timezone": world.profiles[key].brand.timezone}
+    platforms = {}
+    for platform, rates in sorted(platform_rates.items()):
+        lifts = content_lifts(rates)
+        planted = CONTENT_LIFT.get(platform, {})
+        platforms[platform] = {"content_types": lifts,
+                               "top_type": max(lifts, key=lambda kind: lifts[kind]["median_engagement_rate"]),
+                               "planted_top_type": max(planted, key=planted.get) if planted else None}
+    crisis = None
+    if world.crisis:
+        key, days = world.crisis
+        spikes = negative_spikes(world, key)
+        counts = negative_by_day(world, key)
+        crisis = {"account": key, "planted_dates": [day.isoformat() for day in days], "alert_days": spikes,
+                  "negative_by_day": {day.isoformat(): counts.get(day, 0) for day in days}}
+    reach = None
+    if world.reach_change:
+        platform, change = world.reach_change
+        per_account = {}
+        for key in world.social_accounts():
+            if not key.startswith(f"{platform}:"):
+                continue
+            alerts = reach_alerts(world, key)
+            before = [r for day, values in alerts["by_day"].items() if day < change for r in values]
+            after = [r for day, values in alerts["by_day"].items() if day >= change for r in values]
+            per_account[key] = {
+                "alert_days": alerts["alert_days"],
+                "first_alert_day": alerts["alert_days"][0] if alerts["alert_days"] else None,
+                "median_reach_rate_d1_before": round(statistics.median(before), 5),
+                "median_reach_rate_d1_after": round(statistics.median(after), 5) if after else None,
+                "drop": round(1 - statistics.median(after) / statistics.median(before), 3) if after else None,
+            }
+        reach = {"platform": platform, "change_date": change.isoformat(), "accounts": per_account}
+    brands = {}
+    for brand in settings.brands:
+        ugc = ugc_posts(world, brand)
+        campaigns = {}
+        for campaign in brand.campaigns:
+            tags = {tag.lower() for tag in campaign.hashtags}
+            inside = [item for item in ugc if {t.lower() for t in item.hashtags} & tags
+                      and campaign.active(item.created_at.astimezone(zoneinfo.ZoneInfo(brand.timezone)).date())]
+            campaigns[campaign.campaign_id] = {
+                "hashtags": campaign.hashtags, "start_date": campaign.start_date.isoformat(),
+                "end_date": campaign.end_date.isoformat(), "ugc_posts": len(inside),
+                "distinct_authors": len({item.author for item in inside}),
+                "engagements": sum(item.engagements for item in inside),
+                "ugc_outside_dates": sum(1 for item in ugc if {t.lower() for t in item.hashtags} & tags) - len(inside),
+                "brand_posts": sum(1 for key in world.social_accounts()
+                                   if world.profiles[key].brand.brand_id == brand.brand_id
+                                   for post in world.posts(key) if post.campaign_id == campaign.campaign_id),
+            }
+        influencers = {}
+        for item in influencer_posts(world, brand):
+            stats = influencers.setdefault(item.author, {"platform": item.platform, "followers": item.author_followers,
+                                                         "posts": 0, "engagements": 0, "rates": []})
+            stats["posts"] += 1
+            stats["engagements"] += item.engagements
+            stats["rates"].append(item.engagements / item.author_followers)
+        roster = {i.handle: i for i in brand.influencers}
+        for handle, stats in influencers.items():
+            stats["engagement_rate"] = round(statistics.mean(stats.pop("rates")), 5)
+            fee = roster[handle].fee
+            engagements = stats["engagements"]
+            stats["cost_per_engagement"] = round(fee / engagements, 4) if fee and engagements else None
+        top = max(influencers, key=lambda handle: influencers[handle]["engagement_rate"]) if influencers else None
+        brands[brand.brand_id] = {"campaigns": campaigns, "influencers": influencers, "top_influencer": top}
+    return {"seed": settings.simulator.seed, "start_date": world.start.isoformat(), "end_date": world.end.isoformat(),
+            "accounts": accounts, "platforms": platforms, "crisis": crisis, "reach_drop": reach, "brands": brands,
+            "notes": {"engagement_rate": "D+7 engagements / followers at the end of the day before publication",
+                      "top_influencer": "highest mean engagement_rate over the influencer's posts"}}
+
+
+def write(settings: Settings, path: Path | None = None) -> Path:
+    path = path or settings.data / "simulator" / "ground_truth.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(compute(settings), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write the simulated world's ground truth.")
+    parser.add_argument("--config", default=None)
+    parser.add_argument("--output", default=None)
+    args = parser.parse_args(argv)
+    print(write(load_settings(args.config), Path(args.output) if args.output else None))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,279 @@
+"""LinkedIn Community Management API (versioned /rest): organization follower statistics (lifetime), the
+organization's posts (q=author, start/count paging), share statistics per post, and comments through
+socialActions. Every call needs `LinkedIn-Version: YYYYMM` and `X-Restli-Protocol-Version: 2.0.0`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from simulator.api import ApiError, Request, Response
+from simulator.world import Comment, Post, World
+
+# LinkedIn reports no saves, and no video views in share statistics; uniqueImpressionsCount is the reach,
+# impressionCount the views, clickCount the clicks on the post.
+SUPPORTED_VERSIONS = re.compile(r"^20(2[3-9]|[3-9]\d)(0[1-9]|1[0-2])(\.\d\d)?$")
+UGC_TYPES = {"video", "carousel"}  # posts made as ugcPosts (video, multi-image); the others are shares
+GEO = {"fr": ("urn:li:geo:105015875", "urn:li:geo:100565514", "urn:li:geo:106693272"),  # France, BE, CH
+       "en": ("urn:li:geo:103644278", "urn:li:geo:101174742", "urn:li:geo:101165590")}  # US, Canada, UK
+SENIORITY = ("urn:li:seniority:3", "urn:li:seniority:4", "urn:li:seniority:5")
+MAX_COUNT = 100
+
+
+def _error(status: int, message: str, code: str | None = None, service_code: int | None = None) -> ApiError:
+    body: dict = {"status": status, "message": message}
+    if code:
+        body["code"] = code
+    if service_code is not None:
+        body["serviceErrorCode"] = service_code
+    return ApiError(status, body)
+
+
+def expired_token_error() -> ApiError:
+    return _error(401, "Invalid access token", "INVALID_ACCESS_TOKEN", 65600)
+
+
+def rate_limit_error(as_of: dt.datetime) -> ApiError:
+    # LinkedIn's throttles answer 429 with no Retry-After header.
+    return _error(429, "Resource level throttle APPLICATION MINUTE limit for calls to this resource is reached.",
+                  "TOO_MANY_REQUESTS", 101)
+
+
+def _check(request: Request) -> None:
+    if not request.headers.get("authorization", "").startswith("Bearer "):
+        raise expired_token_error()
+    version = request.headers.get("linkedin-version")
+    if not version:
+        raise _error(400, "A version must be present. Please specify a version by adding the LinkedIn-Version "
+                     "header.", "VERSION_MISSING")
+    if not SUPPORTED_VERSIONS.match(version):
+        raise _error(426, f"Requested version {version} is not active", "NONEXISTENT_VERSION")
+    if request.headers.get("x-restli-protocol-version") != "2.0.0":
+        raise _error(400, "Rest.li protocol 2.0.0 is required: send X-Restli-Protocol-Version: 2.0.0",
+                     "ILLEGAL_ARGUMENT")
+
+
+def org_urn(world: World, key: str) -> str:
+    return f"urn:li:organization:{world.profiles[key].account.account_id}"
+
+
+def _number(identity: str) -> str:
+    return str(7 * 10**18 + int(identity) % 10**18)
+
+
+def post_urn(post: Post) -> str:
+    kind = "ugcPost" if post.content_type in UGC_TYPES else "share"
+    return f"urn:li:{kind}:{_number(post.post_id)}"
+
+
+def comment_urn(post: Post, comment: Comment) -> str:
+    return f"urn:li:comment:({post_urn(post)},{_number(comment.comment_id)})"
+
+
+def _ms(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _org_key(world: World, urn: str) -> str:
+    key = f"linkedin:{urn.removeprefix('urn:li:organization:')}"
+    if not urn.startswith("urn:li:organization:") or key not in world.profiles:
+        raise _error(403, f"Not enough permissions to access: organization {urn}", "ACCESS_DENIED", 100)
+    return key
+
+
+def _paged(request: Request, elements: list, default: int = 10) -> dict:
+    try:
+        start, count = int(request.query.get("start", 0)), int(request.query.get("count", default))
+    except ValueError:
+        raise _error(400, "start and count must be integers", "ILLEGAL_ARGUMENT") from None
+    count = max(0, min(count, MAX_COUNT))
+    links = []
+    if start + count < len(elements):
+        links.append({"type": "application/json", "rel": "next",
+                      "href": f"{request.path}?start={start + count}&count={count}"})
+    return {"paging": {"start": start, "count": count, "total": len(elements), "links": links},
+            "elements": elements[start:start + count]}
+
+
+def _split(total: int, weights: tuple[float, ...]) -> list[int]:
+    parts = [int(total * weight) for weight in weights]
+    parts[0] += total - sum(parts)
+    return parts
+
+
+def follower_statistics(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """Lifetime statistics: follower counts by facet. Every follower has one country, so the counts by
+    geo country add up to the total; other facets cover the members who filled them in."""
+    _check(request)
+    if request.query.get("q") != "organizationalEntity":
+        raise _error(400, "q must be organizationalEntity", "ILLEGAL_ARGUMENT")
+    urn = request.query.get("organizationalEntity", "")
+    key = _org_key(world, urn)
+    day = (as_of - dt.timedelta(microseconds=1)).date()
+    total = world.followers(key, day)
+    paid = total // 50
+    countries = zip(GEO[world.profiles[key].brand.language], _split(total - paid, (0.72, 0.17, 0.11)),
+                    _split(paid, (0.72, 0.17, 0.11)), strict=True)
+
+    def counts(organic: int, bought: int) -> dict:
+        return {"organicFollowerCount": organic, "paidFollowerCount": bought}
+
+    element = {
+        "followerCountsByAssociationType": [
+            {"associationType": "EMPLOYEE", "followerCounts": counts(total // 400, 0)}],
+        "followerCountsByGeoCountry": [{"geo": geo, "followerCounts": counts(organic, bought)}
+                                       for geo, organic, bought in countries],
+        "followerCountsBySeniority": [
+            {"seniority": seniority, "followerCounts": counts(part, 0)}
+            for seniority, part in zip(SENIORITY, _split(int(total * 0.8), (0.5, 0.3, 0.2)), strict=True)],
+        "organizationalEntity": urn,
+    }
+    return Response(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": [element]}, {})
+
+
+def _content(post: Post) -> dict | None:
+    number = _number(post.post_id)
+    if post.content_type == "image":
+        return {"media": {"id": f"urn:li:image:D4E10AQ{number[-10:]}", "altText": ""}}
+    if post.content_type == "video":
+        return {"media": {"id": f"urn:li:video:D5F10AQ{number[-10:]}", "title": post.caption[:40]}}
+    if post.content_type == "carousel":
+        return {"multiImage": {"images": [{"id": f"urn:li:image:D4E10AQ{number[-10:]}{index}", "altText": ""}
+                                          for index in range(3)]}}
+    if post.content_type == "link":
+        return {"article": {"source": post.link(), "title": "Shop the drop", "description": post.caption}}
+    return None
+
+
+def _post(world: World, post: Post) -> dict:
+    published = _ms(post.published_at)
+    element = {
+        "id": post_urn(post),
+        "author": org_urn(world, post.account_key),
+        "commentary": post.caption,
+        "visibility": "PUBLIC",
+        "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": []},
+        "lifecycleState": "PUBLISHED",
+        "lifecycleStateInfo": {"isEditedByAuthor": False},
+        "isReshareDisabledByAuthor": False,
+        "createdAt": published,
+        "publishedAt": published,
+        "lastModifiedAt": published,
+        "versionTag": "0",
+    }
+    content = _content(post)
+    if content:
+        element["content"] = content
+    return element
+
+
+def posts(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """Newest first (sortBy=CREATED or the default LAST_MODIFIED: the simulated posts are never edited)."""
+    _check(request)
+    if request.query.get("q") != "author":
+        raise _error(400, "q must be author", "ILLEGAL_ARGUMENT")
+    key = _org_key(world, request.query.get("author", ""))
+    ordered = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
+    return Response(200, _paged(request, [_post(world, post) for post in ordered]), {})
+
+
+def _by_urn(world: World) -> dict[str, Post]:
+    def build() -> dict[str, Post]:
+        return {post_urn(post): post for key in world.profiles if key.startswith("linkedin:")
+                for post in world.posts(key)}
+
+    return world.memo(("linkedin.urns",), build)
+
+
+def _list(value: str) -> list[str]:
+    match = re.fullmatch(r"List\((.*)\)", value)
+    if not match:
+        raise _error(400, f"Invalid Rest.li list: {value[:60]}", "ILLEGAL_ARGUMENT")
+    return [item for item in match.group(1).split(",") if item]
+
+
+def share_statistics(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    _check(request)
+    urn = request.query.get("organizationalEntity", "")
+    key = _org_key(world, urn)
+    known = _by_urn(world)
+    elements = []
+    for field, prefix in (("shares", "urn:li:share:"), ("ugcPosts", "urn:li:ugcPost:")):
+        for item in _list(request.query[field]) if field in request.query else []:
+            post = known.get(item)
+            if not item.startswith(prefix):
+                raise _error(400, f"{field} holds {prefix} urns, not {item}", "ILLEGAL_ARGUMENT")
+            if post is None or post.account_key != key or post.published_at > as_of:
+                continue
+            counters = post.counters(as_of)
+            clicks = int(post.clicks * post.growth(as_of))
+            impressions = counters["views"]
+            engaged = counters["likes"] + counters["comments"] + counters["shares"] + clicks
+            elements.append({
+                "organizationalEntity": urn,
+                field[:-1]: item,
+                "totalShareStatistics": {
+                    "uniqueImpressionsCount": counters["reach"],
+                    "shareCount": counters["shares"],
+                    "engagement": engaged / impressions if impressions else 0.0,
+                    "clickCount": clicks,
+                    "likeCount": counters["likes"],
+                    "impressionCount": impressions,
+                    "commentCount": counters["comments"],
+                },
+            })
+    return Response(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements}, {})
+
+
+def _comment(world: World, post: Post, comment: Comment, visible: list[Comment]) -> dict:
+    account = world.profiles[post.account_key].account
+    actor = f"urn:li:organization:{account.account_id}" if comment.is_brand else (
+        f"urn:li:person:{comment.author.replace('_', '')}")
+    stamp = {"actor": actor, "time": _ms(comment.created_at)}
+    element = {
+        "id": _number(comment.comment_id),
+        "commentUrn": comment_urn(post, comment),
+        "$URN": comment_urn(post, comment),
+        "actor": actor,
+        "object": post_urn(post),
+        "message": {"text": comment.text, "attributes": []},
+        "created": stamp,
+        "lastModified": stamp,
+        "likesSummary": {"selectedLikes": [], "aggregatedTotalLikes": 0, "likedByCurrentUser": False,
+                         "totalLikes": 0},
+    }
+    if comment.parent_id:
+        parent = next(item for item in visible if item.comment_id == comment.parent_id)
+        element["parentComment"] = comment_urn(post, parent)
+    else:
+        replies = sum(1 for item in visible if item.parent_id == comment.comment_id)
+        if replies:
+            element["commentsSummary"] = {"selectedComments": [], "totalFirstLevelComments": replies,
+                                          "aggregatedTotalComments": replies}
+    return element
+
+
+def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """The comments on a post (`urn:li:share:…`/`urn:li:ugcPost:…`), or the replies to a comment
+    (`urn:li:comment:(post urn,id)`), oldest first."""
+    _check(request)
+    target = params["urn"]
+    reply_to = re.fullmatch(r"urn:li:comment:\((?P<post>urn:li:\w+:\d+),(?P<id>\d+)\)", target)
+    post = _by_urn(world).get(reply_to.group("post") if reply_to else target)
+    if post is None or post.published_at > as_of:
+        raise _error(404, f"Not found: {target}", "NOT_FOUND")
+    visible = post.visible_comments(as_of)
+    if reply_to:
+        parents = [item for item in visible if _number(item.comment_id) == reply_to.group("id")]
+        chosen = [item for item in visible if parents and item.parent_id == parents[0].comment_id]
+    else:
+        chosen = [item for item in visible if item.parent_id is None]
+    return Response(200, _paged(request, [_comment(world, post, item, visible) for item in chosen]), {})
+
+
+ROUTES = [
+    (r"/rest/organizationalEntityFollowerStatistics", follower_statistics),
+    (r"/rest/posts", posts),
+    (r"/rest/organizationalEntityShareStatistics", share_statistics),
+    (r"/rest/socialActions/(?P<urn>.+)/comments", comments),
+]
