@@ -39,12 +39,72 @@ class Account(_Strict):
         return f"{self.platform}:{self.account_id}"
 
 
+class Campaign(_Strict):
+    campaign_id: str = Field(pattern=r"^[a-z0-9_]+$")
+    hashtags: list[str] = Field(min_length=1, description="Campaign hashtags, with their leading #.")
+    start_date: dt.date
+    end_date: dt.date
+    utm_campaign: str = Field(pattern=r"^[A-Za-z0-9_\-]+$", description="The tag its links carry.")
+
+    @field_validator("hashtags")
+    @classmethod
+    def _hashtags(cls, value: list[str]) -> list[str]:
+        for tag in value:
+            if not tag.startswith("#") or len(tag) < 2 or any(char.isspace() for char in tag):
+                raise ValueError(f"a hashtag starts with # and has no spaces, not {tag!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Campaign:
+        if self.end_date < self.start_date:
+            raise ValueError(f"campaign {self.campaign_id} ends ({self.end_date}) before it starts ({self.start_date})")
+        return self
+
+    @property
+    def hashtag(self) -> str:
+        return self.hashtags[0]
+
+    def active(self, day: dt.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+class Influencer(_Strict):
+    handle: str = Field(min_length=1)
+    platform: Platform
+    followers: int = Field(ge=0)
+    fee: float | None = Field(default=None, ge=0, description="What the brand paid, if known.")
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+
+
 class Brand(_Strict):
     brand_id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
     timezone: str
     language: str = Field(default="en", pattern=r"^[a-z]{2}$")
     accounts: list[Account] = Field(min_length=1)
+    campaigns: list[Campaign] = Field(default_factory=list)
+    influencers: list[Influencer] = Field(default_factory=list)
+    ga4_property_id: str | None = Field(default=None, pattern=r"^[0-9]+$", description="GA4 property of the shop.")
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Brand:
+        for label, values in (("campaign", [c.campaign_id for c in self.campaigns]),
+                              ("utm_campaign", [c.utm_campaign for c in self.campaigns]),
+                              ("influencer", [(i.platform, i.handle) for i in self.influencers])):
+            duplicates = sorted({str(v) for v in values if values.count(v) > 1})
+            if duplicates:
+                raise ValueError(f"{label} {', '.join(duplicates)} is listed twice in brand {self.brand_id}")
+        ga4 = [account.account_id for account in self.accounts if account.platform == "ga4"]
+        if self.ga4_property_id and ga4 and ga4 != [self.ga4_property_id]:
+            raise ValueError(f"the ga4 account of brand {self.brand_id} must be its ga4_property_id "
+                             f"{self.ga4_property_id}, not {', '.join(ga4)}")
+        return self
+
+    @property
+    def ga4_property(self) -> str | None:
+        """The brand's GA4 property: ga4_property_id, or the account_id of its `platform: ga4` account."""
+        return self.ga4_property_id or next(
+            (account.account_id for account in self.accounts if account.platform == "ga4"), None)
 
     @field_validator("timezone")
     @classmethod
