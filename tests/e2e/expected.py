@@ -11,19 +11,19 @@ from simulator.world import World
 from warehouse.config import Settings
 
 
-def window_posts(world: World, settings: Settings, key: str, day: dt.date):
-    start = run_context(settings, day).window_start_utc
+def window_posts(world: World, settings: Settings, key: str, day: dt.date, first_run: dt.date):
+    start = run_context(settings, day, first_run).window_start_utc
     now = world.now(day)
     return [post for post in world.posts(key) if start <= post.published_at <= now]
 
 
-def raw_counts(settings: Settings, day: dt.date) -> Counter:
+def raw_counts(settings: Settings, day: dt.date, first_run: dt.date) -> Counter:
     """Rows per raw table that a nightly extraction of `day` lands, from the world's own records."""
     world = World(settings)
     now = world.now(day)
     counts: Counter = Counter()
     for _, account in settings.accounts():
-        posts = window_posts(world, settings, account.key, day)
+        posts = window_posts(world, settings, account.key, day, first_run)
         visible = [post.visible_comments(now) for post in posts]
         if account.platform == "instagram":
             counts["raw.instagram__user"] += 1
@@ -45,7 +45,7 @@ def mart_counts(settings: Settings, days: list[dt.date]) -> dict[str, int]:
     last_read: dict[str, tuple] = {}
     for day in sorted(days):
         for brand, account in settings.accounts():
-            for post in window_posts(world, settings, account.key, day):
+            for post in window_posts(world, settings, account.key, day, min(days)):
                 last_read[post.post_id] = (post, brand.timezone, day)
     post_days = 0
     for post, timezone, last_day in last_read.values():

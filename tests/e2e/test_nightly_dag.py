@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -13,9 +18,21 @@ from warehouse.__main__ import nightly_dag, run_dates
 from warehouse.config import load_settings
 
 pytestmark = pytest.mark.e2e
-
+CONFIG = Path(__file__).with_name("two_platforms.yml")
 FIRST, SECOND = dt.date(2026, 10, 29), dt.date(2026, 10, 30)
 MARTS = ("marts.dim_accounts", "marts.fct_post_performance", "marts.fct_account_daily")
+
+
+@pytest.fixture(scope="module")
+def nightly(airflow_db, dbt_manifest, tmp_path_factory):
+    """Two consecutive nights of the DAG on the Instagram and Mastodon world (tests/e2e/expected.py counts
+    its records): one warehouse shared by this module's tests, which run in order."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SMW_CONFIG", str(CONFIG))
+        patch.setenv("SMW_DATA_DIR", str(tmp_path_factory.mktemp("nightly") / "data"))
+        patch.delenv("SMW_WAREHOUSE", raising=False)
+        assert run_dates([FIRST, SECOND]) == 0
+        yield load_settings()
 
 
 def raw_counts_by_date(con, day: dt.date) -> dict[str, int]:
@@ -36,14 +53,13 @@ def file_digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_two_nights_then_a_rerun_of_the_first(airflow_db, dbt_manifest, data_dir):
-    settings = load_settings()
-    # GIVEN an empty warehouse WHEN the DAG runs for two consecutive logical dates
-    assert run_dates([FIRST, SECOND]) == 0
+def test_two_nights_then_a_rerun_of_the_first(nightly):
+    settings = nightly
+    # GIVEN an empty warehouse WHEN the DAG has run for two consecutive logical dates
     con = duckdb.connect(str(settings.warehouse))  # same config as dbt-duckdb's in-process connection
     # THEN every raw table holds, per date, exactly the records the simulator served
     for day in (FIRST, SECOND):
-        assert raw_counts_by_date(con, day) == dict(raw_counts(settings, day))
+        assert raw_counts_by_date(con, day) == dict(raw_counts(settings, day, first_run=FIRST))
     assert con.execute("select count(*) from raw._quarantine").fetchone()[0] == 0
     # AND the marts have one row per post per day and per account per day, as the world implies
     expected = mart_counts(settings, [FIRST, SECOND])
@@ -63,10 +79,29 @@ def test_two_nights_then_a_rerun_of_the_first(airflow_db, dbt_manifest, data_dir
     con.close()
 
 
-def test_a_mart_row_that_breaks_the_suite_stops_publishing(airflow_db, dbt_manifest, data_dir):
-    settings = load_settings()
+def test_the_incremental_fact_equals_a_full_refresh(nightly, tmp_path):
+    # GIVEN the incrementally built fct_post_performance (two nights, then a re-run of the first)
+    copy = tmp_path / "full_refresh.duckdb"
+    shutil.copy(nightly.warehouse, copy)
+    wal = Path(str(nightly.warehouse) + ".wal")  # dbt-duckdb may still hold changes in the write-ahead log
+    if wal.exists():
+        shutil.copy(wal, Path(str(copy) + ".wal"))
+    # WHEN the same model is rebuilt from scratch in a copy of the warehouse
+    dbt = Path(sys.executable).parent / "dbt"
+    subprocess.run([str(dbt), "run", "--select", "fct_post_performance", "--full-refresh", "--profiles-dir", ".",
+                    "--quiet"], cwd=Path(__file__).parents[2] / "dbt_project", check=True,
+                   env={**os.environ, "SMW_WAREHOUSE": str(copy)})
+    # THEN both hold the same rows
+    incremental = duckdb.connect(str(nightly.warehouse))
+    full = duckdb.connect(str(copy))
+    assert fingerprint(full, "marts.fct_post_performance") == fingerprint(incremental, "marts.fct_post_performance")
+    incremental.close()
+    full.close()
+
+
+def test_a_mart_row_that_breaks_the_suite_stops_publishing(nightly):
+    settings = nightly
     # GIVEN a published warehouse from a good night
-    assert run_dates([SECOND]) == 0
     published = settings.data / "published" / "warehouse.duckdb"
     digest, modified = file_digest(published), published.stat().st_mtime_ns
     # AND a mart row that breaks the suite (negative likes, a rate far above any sane bound)
@@ -80,7 +115,7 @@ def test_a_mart_row_that_breaks_the_suite_stops_publishing(airflow_db, dbt_manif
     import pendulum
 
     run = nightly_dag().test(logical_date=pendulum.datetime(2026, 10, 30, tz="UTC"),
-                             mark_success_pattern=r"^(accounts|extract|load|transform\..*)$")
+                             mark_success_pattern=r"^(accounts|extract|load|score_sentiment|transform_.*)$")
     # THEN the run fails at the gate, publish never runs, and the published file is untouched
     assert str(run.state) == "failed"
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
