@@ -38,8 +38,48 @@ mastodon as (
         cast(null as bigint) as reach
     from {{ ref('stg_mastodon__accounts') }}
     qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
+),
+
+x as (
+    select
+        account_key,
+        snapshot_date,
+        followers,
+        cast(null as bigint) as impressions,
+        cast(null as bigint) as reach
+    from {{ ref('stg_x__users') }}
+    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
+),
+
+bluesky as (
+    select
+        account_key,
+        snapshot_date,
+        followers,
+        cast(null as bigint) as impressions,
+        cast(null as bigint) as reach
+    from {{ ref('stg_bluesky__profiles') }}
+    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
+),
+
+-- Page insights (page_media_view and the like) are not extracted: followers only
+facebook as (
+    select
+        account_key,
+        snapshot_date,
+        followers,
+        cast(null as bigint) as impressions,
+        cast(null as bigint) as reach
+    from {{ ref('stg_facebook__pages') }}
+    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
 )
 
 select * from instagram
 union all
 select * from mastodon
+union all
+select * from x
+union all
+select * from bluesky
+union all
+select * from facebook

@@ -3,6 +3,12 @@ with unioned as (
     select * from {{ ref('int_instagram__post_snapshots') }}
     union all
     select * from {{ ref('int_mastodon__post_snapshots') }}
+    union all
+    select * from {{ ref('int_x__post_snapshots') }}
+    union all
+    select * from {{ ref('int_bluesky__post_snapshots') }}
+    union all
+    select * from {{ ref('int_facebook__post_snapshots') }}
 )
 
 select

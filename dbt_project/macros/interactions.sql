@@ -1,0 +1,28 @@
+{#- Macros for comments, replies and mentions: pseudonymized authors and the engine-specific text and
+    JSON handling their staging needs, behind adapter.dispatch like portable.sql. -#}
+
+{% macro pseudonymize(expression) -%}
+    {{ return(adapter.dispatch('pseudonymize')(expression)) }}
+{%- endmacro %}
+{% macro default__pseudonymize(expression) -%}
+    {#- A salted hash: the same author gets the same value on every platform run, nobody can look a handle up
+        without the salt (var pseudonym_salt, from SMW_PSEUDONYM_SALT). NULL stays NULL. -#}
+    {%- set salt = var('pseudonym_salt') | string -%}
+    md5('{{ salt | replace("'", "''") }}' || cast({{ expression }} as varchar))
+{%- endmacro %}
+
+{% macro unnest_json_array(column, path) -%}
+    {{ return(adapter.dispatch('unnest_json_array')(column, path)) }}
+{%- endmacro %}
+{% macro default__unnest_json_array(column, path) -%}
+    {#- One row per element of the JSON array at path (Spark: explode(from_json(...))); none if absent. -#}
+    unnest(json_extract({{ column }}, '$.{{ path }}[*]'))
+{%- endmacro %}
+
+{% macro strip_leading_mentions(expression) -%}
+    {{ return(adapter.dispatch('strip_leading_mentions')(expression)) }}
+{%- endmacro %}
+{% macro default__strip_leading_mentions(expression) -%}
+    {#- X prefixes a reply with the @handles it answers; they are addressing, not what the author wrote. -#}
+    regexp_replace({{ expression }}, '^(@[A-Za-z0-9_]+\s+)+', '')
+{%- endmacro %}

@@ -1,0 +1,26 @@
+{#- Bluesky posts for one night, on the contract's columns: shares are reposts + quotes; Bluesky reports
+    no saves, impressions, reach, link clicks or video views. -#}
+with posts as (
+    select *
+    from {{ ref('stg_bluesky__posts') }}
+    qualify row_number() over (partition by post_key, snapshot_date order by _line_no) = 1
+)
+
+select
+    post_key,
+    account_key,
+    'bluesky' as platform,
+    snapshot_date,
+    published_at_utc,
+    content_type,
+    post_text,
+    permalink,
+    likes,
+    replies as comments,
+    reposts + quotes as shares,
+    cast(null as bigint) as saves,
+    cast(null as bigint) as impressions,
+    cast(null as bigint) as reach,
+    cast(null as bigint) as link_clicks,
+    cast(null as bigint) as video_views
+from posts

@@ -1,0 +1,46 @@
+{#- Facebook Page posts and their insights for one night, on the contract's columns. Meta retired
+    post_impressions (Nov 2025) and post_impressions_unique (June 2025): views (post_media_view) stand in for
+    impressions and unique viewers (post_total_media_view_unique) for reach; the retired metrics are still
+    read where older nights hold them. Facebook reports no saves to Pages. -#}
+with posts as (
+    select *
+    from {{ ref('stg_facebook__posts') }}
+    qualify row_number() over (partition by post_key, snapshot_date order by _line_no) = 1
+),
+
+insights as (
+    select
+        post_key,
+        snapshot_date,
+        max(case when metric_name = 'post_media_view' then metric_value end) as views,
+        max(case when metric_name = 'post_impressions' then metric_value end) as legacy_impressions,
+        max(case when metric_name = 'post_total_media_view_unique' then metric_value end) as viewers,
+        max(case when metric_name = 'post_impressions_unique' then metric_value end) as legacy_reach
+    from {{ ref('stg_facebook__post_insights') }}
+    group by post_key, snapshot_date
+),
+
+joined as (
+    select
+        posts.post_key,
+        posts.account_key,
+        'facebook' as platform,
+        posts.snapshot_date,
+        posts.published_at_utc,
+        posts.content_type,
+        posts.post_text,
+        posts.permalink,
+        posts.reactions as likes,
+        posts.top_level_comments as comments,
+        posts.shares,
+        cast(null as bigint) as saves,
+        coalesce(insights.views, insights.legacy_impressions) as impressions,
+        coalesce(insights.viewers, insights.legacy_reach) as reach,
+        cast(null as bigint) as link_clicks,
+        cast(null as bigint) as video_views
+    from posts
+    left join insights
+        on posts.post_key = insights.post_key and posts.snapshot_date = insights.snapshot_date
+)
+
+select * from joined

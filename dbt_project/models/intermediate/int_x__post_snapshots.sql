@@ -1,0 +1,28 @@
+{#- X tweets of the owned account for one night, on the contract's columns. Its own replies are
+    interactions, not posts. Shares are retweets + quotes; X reports no reach, and link clicks and video
+    views only with the account's own user token (non_public_metrics), which the extractor does not use. -#}
+with tweets as (
+    select *
+    from {{ ref('stg_x__tweets') }}
+    where replied_to_tweet_id is null
+    qualify row_number() over (partition by tweet_key, snapshot_date order by _line_no) = 1
+)
+
+select
+    tweet_key as post_key,
+    account_key,
+    'x' as platform,
+    snapshot_date,
+    created_at_utc as published_at_utc,
+    content_type,
+    tweet_text as post_text,
+    permalink,
+    likes,
+    replies as comments,
+    retweets + quotes as shares,
+    bookmarks as saves,
+    impressions,
+    cast(null as bigint) as reach,
+    cast(null as bigint) as link_clicks,
+    cast(null as bigint) as video_views
+from tweets
