@@ -6,9 +6,11 @@ Every night, for every brand account on every configured platform (`warehouse.ym
 1. **extract** (one mapped task per account): read the platform's API through its extractor and land the
    payloads as received under `data/landing/<platform>/<stream>/<date>/`, with a manifest.
 2. **load**: replace the date's rows in the DuckDB `raw` tables; bad rows go to `raw._quarantine`.
-3. **transform**: the dbt project, one task per model (astronomer-cosmos), staging → intermediate → marts.
-4. **validate**: Great Expectations suites on the marts; a failure stops here and nothing is published.
-5. **publish**: a read-only copy of the marts at `data/published/warehouse.duckdb`, swapped in atomically,
+3. **transform_staging**: dbt staging and intermediate models, one task per model (astronomer-cosmos).
+4. **score_sentiment**: language and sentiment of every new comment, reply and mention (cached).
+5. **transform_marts**: the dbt marts, one task per model.
+6. **validate**: Great Expectations suites on the marts; a failure stops here and nothing is published.
+7. **publish**: a read-only copy of the marts at `data/published/warehouse.duckdb`, swapped in atomically,
    and the day's HTML report under `data/published/reports/<date>/`.
 
 Tasks that write DuckDB share the one-slot pool `duckdb_writer`. The logical date is the day whose
@@ -38,6 +40,7 @@ def _day(logical_date) -> "pendulum.Date":
     doc_md=__doc__,
     tags=["shared-media", "nightly"],
     default_args={"retries": 0},
+    user_defined_macros={"smw_lookback_days": pipeline.lookback_days},
 )
 def shared_media_nightly():
     @task
@@ -53,6 +56,10 @@ def shared_media_nightly():
     def load(logical_date=None, run_id=None) -> dict:
         return pipeline.load(_day(logical_date), run_id)
 
+    @task(pool=DUCKDB_POOL)
+    def score_sentiment() -> dict:
+        return pipeline.score_sentiment()
+
     @task(pool=DUCKDB_POOL, outlets=[MARTS])
     def validate(logical_date=None) -> dict:
         return pipeline.validate(_day(logical_date))
@@ -63,8 +70,9 @@ def shared_media_nightly():
 
     extracted = extract.expand(account_key=accounts())
     loaded = load()
-    transform = task_group()
-    extracted >> loaded >> transform >> validate() >> publish()
+    staging = task_group("transform_staging", ["path:models/staging", "path:models/intermediate"])
+    marts = task_group("transform_marts", ["path:models/marts"])
+    extracted >> loaded >> staging >> score_sentiment() >> marts >> validate() >> publish()
 
 
 nightly = shared_media_nightly()

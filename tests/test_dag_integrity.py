@@ -22,15 +22,16 @@ def test_the_nightly_dag_has_its_stages_in_order_and_serializes_duckdb_writers(a
     dag = nightly_dag()
     assert dag.doc_md and "publish" in dag.doc_md
     tasks = {task.task_id: task for task in dag.tasks}
-    transform = sorted(task_id for task_id in tasks if task_id.startswith("transform."))
-    assert "transform.fct_post_performance_model_build" in transform
-    assert "transform.fct_account_daily_model_build" in transform
+    transform = sorted(task_id for task_id in tasks if task_id.startswith("transform_"))
+    assert "transform_marts.fct_post_performance_model_build" in transform
+    assert "transform_staging.stg_instagram__media_model_build" in transform
     # every task that writes DuckDB takes the one-slot pool
-    writers = ["load", "validate", *transform]
+    writers = ["load", "score_sentiment", "validate", *transform]
     assert {tasks[task_id].pool for task_id in writers} == {"duckdb_writer"}
     assert tasks["load"].trigger_rule == "all_done"
     assert tasks["publish"].upstream_task_ids == {"validate"}
-    assert set(tasks["validate"].upstream_task_ids) <= set(transform)
+    assert set(tasks["validate"].upstream_task_ids) <= {t for t in transform if t.startswith("transform_marts.")}
+    assert tasks["score_sentiment"].upstream_task_ids <= {t for t in transform if t.startswith("transform_staging.")}
 
 
 def test_no_airflow_2_spellings():

@@ -9,9 +9,10 @@ MANIFEST = DBT_PROJECT / "target" / "manifest.json"
 DUCKDB_POOL = "duckdb_writer"
 
 
-def task_group(group_id: str = "transform"):
-    """A Cosmos task group rendered from dbt's manifest (made by `make dbt-parse`), so parsing the DAG file
-    runs no dbt command. Every task takes the one-slot DuckDB pool: DuckDB allows one writer at a time."""
+def task_group(group_id: str, select: list[str]):
+    """A Cosmos task group of the selected models, rendered from dbt's manifest (made by `make setup`), so
+    parsing the DAG file runs no dbt command. Every task takes the one-slot DuckDB pool: DuckDB allows one
+    writer at a time."""
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
@@ -32,6 +33,11 @@ def task_group(group_id: str = "transform"):
             execution_mode=ExecutionMode.LOCAL,
             invocation_mode=InvocationMode.DBT_RUNNER,
         ),
-        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD),
-        operator_args={"pool": DUCKDB_POOL, "install_deps": False},
+        # A test on two models (relationships) gets a task after both, instead of running with the first.
+        render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD,
+                                   select=select, should_detach_multiple_parents_tests=True),
+        # Incremental models recompute from the run's logical date minus the lookback window; both are
+        # rendered when the task runs (smw_lookback_days is a DAG macro reading warehouse.yml then).
+        operator_args={"pool": DUCKDB_POOL, "install_deps": False,
+                       "vars": {"logical_date": "{{ ds }}", "lookback_days": "{{ smw_lookback_days() }}"}},
     )

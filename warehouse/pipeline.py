@@ -15,6 +15,11 @@ def published_dir(settings: Settings) -> Path:
     return settings.data / "published"
 
 
+def lookback_days() -> int:
+    """For templates rendered when a task runs (the DAG's `smw_lookback_days()` macro)."""
+    return load_settings().extraction.lookback_days
+
+
 def account_keys(settings: Settings | None = None) -> list[str]:
     settings = settings or load_settings()
     return [account.key for _, account in settings.accounts()]
@@ -31,6 +36,25 @@ def load(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
     from warehouse.load import load_date
 
     return load_date(settings or load_settings(), day, run_id)
+
+
+def score_sentiment(settings: Settings | None = None) -> dict:
+    """Detect the language and score the sentiment of every comment, reply and mention not yet scored by
+    the scorer in use (cached by text hash and scorer version: unchanged texts cost nothing)."""
+    from warehouse.db import connect
+    from warehouse.sentiment import score_new_texts
+
+    settings = settings or load_settings()
+    con = connect(settings)
+    try:
+        result = score_new_texts(con, "select text from intermediate.int_interactions_unioned")
+        # The marts join the cache on the scorer in use; changing it makes every text rescored first.
+        con.execute("create or replace table sentiment.scorer_in_use as select ? as scorer, ? as scorer_version",
+                    [result["scorer"], result["scorer_version"]])
+    finally:
+        con.close()
+    log.info("sentiment: %s", result)
+    return result
 
 
 def validate(day: dt.date, settings: Settings | None = None) -> dict:

@@ -67,3 +67,27 @@
 {% macro default__regex_all(expression, pattern) -%}
     regexp_extract_all({{ expression }}, '{{ pattern }}')
 {%- endmacro %}
+
+{% macro median_of(expression) -%}
+    {{ return(adapter.dispatch('median_of')(expression)) }}
+{%- endmacro %}
+{% macro default__median_of(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+
+{% macro percentile_of(expression, fraction) -%}
+    {{ return(adapter.dispatch('percentile_of')(expression, fraction)) }}
+{%- endmacro %}
+{% macro default__percentile_of(expression, fraction) -%}
+    quantile_cont({{ expression }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro reprocess_from() -%}
+    {#- The first day an incremental run recomputes: the run's logical date minus the lookback window, or
+        every day when no logical date is given (a manual `dbt build` then equals a full refresh). -#}
+    {%- if var('logical_date', none) -%}
+        {{ dbt.dateadd('day', -1 * (var('lookback_days') | int), "cast('" ~ var('logical_date') ~ "' as date)") }}
+    {%- else -%}
+        cast('1900-01-01' as date)
+    {%- endif -%}
+{%- endmacro %}

@@ -14,3 +14,5 @@ select
     account_timezone,
     brand_language
 from accounts
+-- a web analytics property (ga4) is configured like an account but is not a social one
+where platform <> 'ga4'

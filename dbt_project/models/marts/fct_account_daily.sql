@@ -46,6 +46,25 @@ post_activity as (
     group by account_key, date_day
 ),
 
+sentiment as (
+    select account_key, date_day, items as inbound_items, negative_items, net_sentiment
+    from {{ ref('rpt_sentiment_daily') }}
+    where language = 'all'
+),
+
+organic_reach as (
+    -- the median D+1 organic reach rate of the account's posts published in the 7 days ending D-1
+    select
+        account_days.account_key,
+        account_days.date_day,
+        {{ median_of('posts.organic_reach_rate_d1') }} as organic_reach_rate
+    from account_days
+    inner join {{ ref('dim_posts') }} as posts
+        on account_days.account_key = posts.account_key
+        and posts.published_date between account_days.date_day - 7 and account_days.date_day - 1
+    group by account_days.account_key, account_days.date_day
+),
+
 growth as (
     select
         followers.*,
@@ -74,8 +93,15 @@ select
     growth.reach,
     coalesce(post_activity.posts_published, 0) as posts_published,
     post_activity.engagements_gained,
-    {{ ratio('post_activity.engagements_gained', 'growth.followers') }} as engagement_rate
+    {{ ratio('post_activity.engagements_gained', 'growth.followers') }} as engagement_rate,
+    organic_reach.organic_reach_rate,
+    coalesce(sentiment.inbound_items, 0) as inbound_items,
+    coalesce(sentiment.negative_items, 0) as negative_items,
+    sentiment.net_sentiment
 from growth
 inner join accounts on growth.account_key = accounts.account_key
 left join post_activity
     on growth.account_key = post_activity.account_key and growth.date_day = post_activity.date_day
+left join organic_reach
+    on growth.account_key = organic_reach.account_key and growth.date_day = organic_reach.date_day
+left join sentiment on growth.account_key = sentiment.account_key and growth.date_day = sentiment.date_day

@@ -1,5 +1,15 @@
 {#- One row per post per day, from its publication day (account time zone) to the last night it was read.
-    A counter's value on a day is the last snapshot taken on or before it (metric contract). -#}
+    A counter's value on a day is the last snapshot taken on or before it (metric contract).
+    Incremental: a nightly run recomputes only the days from its logical date minus the lookback window
+    (re-read counters restate those days), from the full snapshot history of the posts concerned, so it
+    gives the same rows as a full refresh. Without a logical_date var it recomputes everything. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{% if is_incremental() %}delete from {{ this }} where date_day >= " ~ reprocess_from() ~ "{% endif %}"],
+) }}
+
 with posts as (
     select * from {{ ref('int_posts') }}
 ),
@@ -12,6 +22,9 @@ last_read as (
     select post_key, max(snapshot_date) as last_snapshot_date
     from snapshots
     group by post_key
+    {% if is_incremental() %}
+    having max(snapshot_date) >= {{ reprocess_from() }}
+    {% endif %}
 ),
 
 post_days as (
@@ -91,3 +104,6 @@ select
     {{ ratio('shares', 'followers_at_publication') }} as amplification_rate,
     {{ ratio('shares', 'impressions') }} as virality_rate
 from gained
+{% if is_incremental() %}
+where date_day >= {{ reprocess_from() }}
+{% endif %}

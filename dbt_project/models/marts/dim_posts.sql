@@ -1,0 +1,79 @@
+{#- One row per post: attributes, latest lifetime counters, D+1 and D+7 values and rates, underperforming flag.
+    Publication day is D+0; a post younger than 7 days has no D+7 values yet (NULL). -#}
+with posts as (
+    select * from {{ ref('int_posts') }}
+),
+
+daily as (
+    select * from {{ ref('fct_post_performance') }}
+),
+
+latest as (
+    select *
+    from daily
+    qualify row_number() over (partition by post_key order by date_day desc) = 1
+),
+
+at_day_1 as (
+    select post_key, reach as reach_d1, engagements as engagements_d1
+    from daily
+    where days_since_publication = {{ var('alert_day') }}
+),
+
+at_day_7 as (
+    select post_key, likes, comments, shares, saves, engagements, impressions, reach
+    from daily
+    where days_since_publication = {{ var('benchmark_day') }}
+),
+
+rated as (
+    select
+        posts.*,
+        latest.likes, latest.comments, latest.shares, latest.saves, latest.engagements,
+        latest.impressions, latest.reach, latest.link_clicks, latest.video_views,
+        latest.date_day as counters_as_of,
+        at_day_1.reach_d1,
+        at_day_1.engagements_d1,
+        at_day_7.likes as likes_d7,
+        at_day_7.comments as comments_d7,
+        at_day_7.shares as shares_d7,
+        at_day_7.saves as saves_d7,
+        at_day_7.engagements as engagements_d7,
+        at_day_7.impressions as impressions_d7,
+        at_day_7.reach as reach_d7,
+        {{ ratio('at_day_7.engagements', 'posts.followers_at_publication') }} as engagement_rate_d7,
+        {{ ratio('at_day_7.engagements', 'at_day_7.impressions') }} as engagement_rate_by_impressions_d7,
+        {{ ratio('at_day_7.engagements', 'at_day_7.reach') }} as engagement_rate_by_reach_d7,
+        {{ ratio('at_day_7.reach', 'posts.followers_at_publication') }} as organic_reach_rate,
+        {{ ratio('at_day_1.reach_d1', 'posts.followers_at_publication') }} as organic_reach_rate_d1,
+        {{ ratio('at_day_1.engagements_d1', 'posts.followers_at_publication') }} as engagement_rate_d1
+    from posts
+    left join latest on posts.post_key = latest.post_key
+    left join at_day_1 on posts.post_key = at_day_1.post_key
+    left join at_day_7 on posts.post_key = at_day_7.post_key
+),
+
+account_baseline as (
+    -- the account's median D+7 engagement rate over the 90 days before each post
+    select
+        rated.post_key,
+        {{ median_of("earlier.engagement_rate_d7") }} as baseline_engagement_rate_d7,
+        count(earlier.engagement_rate_d7) as baseline_posts
+    from rated
+    inner join rated as earlier
+        on rated.account_key = earlier.account_key
+        and earlier.published_at_utc < rated.published_at_utc
+        and earlier.published_at_utc >= rated.published_at_utc - interval 90 day
+    group by rated.post_key
+)
+
+select
+    rated.*,
+    account_baseline.baseline_engagement_rate_d7,
+    coalesce(account_baseline.baseline_posts, 0) as baseline_posts,
+    case
+        when rated.engagement_rate_d7 is null or account_baseline.baseline_engagement_rate_d7 is null then null
+        else rated.engagement_rate_d7 < 0.5 * account_baseline.baseline_engagement_rate_d7
+    end as is_underperforming
+from rated
+left join account_baseline on rated.post_key = account_baseline.post_key
