@@ -33,9 +33,34 @@ def run_dates(days: list[dt.date]) -> int:
     return 0
 
 
+def simulated_history(days: list[dt.date]) -> dict:
+    """Land the simulated world's nights in bulk (the same files the extractors write, without HTTP) and
+    load them, as if the nightly DAG had run on each: the history a new install does not have yet."""
+    from simulator.bulk import land_history
+    from warehouse.db import connect
+    from warehouse.load import load_date
+
+    settings = load_settings()
+    started = time.monotonic()
+    landed = land_history(settings, days)
+    con = connect(settings)
+    try:
+        for day in days:
+            load_date(settings, day, "simulated-history", con=con)
+    finally:
+        con.close()
+    summary = {"nights": len(days), "rows": landed["rows"], "seconds": round(time.monotonic() - started, 1)}
+    print(f"simulated history: {summary}", flush=True)
+    return summary
+
+
 def demo() -> int:
+    """The simulated world's history landed and loaded in bulk, then the nightly DAG for its last day."""
     settings = load_settings()
     world_end = settings.extraction.start_date + dt.timedelta(days=settings.simulator.history_days - 1)
+    history = [settings.extraction.start_date + dt.timedelta(days=offset)
+               for offset in range(settings.simulator.history_days - 1)]
+    simulated_history(history)
     status = run_dates([world_end])
     if status == 0:
         published = settings.data / "published"
@@ -69,7 +94,9 @@ def sandbox(host: str, port: int, day: dt.date | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="run the nightly DAG on the simulated world's last day")
+    commands.add_parser("demo", help="the simulated world's history in bulk, then the DAG for its last day")
+    history = commands.add_parser("simulated-history", help="land and load simulated nights without the DAG")
+    history.add_argument("--date", action="append", type=dt.date.fromisoformat, required=True)
     run = commands.add_parser("run", help="run the nightly DAG for logical dates (dag.test)")
     run.add_argument("--date", action="append", type=dt.date.fromisoformat, required=True)
     serve = commands.add_parser("sandbox", help="serve the simulated APIs on a local port")
@@ -81,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         return demo()
     if args.command == "run":
         return run_dates(args.date)
+    if args.command == "simulated-history":
+        simulated_history(args.date)
+        return 0
     return sandbox(args.host, args.port, args.date)
 
 

@@ -58,8 +58,11 @@ def primary_keys() -> dict[tuple[str, str], str]:
 def load_date(settings: Settings, day: dt.date, run_id: str, con: duckdb.DuckDBPyConnection | None = None) -> dict:
     """Replace every raw row of `day` with what its landing files hold, in one transaction."""
     landing = settings.data / "landing"
-    manifests = read_manifests(landing, day)
     keys = primary_keys()
+    streams: dict[tuple[str, str], list[tuple[str, dict]]] = {}
+    for manifest in read_manifests(landing, day):
+        for stream, info in manifest["streams"].items():
+            streams.setdefault((manifest["platform"], stream), []).append((manifest["account_id"], info))
     own = con is None
     con = con or connect(settings)
     summary: dict[str, dict[str, int]] = {}
@@ -69,15 +72,10 @@ def load_date(settings: Settings, day: dt.date, run_id: str, con: duckdb.DuckDBP
         con.execute(LOADS_DDL)
         write_accounts(con, settings)
         con.execute("begin transaction")
-        for manifest in manifests:
-            platform, account_id = manifest["platform"], manifest["account_id"]
-            for stream, info in manifest["streams"].items():
-                table = f"raw.{platform}__{stream}"
-                counts = _load_file(con, table, Path(info["file"]), info, keys.get((platform, stream), "id"),
-                                    platform, stream, day, account_id, run_id)
-                totals = summary.setdefault(table, {"loaded": 0, "quarantined": 0})
-                totals["loaded"] += counts["loaded"]
-                totals["quarantined"] += counts["quarantined"]
+        for (platform, stream), files in sorted(streams.items()):
+            table = f"raw.{platform}__{stream}"
+            summary[table] = _load_stream(con, table, files, keys.get((platform, stream), "id"),
+                                          platform, stream, day, run_id)
         con.execute("commit")
     except BaseException:
         try:
@@ -92,72 +90,88 @@ def load_date(settings: Settings, day: dt.date, run_id: str, con: duckdb.DuckDBP
     return summary
 
 
-def _load_file(con, table, path: Path, info: dict, key: str, platform, stream, day, account_id, run_id) -> dict:
-    if not path.exists():
-        raise ReconciliationError(f"{path} is named in the manifest but missing")
-    if sha256(path) != info["sha256"]:
-        raise ReconciliationError(f"{path}: checksum differs from the manifest; the file changed after landing")
+def _load_stream(con, table: str, files: list[tuple[str, dict]], key: str, platform: str, stream: str,
+                 day: dt.date, run_id: str) -> dict:
+    """Load one stream's files of one night, every account at once: a few statements per table, not per file."""
+    for _, info in files:
+        path = Path(info["file"])
+        if not path.exists():
+            raise ReconciliationError(f"{path} is named in the manifest but missing")
+        if sha256(path) != info["sha256"]:
+            raise ReconciliationError(f"{path}: checksum differs from the manifest; the file changed after landing")
     con.execute(f"create table if not exists {table} ({RAW_COLUMNS})")
-    for target in (table, "raw._quarantine", "raw._loads"):
-        # Idempotence: the date's rows for this account and stream are replaced, never appended twice.
-        own_table = target == table
-        where = "_logical_date = ? and _account_id = ?" + ("" if own_table else " and platform = ? and stream = ?")
-        con.execute(f"delete from {target} where {where}",
-                    [day, account_id] + ([] if target == table else [platform, stream]))
-    lines = loaded = quarantined = 0
-    for batch in _batches(path):
-        lines += batch.num_rows
+    accounts = sorted({account_id for account_id, _ in files})
+    # Idempotence: the night's rows of these accounts are replaced, never appended twice.
+    con.execute(f"delete from {table} where _logical_date = ? and _account_id in (select unnest(?))", [day, accounts])
+    for audit in ("raw._quarantine", "raw._loads"):
+        con.execute(f"delete from {audit} where _logical_date = ? and platform = ? and stream = ? "
+                    "and _account_id in (select unnest(?))", [day, platform, stream, accounts])
+    counted: dict[str, list[int]] = {info["file"]: [0, 0, 0] for _, info in files}  # lines, loaded, quarantined
+    for batch in _batches(files):
         con.register("landing_batch", batch)
-        # CASE evaluates its branch only for rows that match it; AND does not short-circuit, and
-        # json_extract on a broken line raises instead of returning NULL.
+        # One parse per line: json_extract with several paths reads the line once (every other JSON
+        # function would parse it again), and try() turns a broken line into NULL instead of an error.
         con.execute(f"""
             create or replace temp table landing_lines as
             with parsed as (
-                select line_no, line,
-                       case when json_valid(line) then json_extract(line, '$.record') end as record,
-                       case when json_valid(line) then json_extract_string(line, '$.parent_id') end as parent_id
+                select account_id, source_file, line_no, line,
+                       try(json_extract(line, ['$.record', '$.parent_id', '$.record.{key}'])) as parts
                 from landing_batch
             )
-            select *,
-                   case when record is null and not json_valid(line) then 'invalid JSON'
-                        when json_type(record) is distinct from 'OBJECT' then 'record is not a JSON object'
-                        when json_extract(record, '$.{key}') is null then 'missing primary key {key}'
+            select account_id, source_file, line_no, line,
+                   parts[1] as record,
+                   case when parts[2] <> 'null' then json_extract_string(parts[2], '$') end as parent_id,
+                   case when parts is null then 'invalid JSON'
+                        when parts[1] is null or not starts_with(parts[1]::varchar, '{{')
+                            then 'record is not a JSON object'
+                        when parts[3] is null or parts[3] = 'null' then 'missing primary key {key}'
                    end as reason
             from parsed""")
         con.unregister("landing_batch")
-        loaded += con.execute(f"""
-            insert into {table}
-            select record, parent_id, ?, ?, ?, now()::timestamp, ?, line_no
-            from landing_lines where reason is null""", [run_id, day, account_id, str(path)]).fetchone()[0]
-        quarantined += con.execute("""
-            insert into raw._quarantine
-            select ?, ?, ?, ?, ?, ?, line_no, line, reason, now()::timestamp
-            from landing_lines where reason is not null""",
-            [platform, stream, day, account_id, run_id, str(path)]).fetchone()[0]
+        con.execute(f"""insert into {table}
+                        select record, parent_id, ?, ?, account_id, now()::timestamp, source_file, line_no
+                        from landing_lines where reason is null""", [run_id, day])
+        con.execute("""insert into raw._quarantine
+                       select ?, ?, ?, account_id, ?, source_file, line_no, line, reason, now()::timestamp
+                       from landing_lines where reason is not null""", [platform, stream, day, run_id])
+        for source_file, lines, loaded, quarantined in con.execute(
+                "select source_file, count(*), count(*) filter (where reason is null), "
+                "count(*) filter (where reason is not null) from landing_lines group by source_file").fetchall():
+            tally = counted[source_file]
+            tally[0] += lines
+            tally[1] += loaded
+            tally[2] += quarantined
     con.execute("drop table if exists landing_lines")
-    if lines != info["rows"] or loaded + quarantined != lines:
-        raise ReconciliationError(
-            f"{path}: manifest says {info['rows']} rows, file has {lines}, loaded {loaded} + quarantined {quarantined}"
-        )
-    con.execute("insert into raw._loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp)",
-                [platform, stream, day, account_id, run_id, str(path), info["sha256"], info["rows"], loaded,
-                 quarantined, info.get("status", "complete")])
-    if quarantined:
-        log.warning("%s: %d of %d rows quarantined", path, quarantined, lines)
-    return {"loaded": loaded, "quarantined": quarantined}
+    audit_rows = []
+    for account_id, info in files:
+        lines, loaded, quarantined = counted[info["file"]]
+        if lines != info["rows"] or loaded + quarantined != lines:
+            raise ReconciliationError(f"{info['file']}: manifest says {info['rows']} rows, file has {lines}, "
+                                      f"loaded {loaded} + quarantined {quarantined}")
+        if quarantined:
+            log.warning("%s: %d of %d rows quarantined", info["file"], quarantined, lines)
+        audit_rows.append([platform, stream, day, account_id, run_id, info["file"], info["sha256"], info["rows"],
+                           loaded, quarantined, info.get("status", "complete")])
+    con.executemany("insert into raw._loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::timestamp)", audit_rows)
+    return {"loaded": sum(tally[1] for tally in counted.values()),
+            "quarantined": sum(tally[2] for tally in counted.values())}
 
 
-def _batches(path: Path):
-    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
-        lines, numbers = [], []
-        for number, line in enumerate(handle, start=1):
-            lines.append(line.rstrip("\n"))
-            numbers.append(number)
-            if len(lines) == BATCH_LINES:
-                yield pa.table({"line_no": numbers, "line": lines})
-                lines, numbers = [], []
-        if lines:
-            yield pa.table({"line_no": numbers, "line": lines})
+def _batches(files: list[tuple[str, dict]]):
+    """The lines of a stream's files as Arrow batches of at most BATCH_LINES rows (bounded memory)."""
+    columns: dict[str, list] = {"account_id": [], "source_file": [], "line_no": [], "line": []}
+    for account_id, info in files:
+        with gzip.open(info["file"], "rt", encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                columns["account_id"].append(account_id)
+                columns["source_file"].append(info["file"])
+                columns["line_no"].append(number)
+                columns["line"].append(line.rstrip("\n"))
+                if len(columns["line"]) == BATCH_LINES:
+                    yield pa.table(columns)
+                    columns = {name: [] for name in columns}
+    if columns["line"]:
+        yield pa.table(columns)
 
 
 def write_accounts(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

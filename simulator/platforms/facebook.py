@@ -147,7 +147,9 @@ def published_posts(world: World, request: Request, as_of: dt.datetime, params: 
             "id": post_id(world, post),
             "created_time": _timestamp(post.published_at),
             "message": f"{post.caption} {link}" if post.content_type == "link" else post.caption,
-            "permalink_url": f"https://www.facebook.com/{params['page_id']}/posts/{post.post_id}",
+            # Facebook gives reels a /reel/ address: the only field that tells a reel from another video
+            "permalink_url": (f"https://www.facebook.com/reel/{post.post_id}" if post.content_type == "reel"
+                              else f"https://www.facebook.com/{params['page_id']}/posts/{post.post_id}"),
             "status_type": STATUS_TYPE[post.content_type],
             "reactions": {
                 "data": [],

@@ -1,0 +1,86 @@
+"""Over 90 simulated days, the published marts find what the simulator planted: the best slot, the top content
+type, the crisis, the reach drop and the brand's response times (simulator/ground_truth.py measures them
+from the generated data with the metric contract's own definitions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from simulator.ground_truth import compute
+from warehouse.__main__ import run_dates, simulated_history
+from warehouse.config import load_settings
+
+pytestmark = pytest.mark.e2e
+CONFIG = Path(__file__).with_name("ground_truth_world.yml")
+
+
+@pytest.fixture(scope="module")
+def marts(airflow_db, dbt_manifest, tmp_path_factory):
+    """89 nights landed in bulk, then the nightly DAG for the 90th: the published warehouse, and the truth."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SMW_CONFIG", str(CONFIG))
+        patch.setenv("SMW_DATA_DIR", str(tmp_path_factory.mktemp("truth") / "data"))
+        settings = load_settings()
+        days = [settings.extraction.start_date + dt.timedelta(days=n) for n in range(settings.simulator.history_days)]
+        simulated_history(days[:-1])
+        assert run_dates([days[-1]]) == 0
+        con = duckdb.connect(str(settings.data / "published" / "warehouse.duckdb"), read_only=True)
+        yield con, compute(settings)
+        con.close()
+
+
+def test_the_best_slot_of_every_account_is_found(marts):
+    con, truth = marts
+    found = {key: (weekday, hour) for key, weekday, hour in con.execute(
+        "select account_key, weekday, hour from marts.rpt_best_time_to_post where is_best_slot").fetchall()}
+    planted = {key: (facts["best_slot"]["weekday"] + 1, facts["best_slot"]["hour"])  # ISO weekday in the mart
+               for key, facts in truth["accounts"].items() if facts.get("best_slot")}
+    assert planted and found == planted
+
+
+def test_the_top_content_type_of_every_platform_is_found(marts):
+    con, truth = marts
+    # the contract ranks types per account: the planted top type wins on every account of its platform
+    tops = con.execute("""select platform, list(distinct content_type) from marts.rpt_content_type_performance
+                          join marts.dim_accounts using (account_key) where rank_in_account = 1
+                          group by platform""").fetchall()
+    assert {platform: sorted(types) for platform, types in tops if platform in ("instagram",)} == {
+        "instagram": [truth["platforms"]["instagram"]["planted_top_type"]]}
+
+
+def test_the_crisis_is_alerted_on_its_dates_and_is_the_most_severe(marts):
+    con, truth = marts
+    crisis = truth["crisis"]
+    alerts = con.execute("""select account_key, date_day, severity from marts.rpt_alerts
+                            where alert_type = 'negative_spike' order by severity desc""").fetchall()
+    on_account = {day.isoformat() for key, day, _ in alerts if key == crisis["account"]}
+    assert set(crisis["planted_dates"]) <= on_account
+    # on its dates no other account comes close (the world starts empty, so its first weeks' thin
+    # baselines can raise alerts of their own elsewhere)
+    on_dates = [key for key, day, _ in alerts if day.isoformat() in crisis["planted_dates"]]
+    assert on_dates[0] == crisis["account"]
+
+
+def test_the_reach_drop_is_alerted_on_its_platform_from_its_date(marts):
+    con, truth = marts
+    planted = truth["reach_drop"]
+    change = dt.date.fromisoformat(planted["change_date"])
+    first_alerts = dict(con.execute("""select account_key, min(date_day) from marts.rpt_alerts
+                                       where alert_type = 'reach_drop' and platform = ? group by account_key""",
+                                    [planted["platform"]]).fetchall())
+    assert set(first_alerts) == set(planted["accounts"])
+    # the 7-day window must fill with posts published after the change before the drop shows
+    assert all(change < first <= change + dt.timedelta(days=8) for first in first_alerts.values())
+
+
+def test_response_times_are_within_ten_percent(marts):
+    con, truth = marts
+    found = dict(con.execute("""select account_key, median(first_response_minutes) from marts.fct_interactions
+                                where first_response_minutes is not null group by account_key""").fetchall())
+    for key, facts in truth["accounts"].items():
+        planted = facts["first_response"]["median_minutes"]
+        assert found[key] == pytest.approx(planted, rel=0.10), key
