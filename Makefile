@@ -56,6 +56,7 @@ sandbox: setup
 
 ## bench: throughput and memory benchmarks, results in bench/results/
 bench: setup
+	$(BIN)/python bench/pipeline_bench.py
 	$(BIN)/python bench/sentiment_bench.py
 
 ## lint: ruff on Python, sqlfluff on the dbt models
