@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 
-from simulator.api import GRAPH_VERSION, ApiError, Request, Response, page_link
+from simulator.api import GRAPH_VERSION, ApiError, Request, Response
+from simulator.platforms.graph import check_token, cursor_page, graph_error, graph_timestamp
 from simulator.world import Post, World
 
 ATTACHMENT = {
@@ -27,23 +27,16 @@ STATUS_TYPE = {
 POST_METRICS = {"post_media_view", "post_total_media_view_unique", "post_reactions_by_type_total"}
 
 
-def _timestamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
 
 
-def _error(status: int, code: int, message: str, kind: str = "OAuthException", subcode: int | None = None):
-    error = {"message": message, "type": kind, "code": code, "fbtrace_id": "AsimulatedTrace"}
-    if subcode is not None:
-        error["error_subcode"] = subcode
-    return ApiError(status, {"error": error})
 
 
 def expired_token_error() -> ApiError:
-    return _error(400, 190, "Error validating access token: Session has expired.", subcode=463)
+    return graph_error(400, 190, "Error validating access token: Session has expired.", subcode=463)
 
 
 def rate_limit_error(as_of: dt.datetime) -> ApiError:
-    error = _error(400, 32, "(#32) Page request limit reached")
+    error = graph_error(400, 32, "(#32) Page request limit reached")
     error.response.headers["X-Business-Use-Case-Usage"] = (
         '{"0":[{"type":"pages","call_count":100,"total_cputime":12,"total_time":30,'
         '"estimated_time_to_regain_access":1}]}'
@@ -51,24 +44,8 @@ def rate_limit_error(as_of: dt.datetime) -> ApiError:
     return error
 
 
-def _check_token(request: Request) -> None:
-    if not request.query.get("access_token"):
-        raise _error(400, 190, "An active access token must be used to query information.")
 
 
-def _cursor_page(request: Request, items: list, limit_default: int = 25) -> dict:
-    limit = min(int(request.query.get("limit", limit_default)), 100)
-    start = int(base64.b64decode(request.query["after"]).decode()) if request.query.get("after") else 0
-    chunk = items[start : start + limit]
-    body: dict = {"data": chunk}
-    if chunk:
-        after = base64.b64encode(str(start + len(chunk)).encode()).decode()
-        body["paging"] = {
-            "cursors": {"before": base64.b64encode(str(start).encode()).decode(), "after": after}
-        }
-        if start + len(chunk) < len(items):
-            body["paging"]["next"] = page_link(request, after=after)
-    return body
 
 
 def post_id(world: World, post: Post) -> str:
@@ -84,7 +61,7 @@ def _post(world: World, object_id: str, as_of: dt.datetime) -> Post:
     post = world.find_post("facebook", object_id.partition("_")[2]) if "_" in object_id else None
     if post is not None and post.published_at <= as_of:
         return post
-    raise _error(
+    raise graph_error(
         400,
         100,
         f"Unsupported get request. Object with ID '{object_id}' does not exist",
@@ -108,10 +85,10 @@ def reactions_by_type(likes: int) -> dict[str, int]:
 
 
 def page(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    _check_token(request)
+    check_token(request)
     key = f"facebook:{params['page_id']}"
     if key not in world.profiles:
-        raise _error(
+        raise graph_error(
             400, 100, f"Object with ID '{params['page_id']}' does not exist", "GraphMethodException", 33
         )
     profile = world.profiles[key]
@@ -132,20 +109,20 @@ def page(world: World, request: Request, as_of: dt.datetime, params: dict) -> Re
 
 
 def published_posts(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    _check_token(request)
+    check_token(request)
     key = f"facebook:{params['page_id']}"
     posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
     if request.query.get("since"):
         since = dt.datetime.fromtimestamp(int(request.query["since"]), dt.UTC)
         posts = [post for post in posts if post.published_at >= since]
-    body = _cursor_page(request, posts)  # page first, then shape only the page's posts
+    body = cursor_page(request, posts)  # page first, then shape only the page's posts
     items = []
     for post in body["data"]:
         counters = post.counters(as_of)
         link = post.link()
         item = {
             "id": post_id(world, post),
-            "created_time": _timestamp(post.published_at),
+            "created_time": graph_timestamp(post.published_at),
             "message": f"{post.caption} {link}" if post.content_type == "link" else post.caption,
             # Facebook gives reels a /reel/ address: the only field that tells a reel from another video
             "permalink_url": (f"https://www.facebook.com/reel/{post.post_id}" if post.content_type == "reel"
@@ -178,12 +155,12 @@ def published_posts(world: World, request: Request, as_of: dt.datetime, params: 
 
 
 def post_insights(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    _check_token(request)
+    check_token(request)
     post = _post(world, params["object_id"], as_of)
     requested = request.query.get("metric", "").split(",")
     unknown = [metric for metric in requested if metric not in POST_METRICS]
     if unknown:
-        raise _error(400, 100, f"(#100) The value must be a valid insights metric: {unknown[0]}")
+        raise graph_error(400, 100, f"(#100) The value must be a valid insights metric: {unknown[0]}")
     counters = post.counters(as_of)
     source = {
         "post_media_view": counters["views"],
@@ -205,7 +182,7 @@ def post_insights(world: World, request: Request, as_of: dt.datetime, params: di
 
 
 def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    _check_token(request)
+    check_token(request)
     post = _post(world, params["object_id"], as_of)
     page_id = world.profiles[post.account_key].account.account_id
     visible = post.visible_comments(as_of)
@@ -221,7 +198,7 @@ def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -
         item = {
             "id": comment_id(post, comment),
             "message": comment.text,
-            "created_time": _timestamp(comment.created_at),
+            "created_time": graph_timestamp(comment.created_at),
             "from": {"id": page_id, "name": world.profiles[post.account_key].brand.name}
             if comment.is_brand
             else {
@@ -234,7 +211,7 @@ def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -
         if comment.parent_id is not None:
             item["parent"] = {"id": f"{post.post_id}_{comment.parent_id}"}
         items.append(item)
-    return Response(200, _cursor_page(request, items, limit_default=25), {})
+    return Response(200, cursor_page(request, items, limit_default=25), {})
 
 
 V = GRAPH_VERSION.replace(".", r"\.")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 
-from simulator.api import GRAPH_VERSION, ApiError, Request, Response, page_link
+from simulator.api import GRAPH_VERSION, ApiError, Request, Response
+from simulator.platforms.graph import check_token, cursor_page, graph_error, graph_timestamp
 from simulator.world import Post, World
 
 MEDIA_SHAPE = {
@@ -18,43 +18,22 @@ MEDIA_SHAPE = {
 MEDIA_METRICS = {"reach", "saved", "shares", "views", "total_interactions", "likes", "comments"}
 
 
-def _timestamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
 
 
-def _error(status: int, code: int, message: str, kind: str = "OAuthException", subcode: int | None = None):
-    error = {"message": message, "type": kind, "code": code, "fbtrace_id": "AsimulatedTrace"}
-    if subcode is not None:
-        error["error_subcode"] = subcode
-    return ApiError(status, {"error": error})
 
 
 def expired_token_error() -> ApiError:
-    return _error(401, 190, "Error validating access token: Session has expired.", subcode=463)
+    return graph_error(401, 190, "Error validating access token: Session has expired.", subcode=463)
 
 
 def rate_limit_error(as_of: dt.datetime) -> ApiError:
-    error = _error(400, 4, "(#4) Application request limit reached", kind="OAuthException")
+    error = graph_error(400, 4, "(#4) Application request limit reached", kind="OAuthException")
     error.response.headers["X-App-Usage"] = '{"call_count":100,"total_time":40,"total_cputime":12}'
     return error
 
 
-def _check_token(request: Request) -> None:
-    if not request.query.get("access_token"):
-        raise _error(400, 190, "An active access token must be used to query information.")
 
 
-def _cursor_page(request: Request, items: list, limit_default: int = 25) -> dict:
-    limit = min(int(request.query.get("limit", limit_default)), 100)
-    start = int(base64.b64decode(request.query["after"]).decode()) if request.query.get("after") else 0
-    chunk = items[start:start + limit]
-    body: dict = {"data": chunk}
-    if chunk:
-        after = base64.b64encode(str(start + len(chunk)).encode()).decode()
-        body["paging"] = {"cursors": {"before": base64.b64encode(str(start).encode()).decode(), "after": after}}
-        if start + len(chunk) < len(items):
-            body["paging"]["next"] = page_link(request, after=after)
-    return body
 
 
 def _account_key(user_id: str) -> str:
@@ -65,15 +44,15 @@ def _post(world: World, media_id: str, as_of: dt.datetime) -> Post:
     post = world.find_post("instagram", media_id)
     if post is not None and post.published_at <= as_of:
         return post
-    raise _error(400, 100, f"Unsupported get request. Object with ID '{media_id}' does not exist",
+    raise graph_error(400, 100, f"Unsupported get request. Object with ID '{media_id}' does not exist",
                  "GraphMethodException", 33)
 
 
 def user(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    _check_token(request)
+    check_token(request)
     key = _account_key(params["user_id"])
     if key not in world.profiles:
-        raise _error(400, 100, f"Object with ID '{params['user_id']}' does not exist", "GraphMethodException", 33)
+        raise graph_error(400, 100, f"Object with ID '{params['user_id']}' does not exist", "GraphMethodException", 33)
     profile = world.profiles[key]
     day = (as_of - dt.timedelta(microseconds=1)).date()
     return Response(200, {
@@ -86,11 +65,11 @@ def user(world: World, request: Request, as_of: dt.datetime, params: dict) -> Re
 
 
 def user_insights(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    _check_token(request)
+    check_token(request)
     key = _account_key(params["user_id"])
     metrics = request.query.get("metric", "").split(",")
     if metrics != ["reach"] or request.query.get("period") != "day":
-        raise _error(400, 100, "(#100) metric must be reach with period=day in this simulator")
+        raise graph_error(400, 100, "(#100) metric must be reach with period=day in this simulator")
     since = dt.datetime.fromtimestamp(int(request.query["since"]), dt.UTC)
     until = min(dt.datetime.fromtimestamp(int(request.query["until"]), dt.UTC), as_of)
     values = []
@@ -101,7 +80,7 @@ def user_insights(world: World, request: Request, as_of: dt.datetime, params: di
         # A post's counters stop moving within 47 days (1 - exp(-age/tau) is exactly 1.0 in floats).
         gained = sum(post.metric("reach", day_end) - post.metric("reach", day_start)
                      for post in world.posts_between(key, day_start - dt.timedelta(days=48), day_end))
-        values.append({"value": int(gained * 0.8), "end_time": _timestamp(day_end)})
+        values.append({"value": int(gained * 0.8), "end_time": graph_timestamp(day_end)})
         day_start = day_end
     return Response(200, {"data": [{
         "name": "reach", "period": "day", "values": values, "title": "Accounts reached",
@@ -111,10 +90,10 @@ def user_insights(world: World, request: Request, as_of: dt.datetime, params: di
 
 
 def media(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    _check_token(request)
+    check_token(request)
     key = _account_key(params["user_id"])
     posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
-    body = _cursor_page(request, posts)  # page first, then shape only the page's posts
+    body = cursor_page(request, posts)  # page first, then shape only the page's posts
     items = []
     for post in body["data"]:
         media_type, product = MEDIA_SHAPE[post.content_type]
@@ -125,7 +104,7 @@ def media(world: World, request: Request, as_of: dt.datetime, params: dict) -> R
             "media_type": media_type,
             "media_product_type": product,
             "permalink": f"https://www.instagram.com/p/{post.post_id}/",
-            "timestamp": _timestamp(post.published_at),
+            "timestamp": graph_timestamp(post.published_at),
             "username": world.profiles[key].account.handle,
             "like_count": counters["likes"],
             "comments_count": counters["comments"],
@@ -135,14 +114,14 @@ def media(world: World, request: Request, as_of: dt.datetime, params: dict) -> R
 
 
 def media_insights(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    _check_token(request)
+    check_token(request)
     post = _post(world, params["media_id"], as_of)
     requested = request.query.get("metric", "").split(",")
     unknown = [metric for metric in requested if metric not in MEDIA_METRICS]
     if unknown:
         # A retired metric fails the whole call, as the real Graph API does.
         allowed = ", ".join(sorted(MEDIA_METRICS))
-        raise _error(400, 100, f"(#100) metric[0] must be one of the following values: {allowed}", "OAuthException")
+        raise graph_error(400, 100, f"(#100) metric[0] must be one of the following values: {allowed}", "OAuthException")
     counters = post.counters(as_of)
     source = {"reach": counters["reach"], "saved": counters["saves"], "shares": counters["shares"],
               "views": counters["views"], "likes": counters["likes"], "comments": counters["comments"]}
@@ -154,7 +133,7 @@ def media_insights(world: World, request: Request, as_of: dt.datetime, params: d
 
 
 def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    _check_token(request)
+    check_token(request)
     post = _post(world, params["media_id"], as_of)
     visible = post.visible_comments(as_of)
     replies: dict[str, list] = {}
@@ -163,7 +142,7 @@ def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -
             replies.setdefault(comment.parent_id, []).append(comment)
 
     def shape(comment) -> dict:
-        return {"id": comment.comment_id, "text": comment.text, "timestamp": _timestamp(comment.created_at),
+        return {"id": comment.comment_id, "text": comment.text, "timestamp": graph_timestamp(comment.created_at),
                 "username": comment.author, "like_count": 0}
 
     items = []
@@ -173,7 +152,7 @@ def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -
             if comment.comment_id in replies:
                 item["replies"] = {"data": [shape(reply) for reply in replies[comment.comment_id]]}
             items.append(item)
-    return Response(200, _cursor_page(request, items, limit_default=50), {})
+    return Response(200, cursor_page(request, items, limit_default=50), {})
 
 
 def insights(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
