@@ -121,7 +121,7 @@ def media_insights(world: World, request: Request, as_of: dt.datetime, params: d
     if unknown:
         # A retired metric fails the whole call, as the real Graph API does.
         allowed = ", ".join(sorted(MEDIA_METRICS))
-        raise graph_error(400, 100, f"(#100) metric[0] must be one of the following values: {allowed}", "OAuthException")
+        raise graph_error(400, 100, f"(#100) metric[0] must be one of the following values: {allowed}")
     counters = post.counters(as_of)
     source = {"reach": counters["reach"], "saved": counters["saves"], "shares": counters["shares"],
               "views": counters["views"], "likes": counters["likes"], "comments": counters["comments"]}
