@@ -72,6 +72,53 @@ facebook as (
         cast(null as bigint) as reach
     from {{ ref('stg_facebook__pages') }}
     qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
+),
+
+-- YouTube: subscribers; the channel's daily views (YouTube Analytics) stand in for impressions, like
+-- Instagram's views; no reach
+youtube_daily as (
+    select
+        account_key,
+        metric_date,
+        views
+    from {{ ref('stg_youtube__channel_days') }}
+    qualify row_number() over (partition by account_key, metric_date order by snapshot_date desc, _line_no) = 1
+),
+
+youtube as (
+    select
+        channels.account_key,
+        channels.snapshot_date,
+        channels.followers,
+        youtube_daily.views as impressions,
+        cast(null as bigint) as reach
+    from {{ ref('stg_youtube__channels') }} as channels
+    left join youtube_daily
+        on channels.account_key = youtube_daily.account_key
+        and channels.snapshot_date = youtube_daily.metric_date
+    qualify row_number() over (partition by channels.account_key, channels.snapshot_date order by channels._line_no) = 1
+),
+
+linkedin as (
+    select
+        account_key,
+        snapshot_date,
+        followers,
+        cast(null as bigint) as impressions,
+        cast(null as bigint) as reach
+    from {{ ref('stg_linkedin__follower_statistics') }}
+    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
+),
+
+tiktok as (
+    select
+        account_key,
+        snapshot_date,
+        followers,
+        cast(null as bigint) as impressions,
+        cast(null as bigint) as reach
+    from {{ ref('stg_tiktok__users') }}
+    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
 )
 
 select * from instagram
@@ -83,3 +130,9 @@ union all
 select * from bluesky
 union all
 select * from facebook
+union all
+select * from youtube
+union all
+select * from linkedin
+union all
+select * from tiktok

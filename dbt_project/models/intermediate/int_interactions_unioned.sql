@@ -8,3 +8,5 @@ union all
 select * from {{ ref('int_bluesky__interactions') }}
 union all
 select * from {{ ref('int_facebook__interactions') }}
+union all
+select * from {{ ref('int_youtube__interactions') }}

@@ -9,6 +9,12 @@ with unioned as (
     select * from {{ ref('int_bluesky__post_snapshots') }}
     union all
     select * from {{ ref('int_facebook__post_snapshots') }}
+    union all
+    select * from {{ ref('int_youtube__post_snapshots') }}
+    union all
+    select * from {{ ref('int_linkedin__post_snapshots') }}
+    union all
+    select * from {{ ref('int_tiktok__post_snapshots') }}
 )
 
 select

@@ -1,0 +1,36 @@
+{#- LinkedIn organization posts and their lifetime share statistics for one night, on the contract's
+    columns. uniqueImpressionsCount is reach; clickCount (clicks on the post's content) is link_clicks.
+    A link post's URL is in its article card, not its commentary: post_text carries both so the UTM tags
+    of the link are read like any other platform's. -#}
+with posts as (
+    select *
+    from {{ ref('stg_linkedin__posts') }}
+    qualify row_number() over (partition by post_key, snapshot_date order by _line_no) = 1
+),
+
+statistics as (
+    select *
+    from {{ ref('stg_linkedin__share_statistics') }}
+    qualify row_number() over (partition by post_key, snapshot_date order by _line_no) = 1
+)
+
+select
+    posts.post_key,
+    posts.account_key,
+    'linkedin' as platform,
+    posts.snapshot_date,
+    posts.published_at_utc,
+    posts.content_type,
+    concat_ws(' ', posts.commentary, posts.article_url) as post_text,
+    posts.permalink,
+    statistics.likes,
+    statistics.comments,
+    statistics.shares,
+    cast(null as bigint) as saves,
+    statistics.impressions,
+    statistics.unique_impressions as reach,
+    statistics.clicks as link_clicks,
+    cast(null as bigint) as video_views
+from posts
+left join statistics
+    on posts.post_key = statistics.post_key and posts.snapshot_date = statistics.snapshot_date

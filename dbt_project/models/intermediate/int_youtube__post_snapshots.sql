@@ -1,0 +1,27 @@
+{#- YouTube videos of the channel for one night, on the contract's columns. The Data API reports views,
+    likes and comments only: no shares, saves, impressions, reach or link clicks (those are in YouTube
+    Analytics per video, which the extractor does not read). Shorts are short_video. -#}
+with videos as (
+    select *
+    from {{ ref('stg_youtube__videos') }}
+    qualify row_number() over (partition by video_key, snapshot_date order by _line_no) = 1
+)
+
+select
+    video_key as post_key,
+    account_key,
+    'youtube' as platform,
+    snapshot_date,
+    published_at_utc,
+    content_type,
+    coalesce(description, title) as post_text,
+    permalink,
+    likes,
+    comments,
+    cast(null as bigint) as shares,
+    cast(null as bigint) as saves,
+    cast(null as bigint) as impressions,
+    cast(null as bigint) as reach,
+    cast(null as bigint) as link_clicks,
+    views as video_views
+from videos
