@@ -13,6 +13,7 @@ Every night, for every brand account on every configured platform (`warehouse.ym
 7. **publish**: a read-only copy of the marts at `data/published/warehouse.duckdb`, swapped in atomically,
    and the day's HTML report under `data/published/reports/<date>/`.
 
+If an account fails to extract, the others still load and publish, and `extraction_failed` fails the run.
 Tasks that write DuckDB share the one-slot pool `duckdb_writer`. The logical date is the day whose
 counters are read (the run starts when that day ends, UTC).
 """
@@ -68,7 +69,14 @@ def shared_media_nightly():
     def publish(logical_date=None, run_id=None) -> dict:
         return pipeline.publish(_day(logical_date), run_id)
 
+    # Load runs on all_done so one failing account does not hold back the others; Airflow judges a run by
+    # its last tasks, so this one runs only when an extraction failed, and fails the run where it shows.
+    @task(trigger_rule="one_failed")
+    def extraction_failed() -> None:
+        raise RuntimeError("at least one account failed to extract; the others were loaded and published")
+
     extracted = extract.expand(account_key=accounts())
+    extracted >> extraction_failed()
     loaded = load()
     staging = task_group("transform_staging", ["path:models/staging", "path:models/intermediate"])
     marts = task_group("transform_marts", ["path:models/marts"])
