@@ -1,5 +1,12 @@
 {#- Every platform's nightly account figures: followers at the end of the day, and the account's own
     daily reach and impressions where the platform reports them. -#}
+{#- Platforms whose account figures are followers only. Facebook: page insights (page_media_view and the like)
+    are not extracted. -#}
+{%- set followers_only = [
+    ('mastodon', 'stg_mastodon__accounts'), ('x', 'stg_x__users'), ('bluesky', 'stg_bluesky__profiles'),
+    ('facebook', 'stg_facebook__pages'), ('linkedin', 'stg_linkedin__follower_statistics'),
+    ('tiktok', 'stg_tiktok__users'),
+] %}
 with instagram_users as (
     select *
     from {{ ref('stg_instagram__users') }}
@@ -29,50 +36,9 @@ instagram as (
         and instagram_users.snapshot_date = instagram_daily.metric_date
 ),
 
-mastodon as (
-    select
-        account_key,
-        snapshot_date,
-        followers,
-        cast(null as bigint) as impressions,
-        cast(null as bigint) as reach
-    from {{ ref('stg_mastodon__accounts') }}
-    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
-),
 
-x as (
-    select
-        account_key,
-        snapshot_date,
-        followers,
-        cast(null as bigint) as impressions,
-        cast(null as bigint) as reach
-    from {{ ref('stg_x__users') }}
-    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
-),
 
-bluesky as (
-    select
-        account_key,
-        snapshot_date,
-        followers,
-        cast(null as bigint) as impressions,
-        cast(null as bigint) as reach
-    from {{ ref('stg_bluesky__profiles') }}
-    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
-),
 
--- Page insights (page_media_view and the like) are not extracted: followers only
-facebook as (
-    select
-        account_key,
-        snapshot_date,
-        followers,
-        cast(null as bigint) as impressions,
-        cast(null as bigint) as reach
-    from {{ ref('stg_facebook__pages') }}
-    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
-),
 
 -- YouTube: subscribers; the channel's daily views (YouTube Analytics) stand in for impressions, like
 -- Instagram's views; no reach
@@ -97,42 +63,23 @@ youtube as (
         on channels.account_key = youtube_daily.account_key
         and channels.snapshot_date = youtube_daily.metric_date
     qualify row_number() over (partition by channels.account_key, channels.snapshot_date order by channels._line_no) = 1
-),
+){% for platform, model in followers_only %},
 
-linkedin as (
+{{ platform }} as (
     select
         account_key,
         snapshot_date,
         followers,
         cast(null as bigint) as impressions,
         cast(null as bigint) as reach
-    from {{ ref('stg_linkedin__follower_statistics') }}
+    from {{ ref(model) }}
     qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
-),
-
-tiktok as (
-    select
-        account_key,
-        snapshot_date,
-        followers,
-        cast(null as bigint) as impressions,
-        cast(null as bigint) as reach
-    from {{ ref('stg_tiktok__users') }}
-    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
-)
+){% endfor %}
 
 select * from instagram
 union all
-select * from mastodon
-union all
-select * from x
-union all
-select * from bluesky
-union all
-select * from facebook
-union all
 select * from youtube
+{%- for platform, _ in followers_only %}
 union all
-select * from linkedin
-union all
-select * from tiktok
+select * from {{ platform }}
+{%- endfor %}
