@@ -44,10 +44,20 @@ class RunContext:
 
     snapshot_date: dt.date  # the logical date: counters are read as of the end of this day
     window_start: dt.date  # posts published since then are (re)read; older ones are settled
+    hashtags: tuple[str, ...] = ()  # the brand's campaign hashtags (with #): searched for others' posts
 
     @property
     def window_start_utc(self) -> dt.datetime:
         return dt.datetime.combine(self.window_start, dt.time(), tzinfo=dt.UTC)
+
+    @property
+    def snapshot_end_utc(self) -> dt.datetime:
+        return dt.datetime.combine(self.snapshot_date + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+    def search_start_utc(self, reach_days: int) -> dt.datetime:
+        """The window start, or the oldest time a search API reaching `reach_days` back still accepts from
+        a run made up to a day late; derived from the logical date alone, so a re-run asks the same."""
+        return max(self.window_start_utc, self.snapshot_end_utc - dt.timedelta(days=reach_days - 1))
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Bluesky (AT Protocol app view): the profile, the author feed and the reply threads of its posts."""
+"""Bluesky (AT Protocol app view): the profile, the author feed, the reply threads of its posts, and the
+search for others' posts mentioning the account or carrying the brand's campaign hashtags."""
 
 from __future__ import annotations
 
@@ -47,8 +48,9 @@ class BlueskyClient(Client):
                 pass
         return retry_after(response) or WINDOW_SECONDS
 
-    def pages(self, method: str, params: dict) -> Iterator[dict]:
-        """Follow `cursor`; a page without one, or with an empty feed, is the last."""
+    def pages(self, method: str, params: dict, items: str = "feed") -> Iterator[dict]:
+        """Follow `cursor`; a page without one, or with no `items` (the feed, or searchPosts' posts), is the
+        last."""
         cursor = None
         while True:
             body = parse_json(
@@ -56,7 +58,7 @@ class BlueskyClient(Client):
             )
             yield body
             cursor = body.get("cursor")
-            if not cursor or not body.get("feed"):
+            if not cursor or not body.get(items):
                 return
 
 
@@ -119,5 +121,27 @@ def _walk(node: dict) -> Iterator[dict]:
             yield from _walk(child)
 
 
-STREAMS: tuple[type[Stream], ...] = (Profile, Posts, Replies)
+class Search(Stream):
+    """Others' posts since the window start that mention the account, then those on each campaign hashtag
+    (searchPosts, newest first). The parent id is what was searched (`@handle` or the #hashtag), so a post
+    found twice lands twice and staging keeps it once."""
+
+    name = "search"
+    primary_key = "uri"
+
+    def records(self, client: BlueskyClient, context: RunContext, parents) -> Iterator[Record]:
+        since = context.window_start_utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+        handle = client.account.handle
+        searches = [(f"@{handle}", {"q": handle, "mentions": handle}),
+                    *((tag, {"q": tag, "tag": tag.lstrip("#")}) for tag in context.hashtags)]
+        for searched, filters in searches:
+            params = {**filters, "sort": "latest", "since": since, "limit": 100}
+            for page in client.pages("app.bsky.feed.searchPosts", params, items="posts"):
+                for post in page.get("posts", []):
+                    if post["author"].get("did") == client.account.account_id:
+                        continue  # the brand's own posts are read from its feed
+                    yield post, searched
+
+
+STREAMS: tuple[type[Stream], ...] = (Profile, Posts, Replies, Search)
 CLIENT: type[Client] = BlueskyClient

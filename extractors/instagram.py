@@ -1,4 +1,5 @@
-"""Instagram Graph API: user, user insights, media, media insights and comments of a professional account."""
+"""Instagram Graph API: user, user insights, media, media insights and comments of a professional account,
+and the media by others that tag or @mention it."""
 
 from __future__ import annotations
 
@@ -79,5 +80,20 @@ class Comments(Stream):
                     yield record, media["id"]
 
 
-STREAMS: tuple[type[Stream], ...] = (User, UserInsights, Media, MediaInsights, Comments)
+class Tags(Stream):
+    """Media by others in which the account is tagged or @mentioned, since the window start (newest
+    first). Instagram's hashtag search is not read: it gives no author and only a day of media."""
+
+    name = "tags"
+
+    def records(self, client: InstagramClient, context: RunContext, parents) -> Iterator[Record]:
+        fields = "id,caption,media_type,permalink,timestamp,username,like_count,comments_count"
+        for page in client.pages(client.path(client.account.account_id, "tags"), {"fields": fields, "limit": 50}):
+            for record in page.get("data", []):
+                if published(record) < context.window_start_utc:
+                    return
+                yield record, None
+
+
+STREAMS: tuple[type[Stream], ...] = (User, UserInsights, Media, MediaInsights, Comments, Tags)
 CLIENT: type[Client] = InstagramClient

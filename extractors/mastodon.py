@@ -1,4 +1,5 @@
-"""Mastodon REST API v1: the account, its statuses (Link-header paging) and the replies in their context."""
+"""Mastodon REST API v1: the account, its statuses (Link-header paging), the replies in their context, the
+mentions of the account (notifications) and others' statuses on the brand's campaign hashtags."""
 
 from __future__ import annotations
 
@@ -57,5 +58,38 @@ class Replies(Stream):
                 yield record, status["id"]
 
 
-STREAMS: tuple[type[Stream], ...] = (Account, Statuses, Replies)
+def _within(client: MastodonClient, url: str, params: dict, context: RunContext) -> Iterator[dict]:
+    """A newest-first listing's records until the first one older than the window start."""
+    for page in client.pages(url, params):
+        for record in page:
+            if dt.datetime.fromisoformat(record["created_at"].replace("Z", "+00:00")) < context.window_start_utc:
+                return
+            yield record
+
+
+class Mentions(Stream):
+    """Mention notifications of the token's account since the window start: replies to its posts (also
+    read as replies) and others' statuses naming it."""
+
+    name = "mentions"
+
+    def records(self, client: MastodonClient, context: RunContext, parents) -> Iterator[Record]:
+        for record in _within(client, "/api/v1/notifications", {"types[]": "mention", "limit": 40}, context):
+            yield record, None
+
+
+class HashtagStatuses(Stream):
+    """Public statuses on each campaign hashtag's timeline since the window start; the parent id is the
+    hashtag, so a status carrying two of them lands twice and staging keeps it once."""
+
+    name = "hashtag_statuses"
+
+    def records(self, client: MastodonClient, context: RunContext, parents) -> Iterator[Record]:
+        for hashtag in context.hashtags:
+            url = f"/api/v1/timelines/tag/{hashtag.lstrip('#')}"
+            for record in _within(client, url, {"limit": 40}, context):
+                yield record, hashtag
+
+
+STREAMS: tuple[type[Stream], ...] = (Account, Statuses, Replies, Mentions, HashtagStatuses)
 CLIENT: type[Client] = MastodonClient

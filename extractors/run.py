@@ -83,7 +83,7 @@ def extract_account(
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict:
     """Land every stream of one account; return its manifest. Raises AuthError at once on a bad token."""
-    _, account = settings.account(account_key)
+    brand, account = settings.account(account_key)
     module = PLATFORMS[account.platform]
     base_url = None
     if settings.extraction.source == "simulator" and transport is None:
@@ -94,6 +94,7 @@ def extract_account(
                            base_url=base_url, transport=transport, sleep=sleep)
     first_run = read_state(settings, account.platform, account.account_id).get("first_run_date")
     context = run_context(settings, snapshot_date, dt.date.fromisoformat(first_run) if first_run else None)
+    context.hashtags = tuple(sorted({tag for campaign in brand.campaigns for tag in campaign.hashtags}))
     landing = settings.data / "landing"
     started = dt.datetime.now(dt.UTC)
     manifest = {"platform": account.platform, "account_id": account.account_id, "account_key": account.key,

@@ -1,4 +1,5 @@
-"""X API v2: the user (public_metrics), its tweets (posts and its own replies) and its mentions."""
+"""X API v2: the user (public_metrics), its tweets (posts and its own replies), its mentions, and the recent
+search for the brand's campaign hashtags."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ TWEET_FIELDS = (
     "id,text,created_at,author_id,conversation_id,lang,public_metrics,entities,attachments,"
     "in_reply_to_user_id,referenced_tweets,edit_history_tweet_ids"
 )
+USER_FIELDS = "username,public_metrics"
 # X's rate-limit windows are 15 minutes; a 429 without a reset header waits one window.
 WINDOW_SECONDS = 900.0
+# The recent search reaches 7 days back from the request (the full archive needs the Pro tier).
+RECENT_SEARCH_DAYS = 7
 
 
 class XClient(Client):
@@ -35,11 +39,12 @@ class XClient(Client):
         wait = retry_after(response)  # 0.0 when the reset has already passed: retry at once
         return WINDOW_SECONDS if wait is None else wait
 
-    def pages(self, url: str, params: dict) -> Iterator[dict]:
-        """Follow meta.next_token; a page without it, or `meta.result_count: 0` without data, is the last."""
+    def pages(self, url: str, params: dict, token_param: str = "pagination_token") -> Iterator[dict]:
+        """Follow meta.next_token (sent back as `pagination_token`, or `next_token` on the search
+        endpoints); a page without it, or `meta.result_count: 0` without data, is the last."""
         token = None
         while True:
-            body = parse_json(self.get(url, {**params, **({"pagination_token": token} if token else {})}))
+            body = parse_json(self.get(url, {**params, **({token_param: token} if token else {})}))
             yield body
             token = (body.get("meta") or {}).get("next_token")
             if not token or not body.get("data"):
@@ -52,6 +57,15 @@ def created(record: dict) -> dt.datetime:
 
 def _since(context: RunContext) -> str:
     return context.window_start_utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def with_author(tweet: dict, page: dict) -> dict:
+    """The tweet as received, plus its author's user object from the page's `includes.users` under
+    `author` (X sends them apart; the tweet alone has only author_id, and handles and follower counts
+    are what the influencer and campaign marts need)."""
+    users = {user.get("id"): user for user in (page.get("includes") or {}).get("users", [])}
+    author = users.get(tweet.get("author_id"))
+    return {**tweet, "author": author} if author else tweet
 
 
 class User(Stream):
@@ -91,7 +105,8 @@ class Mentions(Stream):
     name = "mentions"
 
     def records(self, client: XClient, context: RunContext, parents) -> Iterator[Record]:
-        params = {"max_results": 100, "tweet.fields": TWEET_FIELDS, "start_time": _since(context)}
+        params = {"max_results": 100, "tweet.fields": TWEET_FIELDS, "start_time": _since(context),
+                  "expansions": "author_id", "user.fields": USER_FIELDS}
         for page in client.pages(f"/2/users/{client.account.account_id}/mentions", params):
             for record in page.get("data", []):
                 if created(record) < context.window_start_utc:
@@ -104,8 +119,33 @@ class Mentions(Stream):
                     ),
                     None,
                 )
-                yield record, parent
+                yield with_author(record, page), parent
 
 
-STREAMS: tuple[type[Stream], ...] = (User, Tweets, Mentions)
+class HashtagSearch(Stream):
+    """Others' tweets carrying one of the brand's campaign hashtags (retweets left out), since the window
+    start or as far back as the recent search reaches."""
+
+    name = "hashtag_search"
+
+    def records(self, client: XClient, context: RunContext, parents) -> Iterator[Record]:
+        if not context.hashtags:
+            return
+        since = context.search_start_utc(RECENT_SEARCH_DAYS)
+        params = {
+            "query": f"({' OR '.join(context.hashtags)}) -is:retweet",
+            "max_results": 100,
+            "tweet.fields": TWEET_FIELDS,
+            "expansions": "author_id",
+            "user.fields": USER_FIELDS,
+            "start_time": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        for page in client.pages("/2/tweets/search/recent", params, token_param="next_token"):
+            for record in page.get("data", []):
+                if created(record) < since:
+                    return
+                yield with_author(record, page), None
+
+
+STREAMS: tuple[type[Stream], ...] = (User, Tweets, Mentions, HashtagSearch)
 CLIENT: type[Client] = XClient

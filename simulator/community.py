@@ -36,9 +36,16 @@ class Mention:
 
 TIER_RATE = ((10_000, 0.06), (100_000, 0.035), (1_000_000, 0.018), (math.inf, 0.01))
 
+# Others' posts exist only where a brand can read them through an API we extract (docs/DECISIONLOG.md):
+# mentions through Instagram's /tags, X's mentions, Mastodon's notifications and Bluesky's searchPosts;
+# hashtag posts through X's recent search, Mastodon's tag timelines and Bluesky's searchPosts. Instagram's
+# hashtag search gives no author and one day of media, Facebook's /tagged needs page review: not served.
+MENTION_PLATFORMS = ("instagram", "x", "mastodon", "bluesky")
+HASHTAG_PLATFORMS = ("x", "mastodon", "bluesky")
 
-def _platforms(world: World, brand) -> list[str]:
-    return sorted({account.platform for account in brand.accounts if account.platform != "ga4"}) or ["instagram"]
+
+def _platforms(world: World, brand, served: tuple[str, ...] = MENTION_PLATFORMS) -> list[str]:
+    return sorted({account.platform for account in brand.accounts if account.platform in served})
 
 
 def _moment(world: World, brand, day: dt.date, rng) -> dt.datetime:
@@ -69,8 +76,9 @@ def mentions(world: World, brand) -> list[Mention]:
     language = brand.language if (brand.language, "positive") in PHRASES else "en"
     for day in _days(world):
         rng = _rng(world.seed, "mentions", brand.brand_id, day.isoformat())
-        for index in range(max(0, round(rng.gauss(4 * scale, 1.5)))):
-            platform = rng.choice(_platforms(world, brand))
+        platforms = _platforms(world, brand)
+        for index in range(max(0, round(rng.gauss(4 * scale, 1.5))) if platforms else 0):
+            platform = rng.choice(platforms)
             sentiment = rng.choices(["positive", "neutral", "negative"], weights=[0.5, 0.35, 0.15])[0]
             tags = tuple(rng.sample(HASHTAGS[language], k=rng.randint(0, 2)))
             followers = int(rng.lognormvariate(6, 1.2))
@@ -88,7 +96,8 @@ def ugc_posts(world: World, brand) -> list[Mention]:
     items = []
     scale = world.settings.simulator.scale
     language = brand.language if (brand.language, "positive") in PHRASES else "en"
-    for campaign in brand.campaigns:
+    platforms = _platforms(world, brand, HASHTAG_PLATFORMS)
+    for campaign in brand.campaigns if platforms else ():
         rate = _rng(world.seed, "ugc_rate", brand.brand_id, campaign.campaign_id).uniform(3, 9)
         for day in _days(world):
             inside = campaign.active(day)
@@ -97,7 +106,7 @@ def ugc_posts(world: World, brand) -> list[Mention]:
                 continue
             rng = _rng(world.seed, "ugc", brand.brand_id, campaign.campaign_id, day.isoformat())
             for index in range(max(0, round(rng.gauss((rate if inside else 0.4) * scale, 1.0)))):
-                platform = rng.choice(_platforms(world, brand))
+                platform = rng.choice(platforms)
                 tag = rng.choice(campaign.hashtags)
                 followers = int(rng.lognormvariate(6.2, 1.1))
                 text = f"{rng.choice(PHRASES[(language, 'positive')])} {tag}"
@@ -134,3 +143,28 @@ def influencer_posts(world: World, brand) -> list[Mention]:
                                  _moment(world, brand, day, rng), likes, comments, engagements - likes - comments,
                                  campaign.campaign_id if campaign else None))
     return sorted(items, key=lambda item: item.created_at)
+
+
+def served(world: World, platform: str) -> list[Mention]:
+    """Every brand's mentions, UGC and influencer posts on one platform, oldest first (built once)."""
+    def build() -> list[Mention]:
+        items = [item for brand in world.settings.brands
+                 for item in (*mentions(world, brand), *ugc_posts(world, brand), *influencer_posts(world, brand))
+                 if item.platform == platform]
+        return sorted(items, key=lambda item: (item.created_at, item.mention_id))
+    return world.memo(("community", platform), build)
+
+
+def naming(world: World, account_key: str, as_of: dt.datetime) -> list[Mention]:
+    """Others' posts that name the owned account (`@handle`), published by as_of."""
+    profile = world.profiles[account_key]
+    handle = f"@{profile.account.handle}".lower()
+    return [item for item in served(world, profile.account.platform)
+            if item.created_at <= as_of and handle in item.text.lower().split()]
+
+
+def tagged(world: World, platform: str, hashtags: set[str], as_of: dt.datetime) -> list[Mention]:
+    """Others' posts carrying any of the hashtags (case-insensitive, with their #), published by as_of."""
+    wanted = {tag.lower() for tag in hashtags}
+    return [item for item in served(world, platform)
+            if item.created_at <= as_of and wanted & {tag.lower() for tag in item.hashtags}]

@@ -24,7 +24,9 @@ def token_for(account: Account, source: str) -> str:
     except Exception:  # noqa: BLE001 - no Airflow context, or no such connection: fall through
         pass
     if source == "simulator":
-        return SIMULATOR_TOKEN
+        # A token names its account, as a real one does for the APIs that answer "for this token"
+        # (Mastodon's notifications).
+        return f"{SIMULATOR_TOKEN}.{account.account_id}"
     raise LookupError(
         f"no token for {account.key}: create the Airflow connection '{account.connection_id}' "
         f"(password = token) or set {env_name}"

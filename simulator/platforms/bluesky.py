@@ -1,11 +1,15 @@
-"""Bluesky app view (AT Protocol XRPC): getProfile, getAuthorFeed (cursor paging) and getPostThread."""
+"""Bluesky app view (AT Protocol XRPC): getProfile, getAuthorFeed (cursor paging), getPostThread, and
+searchPosts (others' posts mentioning an account or carrying a hashtag)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 
+import re
+
 from simulator.api import ApiError, Request, Response, iso_z
+from simulator.community import Mention, naming, tagged
 from simulator.world import Comment, Post, World
 
 # Bluesky reports no impressions, reach or saves to third parties: likes, reposts, quotes, replies only.
@@ -283,8 +287,70 @@ def get_post_thread(world: World, request: Request, as_of: dt.datetime, params: 
     )
 
 
+def _community_view(world: World, item: Mention) -> dict:
+    handle = item.author if "." in item.author else f"{item.author}.bsky.social"
+    did = did_of(item.author)
+    uri = f"at://{did}/app.bsky.feed.post/{tid(item.created_at, item.mention_id)}"
+    facets = []  # rich-text facets index UTF-8 bytes, not characters
+    for match in re.finditer(r"(?<!\S)([#@])(\S+)", item.text):
+        start = len(item.text[:match.start()].encode())
+        end = start + len(match.group(0).encode())
+        if match.group(1) == "#":
+            feature = {"$type": "app.bsky.richtext.facet#tag", "tag": match.group(2)}
+        else:
+            mentioned = next((key for key, profile in world.profiles.items() if key.startswith("bluesky:")
+                              and profile.account.handle == match.group(2)), None)
+            if mentioned is None:
+                continue
+            feature = {"$type": "app.bsky.richtext.facet#mention", "did": world.profiles[mentioned].account.account_id}
+        facets.append({"$type": "app.bsky.richtext.facet", "index": {"byteStart": start, "byteEnd": end},
+                       "features": [feature]})
+    return {
+        "uri": uri, "cid": _cid(uri), "author": {"did": did, "handle": handle, "labels": []},
+        "record": {"$type": "app.bsky.feed.post", "text": item.text, "createdAt": iso_z(item.created_at),
+                   "langs": [item.language], "facets": facets},
+        "replyCount": item.comments, "repostCount": item.shares - item.shares // 5, "likeCount": item.likes,
+        "quoteCount": item.shares // 5, "indexedAt": iso_z(item.created_at + dt.timedelta(seconds=2)), "labels": [],
+    }
+
+
+def search_posts(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """searchPosts with `sort=latest`: `mentions` (a handle or DID) and `tag` (without #) filter; `since`
+    bounds the creation time; `cursor` is an offset, opaque to clients."""
+    _check_token(request)
+    if not request.query.get("q"):
+        raise ApiError(400, {"error": "InvalidRequest", "message": 'Error: Params must have the property "q"'})
+    limit = int(request.query.get("limit", 25))
+    if not 1 <= limit <= 100:
+        raise ApiError(400, {"error": "InvalidRequest", "message": "limit must be between 1 and 100"})
+
+    def build() -> list[dict]:
+        if request.query.get("mentions"):
+            items = naming(world, _key(world, request.query["mentions"]), as_of)
+        elif request.query.get("tag"):
+            items = tagged(world, "bluesky", {"#" + request.query["tag"]}, as_of)
+        else:
+            items = []
+        since = request.query.get("since")
+        if since:
+            floor = dt.datetime.fromisoformat(since.replace("Z", "+00:00"))
+            items = [item for item in items if item.created_at >= floor]
+        return [_community_view(world, item) for item in sorted(items, key=lambda item: item.created_at,
+                                                                       reverse=True)]
+
+    memo_key = ("bluesky.search", request.query.get("mentions"), request.query.get("tag"),
+                request.query.get("since"), as_of)
+    views = world.memo(memo_key, build)
+    start = int(request.query.get("cursor") or 0)
+    body: dict = {"posts": views[start:start + limit], "hitsTotal": len(views)}
+    if start + limit < len(views):
+        body["cursor"] = str(start + limit)
+    return Response(200, body, {})
+
+
 ROUTES = [
     (r"/xrpc/app\.bsky\.actor\.getProfile", get_profile),
     (r"/xrpc/app\.bsky\.feed\.getAuthorFeed", get_author_feed),
     (r"/xrpc/app\.bsky\.feed\.getPostThread", get_post_thread),
+    (r"/xrpc/app\.bsky\.feed\.searchPosts", search_posts),
 ]

@@ -6,7 +6,8 @@ import datetime as dt
 
 from simulator.api import GRAPH_VERSION, ApiError, Request, Response
 from simulator.platforms.graph import check_token, cursor_page, graph_error, graph_timestamp
-from simulator.world import Post, World
+from simulator.community import naming
+from simulator.world import Post, World, platform_id
 
 MEDIA_SHAPE = {
     "image": ("IMAGE", "FEED"),
@@ -163,9 +164,31 @@ def insights(world: World, request: Request, as_of: dt.datetime, params: dict) -
 
 
 V = GRAPH_VERSION.replace(".", r"\.")
+def tags(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """Media by others in which the account is tagged or @mentioned, newest first (cursor paging)."""
+    check_token(request)
+    key = _account_key(params["user_id"])
+    if key not in world.profiles:
+        raise graph_error(400, 100, f"Object with ID '{params['user_id']}' does not exist", "GraphMethodException", 33)
+    items = sorted(naming(world, key, as_of), key=lambda item: item.created_at, reverse=True)
+    body = cursor_page(request, items)
+    body["data"] = [{
+        "id": platform_id("instagram", item.created_at, item.mention_id),
+        "caption": item.text,
+        "media_type": "IMAGE",
+        "permalink": f"https://www.instagram.com/p/{platform_id('instagram', item.created_at, item.mention_id)}/",
+        "timestamp": graph_timestamp(item.created_at),
+        "username": item.author,
+        "like_count": item.likes,
+        "comments_count": item.comments,
+    } for item in body["data"]]
+    return Response(200, body, {})
+
+
 ROUTES = [
     (rf"/{V}/(?P<user_id>\d+)", user),
     (rf"/{V}/(?P<object_id>\d+)/insights", insights),
     (rf"/{V}/(?P<user_id>\d+)/media", media),
+    (rf"/{V}/(?P<user_id>\d+)/tags", tags),
     (rf"/{V}/(?P<media_id>\d+)/comments", comments),
 ]

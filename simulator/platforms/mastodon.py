@@ -1,12 +1,14 @@
-"""Mastodon REST API v1: account, statuses (Link-header paging), status context (replies)."""
+"""Mastodon REST API v1: account, statuses (Link-header paging), status context (replies), mention
+notifications and hashtag timelines (others' statuses)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 
-from simulator.api import ApiError, Request, Response, iso_z
-from simulator.world import Comment, Post, World
+from simulator.api import ApiError, Request, Response, iso_z, page_link
+from simulator.community import Mention, naming, tagged
+from simulator.world import Comment, Post, World, platform_id
 
 
 def expired_token_error() -> ApiError:
@@ -36,9 +38,11 @@ def _account(world: World, key: str, as_of: dt.datetime) -> dict:
     }
 
 
-def _commenter(author: str) -> dict:
-    return {"id": str(int(hashlib.sha256(author.encode()).hexdigest()[:12], 16)), "username": author,
-            "acct": f"{author}@other.example", "display_name": author}
+def _commenter(author: str, followers: int | None = None) -> dict:
+    digest = hashlib.sha256(author.encode()).hexdigest()
+    return {"id": str(int(digest[:12], 16)), "username": author, "acct": f"{author}@other.example",
+            "display_name": author, "url": f"https://other.example/@{author}",
+            "followers_count": followers if followers is not None else 20 + int(digest[12:18], 16) % 3000}
 
 
 MEDIA = {"image": "image", "video": "video"}
@@ -112,8 +116,74 @@ def context(world: World, request: Request, as_of: dt.datetime, params: dict) ->
                     {})
 
 
+def _community_status(item: Mention) -> dict:
+    status_id = platform_id("mastodon", item.created_at, item.mention_id)
+    words = [f'<a href="https://mastodon.example/tags/{word[1:]}" class="mention hashtag" rel="tag">#<span>'
+             f'{word[1:]}</span></a>' if word.startswith("#") else word for word in item.text.split()]
+    return {
+        "id": status_id, "created_at": iso_z(item.created_at), "in_reply_to_id": None,
+        "in_reply_to_account_id": None, "sensitive": False, "spoiler_text": "", "visibility": "public",
+        "language": item.language, "uri": f"https://other.example/users/{item.author}/statuses/{status_id}",
+        "url": f"https://other.example/@{item.author}/{status_id}",
+        "replies_count": item.comments, "reblogs_count": item.shares, "favourites_count": item.likes,
+        "content": f"<p>{' '.join(words)}</p>", "account": _commenter(item.author, item.author_followers),
+        "media_attachments": [], "mentions": [], "tags": [{"name": tag.lstrip("#"), "url": f"https://mastodon.example/tags/{tag.lstrip('#')}"}
+                                    for tag in item.hashtags],
+    }
+
+
+def _listing(request: Request, items: list[tuple[int, dict]]) -> Response:
+    """Newest first by id, `limit` (at most 40) at a time; the Link header's next carries max_id."""
+    limit = min(int(request.query.get("limit", 20)), 40)
+    if request.query.get("max_id"):
+        items = [item for item in items if item[0] < int(request.query["max_id"])]
+    page = sorted(items, key=lambda item: item[0], reverse=True)[:limit]
+    headers = {}
+    if len(page) == limit:
+        headers["Link"] = f'<{page_link(request, max_id=page[-1][0])}>; rel="next"'
+    return Response(200, [body for _, body in page], headers)
+
+
+def notifications(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """The token owner's notifications; `types[]=mention` keeps the statuses that mention the account:
+    replies to its posts and others' posts naming it. Simulated tokens end in their account's id."""
+    _check_token(request)
+    key = f"mastodon:{request.headers['authorization'].rpartition('.')[2]}"
+    if key not in world.profiles:
+        raise ApiError(401, {"error": "The access token is invalid"})
+    kinds = request.query.get("types[]", "mention")
+    if kinds != "mention":
+        return Response(200, [], {})
+
+    def build() -> list[tuple[int, dict]]:
+        items = []
+        for post in world.posts_as_of(key, as_of):
+            for comment in post.visible_comments(as_of):
+                if not comment.is_brand:
+                    status = _reply(world, post, comment)
+                    items.append((int(comment.comment_id), status))
+        items += [(int(status["id"]), status) for status in map(_community_status, naming(world, key, as_of))]
+        return [(status_id, {"id": str(status_id), "type": "mention", "created_at": status["created_at"],
+                             "account": status["account"], "status": status}) for status_id, status in items]
+
+    return _listing(request, world.memo(("mastodon.notifications", key, as_of), build))
+
+
+def tag_timeline(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """Public statuses carrying the hashtag (case-insensitive), the brand's own left out here."""
+    _check_token(request)
+
+    def build() -> list[tuple[int, dict]]:
+        statuses = map(_community_status, tagged(world, "mastodon", {"#" + params["hashtag"]}, as_of))
+        return [(int(status["id"]), status) for status in statuses]
+
+    return _listing(request, world.memo(("mastodon.tag", params["hashtag"].lower(), as_of), build))
+
+
 ROUTES = [
     (r"/api/v1/accounts/(?P<account_id>\d+)", account),
     (r"/api/v1/accounts/(?P<account_id>\d+)/statuses", statuses),
     (r"/api/v1/statuses/(?P<status_id>\d+)/context", context),
+    (r"/api/v1/notifications", notifications),
+    (r"/api/v1/timelines/tag/(?P<hashtag>\w+)", tag_timeline),
 ]

@@ -1,12 +1,16 @@
-"""X API v2: user (public_metrics), the user's tweets and its mentions, paged by meta.next_token."""
+"""X API v2: user (public_metrics), the user's tweets, its mentions (comments on its posts and others' tweets
+naming it) and the recent search (others' tweets with the brand's campaign hashtags), paged by next_token."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 
+import re
+
 from simulator.api import ApiError, Request, Response, iso_z
-from simulator.world import MAX_COMMENT_AGE, Comment, Post, World
+from simulator.community import Mention, naming, tagged
+from simulator.world import MAX_COMMENT_AGE, Comment, Post, World, platform_id
 
 # X reports no reach; impression_count is the view count, bookmark_count the saves.
 MEDIA_KEY_TYPE = {"image": "3", "video": "13"}
@@ -153,7 +157,60 @@ def _reply(world: World, post: Post, comment: Comment) -> dict:
     }
 
 
-def _page(request: Request, items: list[tuple[dt.datetime, dict]], default: int = 10) -> dict:
+def _invalid(parameter: str, value: str, message: str) -> ApiError:
+    return ApiError(400, {"errors": [{"parameters": {parameter: [value]}, "message": message}],
+                          "title": "Invalid Request", "detail": "One or more parameters to your request was invalid.",
+                          "type": "https://api.twitter.com/2/problems/invalid-request"})
+
+
+def _entities(text: str) -> dict:
+    """Hashtag and mention entities as X computes them: character offsets into the text."""
+    entities: dict = {}
+    for match in re.finditer(r"(?<!\w)([#@])(\w+)", text):
+        kind, key = ("hashtags", "tag") if match.group(1) == "#" else ("mentions", "username")
+        entities.setdefault(kind, []).append({"start": match.start(), "end": match.end(), key: match.group(2)})
+    return entities
+
+
+def _community_tweet(item: Mention) -> dict:
+    tweet_id = platform_id("x", item.created_at, item.mention_id)
+    shares = item.shares
+    return {
+        "id": tweet_id,
+        "text": item.text,
+        "created_at": iso_z(item.created_at),
+        "author_id": user_id_of(item.author),
+        "conversation_id": tweet_id,
+        "edit_history_tweet_ids": [tweet_id],
+        "lang": item.language,
+        "public_metrics": {
+            "retweet_count": shares - shares // 5,
+            "reply_count": item.comments,
+            "like_count": item.likes,
+            "quote_count": shares // 5,
+            "bookmark_count": 0,
+            "impression_count": item.likes * 25 + item.author_followers // 10,
+        },
+        "entities": _entities(item.text),
+    }
+
+
+def _user(author: str, followers: int) -> dict:
+    return {"id": user_id_of(author), "username": author, "name": author,
+            "public_metrics": {"followers_count": followers, "following_count": 300, "tweet_count": 800,
+                               "listed_count": 2, "like_count": 1200, "media_count": 40}}
+
+
+def _with_includes(request: Request, body: dict, users: dict[str, dict]) -> dict:
+    """`expansions=author_id` adds the page's authors once each under includes.users, as X does."""
+    if "author_id" in request.query.get("expansions", "").split(",") and body.get("data"):
+        authors = dict.fromkeys(tweet["author_id"] for tweet in body["data"])
+        body["includes"] = {"users": [users[author] for author in authors if author in users]}
+    return body
+
+
+def _page(request: Request, items: list[tuple[dt.datetime, dict]], default: int = 10,
+          token: str = "pagination_token") -> dict:
     """Newest first; meta.next_token while more remain; an empty result is `meta.result_count: 0` alone."""
     try:
         limit = int(request.query.get("max_results", default))
@@ -178,7 +235,7 @@ def _page(request: Request, items: list[tuple[dt.datetime, dict]], default: int 
         since = dt.datetime.fromisoformat(request.query["start_time"].replace("Z", "+00:00"))
         items = [item for item in items if item[0] >= since]
     items = sorted(items, key=lambda item: item[0], reverse=True)
-    token = request.query.get("pagination_token")
+    token = request.query.get(token)
     start = int(token[-8:], 16) if token else 0  # opaque to clients; ours ends in the hex offset
     chunk = [tweet for _, tweet in items[start : start + limit]]
     if not chunk:
@@ -248,24 +305,63 @@ def tweets(world: World, request: Request, as_of: dt.datetime, params: dict) -> 
     return Response(200, _page(request, world.memo(memo_key, build)), {})
 
 
+def _commenter_followers(author: str) -> int:
+    return 20 + int(hashlib.sha256(author.encode()).hexdigest()[:6], 16) % 3000
+
+
 def mentions(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """Tweets naming the user: the comments on its posts, and others' tweets that @mention it."""
     _check_token(request)
     key = _key(world, params["user_id"])
+    account = world.profiles[key].account
 
-    def build() -> list:
-        return [
-            (comment.created_at, _reply(world, post, comment))
-            for post in _candidates(world, key, request, as_of)
-            for comment in post.visible_comments(as_of)
-            if not comment.is_brand
-        ]
+    def build() -> tuple[list, dict]:
+        items, users = [], {}
+        for post in _candidates(world, key, request, as_of):
+            for comment in post.visible_comments(as_of):
+                if not comment.is_brand:
+                    items.append((comment.created_at, _reply(world, post, comment)))
+                    users[user_id_of(comment.author)] = _user(comment.author, _commenter_followers(comment.author))
+        for item in naming(world, key, as_of):
+            items.append((item.created_at, _community_tweet(item)))
+            users[user_id_of(item.author)] = _user(item.author, item.author_followers)
+        users[account.account_id] = _user(account.handle, world.followers(key, as_of.date()))
+        return items, users
 
     memo_key = ("x.mentions", key, as_of, request.query.get("start_time"))
-    return Response(200, _page(request, world.memo(memo_key, build)), {})
+    items, users = world.memo(memo_key, build)
+    return Response(200, _with_includes(request, _page(request, items), users), {})
+
+
+# The recent search reaches seven days back from the request.
+RECENT_SEARCH_DAYS = 7
+
+
+def search_recent(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """Recent search for the hashtags of the query (`#A OR #B -is:retweet`): others' tweets carrying them."""
+    _check_token(request)
+    query = request.query.get("query", "")
+    if not query:
+        raise _invalid("query", "", "The `query` query parameter can not be empty")
+    floor = as_of - dt.timedelta(days=RECENT_SEARCH_DAYS)
+    start_time = request.query.get("start_time")
+    if start_time and dt.datetime.fromisoformat(start_time.replace("Z", "+00:00")) < floor:
+        raise _invalid("start_time", start_time, f"Invalid 'start_time':'{start_time}'. 'start_time' must be on or "
+                                                 f"after {floor.strftime('%Y-%m-%dT%H:%MZ')}")
+    hashtags = set(re.findall(r"#\w+", query))
+
+    def build() -> tuple[list, dict]:
+        found = [item for item in tagged(world, "x", hashtags, as_of) if item.created_at >= floor]
+        return ([(item.created_at, _community_tweet(item)) for item in found],
+                {user_id_of(item.author): _user(item.author, item.author_followers) for item in found})
+
+    items, users = world.memo(("x.search", query, as_of), build)
+    return Response(200, _with_includes(request, _page(request, items, token="next_token"), users), {})
 
 
 ROUTES = [
     (r"/2/users/(?P<user_id>\d+)", user),
     (r"/2/users/(?P<user_id>\d+)/tweets", tweets),
     (r"/2/users/(?P<user_id>\d+)/mentions", mentions),
+    (r"/2/tweets/search/recent", search_recent),
 ]

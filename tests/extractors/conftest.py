@@ -97,6 +97,6 @@ def context() -> RunContext:
 def sim_settings(tmp_path, monkeypatch, account: Account, sibling_account: Account) -> Settings:
     """Two brands on the platform in the simulated world, landing under tmp_path."""
     monkeypatch.setenv("SMW_DATA_DIR", str(tmp_path))
-    for connection in (sibling_account.connection_id, account.connection_id):
-        monkeypatch.setenv(f"SMW_CONN_{connection.upper()}", "simulated-token")
+    for each in (sibling_account, account):
+        monkeypatch.setenv(f"SMW_CONN_{each.connection_id.upper()}", f"simulated-token.{each.account_id}")
     return simulated_settings(account, sibling_account)

@@ -25,7 +25,7 @@ import httpx
 
 from extractors.base import RunContext
 from extractors.landing import stream_file
-from warehouse.config import Account, Brand, Extraction, Settings, Simulator
+from warehouse.config import Account, Brand, Campaign, Extraction, Influencer, Settings, Simulator
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -150,7 +150,8 @@ class RecordedApi(ReplayApi):
 
 
 def instagram_routes() -> RecordedApi:
-    """The whole recorded Instagram account: user, insights, three media pages, their insights, comments."""
+    """The whole recorded Instagram account: user, insights, three media pages, their insights, comments, and
+    the media that tag it (whose window ends inside the first page)."""
     api = RecordedApi(GRAPH_HOST)
     base = f"/v23.0/{INSTAGRAM_ID}"
     api.on(base, "instagram/user")
@@ -165,11 +166,14 @@ def instagram_routes() -> RecordedApi:
     api.on("/v23.0/18060000000000003/comments", "instagram/comments/18060000000000003/page_2",
            after="QVFIUmMzcDEZA2")
     api.on("/v23.0/18060000000000005/comments", "instagram/comments/18060000000000005/page_1")
+    api.on(f"{base}/tags", "instagram/tags/page_1", after=ABSENT)
+    api.on(f"{base}/tags", "instagram/tags/page_2", after="QVFIUlRhZA4")
     return api
 
 
 def mastodon_routes() -> RecordedApi:
-    """The whole recorded Mastodon account: the account, three statuses pages and the replies' contexts."""
+    """The whole recorded Mastodon account: the account, three statuses pages, the replies' contexts and the
+    mention notifications (the brand has no campaign: no hashtag timeline is read)."""
     api = RecordedApi(MASTODON_HOST)
     api.on(f"/api/v1/accounts/{MASTODON_ID}", "mastodon/account")
     statuses = f"/api/v1/accounts/{MASTODON_ID}/statuses"
@@ -178,6 +182,8 @@ def mastodon_routes() -> RecordedApi:
     api.on(statuses, "mastodon/statuses/page_3", max_id=STATUS_MAX_3)
     for path in sorted((FIXTURES / "mastodon/context").glob("*.json")):
         api.on(f"/api/v1/statuses/{path.stem}/context", f"mastodon/context/{path.stem}")
+    api.on("/api/v1/notifications", "mastodon/notifications/page_1")
+    api.on("/api/v1/timelines/tag/EclatDautomne", "mastodon/tags/EclatDautomne")
     return api
 
 
@@ -193,6 +199,8 @@ def make_settings(lookback_days: int = 7) -> Settings:
                 {"platform": "mastodon", "account_id": MASTODON_ID, "handle": "maisonlumiere",
                  "connection_id": "mastodon_maison_lumiere", "base_url": MASTODON_HOST},
             ],
+            "campaigns": [{"campaign_id": "rentree_eclat", "hashtags": ["#EclatDautomne"], "start_date": "2026-10-05",
+                           "end_date": "2026-10-25", "utm_campaign": "automne_2026"}],
         }],
     })
 
@@ -246,7 +254,9 @@ def payloads_of(account: Account) -> Path:
 
 
 def simulated_settings(account: Account, sibling: Account) -> Settings:
-    """Two brands on one platform in the simulated world: Maison Lumière (`sibling`) and Northwind (`account`)."""
+    """Two brands on one platform in the simulated world: Maison Lumière (`sibling`) and Northwind (`account`),
+    Northwind with a campaign hashtag and an influencer, so that others' posts about it exist."""
+    influencer = "trailtom.bsky.social" if account.platform == "bluesky" else "trailtom"
     return Settings(
         extraction=Extraction(start_date=dt.date(2026, 10, 1), lookback_days=7),
         simulator=Simulator(seed=7, history_days=20),
@@ -254,7 +264,11 @@ def simulated_settings(account: Account, sibling: Account) -> Settings:
             Brand(brand_id="maison_lumiere", name="Maison Lumière", timezone="Europe/Paris", language="fr",
                   accounts=[sibling]),
             Brand(brand_id="northwind", name="Northwind", timezone="America/New_York", language="en",
-                  accounts=[account]),
+                  accounts=[account],
+                  campaigns=[Campaign(campaign_id="trail_season", hashtags=["#NorthwindTrails"],
+                                      start_date=dt.date(2026, 10, 5), end_date=dt.date(2026, 10, 25),
+                                      utm_campaign="trail_season_2026")],
+                  influencers=[Influencer(handle=influencer, platform=account.platform, followers=23000, fee=400)]),
         ],
     )
 

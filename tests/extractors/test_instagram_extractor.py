@@ -54,7 +54,11 @@ def test_several_pages_are_followed_to_the_last(instagram_api, sleeps, landing_e
         "18060000000000001", "18060000000000001", "18060000000000003", "18060000000000003",
         "18060000000000005"]
     assert {name: info["status"] for name, info in streams.items()} == dict.fromkeys(
-        ["user", "user_insights", "media", "media_insights", "comments"], "complete")
+        ["user", "user_insights", "media", "media_insights", "comments", "tags"], "complete")
+    # AND the media by others that tag the account are read over both pages, as received
+    assert ids(streams["tags"]["file"]) == ["17990000000000031", "17990000000000032", "17990000000000033"]
+    assert landed(streams["tags"]["file"])[0] == {"parent_id": None,
+                                                  "record": fixture_body("instagram/tags/page_1")["data"][0]}
     # AND the token travels in the query string of every call (never as a header), with no wait
     assert all(request.url.params["access_token"] == INSTAGRAM_TOKEN for request in instagram_api.requests)
     assert not any("authorization" in request.headers for request in instagram_api.requests)
@@ -175,7 +179,7 @@ def test_quota_exhausted_stops_the_stream_cleanly(
     assert instagram_api.requested(path, **query) == 1
     # AND every other stream still completes
     others = {name: info["status"] for name, info in manifest["streams"].items() if name != stopped}
-    assert set(others) == {"user", "user_insights", "media", "media_insights", "comments"} - {stopped}
+    assert set(others) == {"user", "user_insights", "media", "media_insights", "comments", "tags"} - {stopped}
     assert set(others.values()) == {"complete"}
 
 
@@ -249,3 +253,15 @@ def test_optional_fields_missing_still_land(instagram_api, sleeps, landing_env):
     assert instagram_api.requested("/v23.0/18060000000000002/insights") == 1
     # AND a post with no comments costs no comments call
     assert instagram_api.requested("/v23.0/18060000000000002/comments") == 0
+
+
+def test_tags_stop_at_the_first_media_older_than_the_window(instagram_api, sleeps, landing_env):
+    # GIVEN the tags edge, whose second page holds media of 2026-10-02, before a 7-day window (from 10-09)
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
+    # THEN the media of the window are landed, with their author's username, and paging stops there
+    lines = landed(manifest["streams"]["tags"]["file"])
+    assert [line["record"]["id"] for line in lines] == ["17990000000000031", "17990000000000032"]
+    assert [line["record"]["username"] for line in lines] == ["claire.beaute", "julie_m"]
+    fields = [r.url.params["fields"] for r in instagram_api.requests if r.url.path.endswith("/tags")][0]
+    assert {"username", "caption", "like_count", "comments_count", "timestamp"} <= set(fields.split(","))

@@ -204,3 +204,19 @@ def test_optional_fields_missing_still_land(mastodon_api, sleeps, landing_env):
     # AND a status without replies costs no context call
     assert mastodon_api.requested(context_path(status["id"])) == 0
     assert manifest["streams"]["replies"]["status"] == "complete"
+
+
+def test_mentions_and_campaign_hashtag_statuses_are_landed_as_received(mastodon_api, sleeps, landing_env):
+    # GIVEN mention notifications (one before a 7-day window) and the brand's campaign hashtag timeline
+    # WHEN the account is extracted
+    manifest = run(MASTODON_KEY, mastodon_api, sleeps)
+    # THEN the notifications of the window land whole (type, account, status), the older one is left
+    mentions = landed(manifest["streams"]["mentions"]["file"])
+    assert [line["record"]["id"] for line in mentions] == ["113345000000000041", "113330000000000042"]
+    assert mentions[0]["record"]["status"]["favourites_count"] == 9
+    notification_calls = [r for r in mastodon_api.requests if r.url.path == "/api/v1/notifications"]
+    assert notification_calls[0].url.params["types[]"] == "mention"
+    # AND the hashtag's statuses land with the hashtag they were found under
+    tagged = landed(manifest["streams"]["hashtag_statuses"]["file"])
+    assert [(line["record"]["id"], line["parent_id"]) for line in tagged] == [("113340000000000051", "#EclatDautomne")]
+    assert tagged[0]["record"]["account"]["followers_count"] == 230

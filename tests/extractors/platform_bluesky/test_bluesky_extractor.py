@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pytest
 
 from extractors.base import AuthError
-from extractors.bluesky import Posts, Profile, Replies
+from extractors.bluesky import Posts, Profile, Replies, Search
 
 DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
 
@@ -132,3 +133,24 @@ def test_replies_flatten_the_thread_and_skip_blocked_and_deleted_entries(api, cl
     # the second post has replyCount 0: its thread is not asked for
     assert [request.url.params["uri"] for request in api.requests] == [root, third]
     assert all(request.url.path == "/xrpc/app.bsky.feed.getPostThread" for request in api.requests)
+
+
+def test_search_reads_mentions_then_each_campaign_hashtag_and_skips_the_brands_own_posts(api, client, context):
+    # GIVEN two pages of posts mentioning the account (one of them the brand's own), then one hashtag page
+    api.then("search_mentions_page1").then("search_last").then("search_last")
+    tagged = dataclasses.replace(context, hashtags=("#NorthwindTrails",))
+    # WHEN the search stream runs
+    records = list(Search().records(client, tagged, []))
+    # THEN others' posts land as received with what was searched as parent; the brand's own post is left out
+    assert [(record["uri"].rsplit("/", 1)[1], searched) for record, searched in records] == [
+        ("3m5xq2vhbxk2a", "@northwind.bsky.social"), ("3m5xk3d4f5g6h", "@northwind.bsky.social"),
+        ("3m5xk3d4f5g6h", "#NorthwindTrails")]
+    assert records[0][0]["likeCount"] == 96
+    # AND the searches ask for the mentions of the handle, then the tag, newest first, since the window start
+    first, second, third = api.requests
+    assert first.url.path == "/xrpc/app.bsky.feed.searchPosts"
+    assert first.url.params["mentions"] == "northwind.bsky.social" and "tag" not in first.url.params
+    assert second.url.params["cursor"] == "25"
+    assert third.url.params["tag"] == "NorthwindTrails" and "cursor" not in third.url.params
+    assert {r.url.params["sort"] for r in api.requests} == {"latest"}
+    assert first.url.params["since"] == "2026-10-14T00:00:00Z"

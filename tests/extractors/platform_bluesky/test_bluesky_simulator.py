@@ -7,7 +7,8 @@ import datetime as dt
 from replay_api import check_faults_cost_retries_but_not_rows, landed_stream
 
 from extractors.run import extract_account, run_context, simulator_transport
-from simulator.platforms.bluesky import comment_uri, post_uri
+from simulator.community import naming, tagged
+from simulator.platforms.bluesky import comment_uri, post_uri, tid
 from simulator.world import World
 
 DAY = dt.date(2026, 10, 15)
@@ -44,6 +45,7 @@ def test_extract_account_lands_the_worlds_posts_replies_and_followers(sim_settin
         "profile": "complete",
         "posts": "complete",
         "replies": "complete",
+        "search": "complete",
     }
     (profile,) = landed(sim_settings, "profile")
     assert profile["record"]["followersCount"] == world.followers(key, DAY)
@@ -70,3 +72,29 @@ def test_extract_account_lands_the_worlds_posts_replies_and_followers(sim_settin
 
 def test_faults_cost_retries_but_not_rows(sim_settings):
     check_faults_cost_retries_but_not_rows(sim_settings, DAY)
+
+
+def test_search_lands_others_posts_naming_the_account_or_carrying_its_campaign_hashtag(sim_settings):
+    # GIVEN the simulated world, where others mention Northwind and post with #NorthwindTrails
+    key = f"bluesky:{DID}"
+    world = World(sim_settings)
+    as_of = world.now(DAY)
+    start = run_context(sim_settings, DAY).window_start_utc
+    naming_it = {tid(item.created_at, item.mention_id): item for item in naming(world, key, as_of)
+                 if item.created_at >= start}
+    with_tag = {tid(item.created_at, item.mention_id): item
+                for item in tagged(world, "bluesky", {"#NorthwindTrails"}, as_of) if item.created_at >= start}
+    assert naming_it and with_tag
+    # WHEN the account is extracted through the simulator
+    extract_account(sim_settings, key, DAY, "run-1", transport=simulator_transport(sim_settings, DAY),
+                    sleep=lambda _: None)
+    # THEN the search stream holds each post once per search that found it, the search as its parent
+    rows = landed(sim_settings, "search")
+    found = {(row["record"]["uri"].rpartition("/")[2], row["parent_id"]) for row in rows}
+    assert found == {(rkey, "@northwind.bsky.social") for rkey in naming_it} | {
+        (rkey, "#NorthwindTrails") for rkey in with_tag}
+    for row in rows:
+        item = {**naming_it, **with_tag}[row["record"]["uri"].rpartition("/")[2]]
+        assert row["record"]["likeCount"] == item.likes
+        assert row["record"]["record"]["text"] == item.text
+        assert row["record"]["author"]["did"] != DID

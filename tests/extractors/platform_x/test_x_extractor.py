@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import time
 
 import pytest
 
 from extractors.base import AuthError, QuotaExhausted
-from extractors.x import Mentions, Tweets, User
+from extractors.x import HashtagSearch, Mentions, Tweets, User
 
 
 def ids(records):
@@ -150,3 +152,51 @@ def test_rate_limit_whose_reset_has_passed_is_retried_at_once(api, client, conte
     records = list(Tweets().records(client, context, []))
     # THEN it does not wait a whole window: the window has already turned
     assert sleeps == [0.0] and len(records) == 1
+
+
+# --- the recent search for the brand's campaign hashtags ------------------------------------------------------
+def test_hashtag_search_asks_for_every_campaign_hashtag_and_follows_next_token(api, client, context):
+    # GIVEN a brand with two campaign hashtags, and two pages of search results
+    api.then("search_page1").then("search_page2_last")
+    tagged = dataclasses.replace(context, hashtags=("#NorthwindTrails", "#WinterReadyNW"))
+    # WHEN the hashtag_search stream runs
+    records = list(HashtagSearch().records(client, tagged, []))
+    # THEN every tweet of both pages is landed, with its author from includes.users
+    assert ids(records) == ["1846100000000000031", "1846090000000000032", "1846010000000000033"]
+    assert [record["author"]["username"] for record, _ in records] == ["ana_hikes", "trailtom", "sam_outdoors"]
+    assert records[1][0]["author"]["public_metrics"]["followers_count"] == 23000
+    assert records[1][0]["public_metrics"]["like_count"] == 420  # the rest as received
+    # AND the query names both hashtags without retweets; search pages with next_token, not pagination_token
+    first, second = api.requests
+    assert first.url.path == "/2/tweets/search/recent"
+    assert first.url.params["query"] == "(#NorthwindTrails OR #WinterReadyNW) -is:retweet"
+    assert first.url.params["expansions"] == "author_id"
+    assert second.url.params["next_token"] == "b26v89c19zqg8o3fr5qcr2cssn4bb1fwh4hxxxfhafwh9"
+    assert "pagination_token" not in second.url.params
+
+
+def test_hashtag_search_starts_no_further_back_than_the_recent_search_reaches(api, client, context):
+    # GIVEN a first night whose window starts weeks back (a backfill), and a brand with a campaign
+    api.then("search_page2_last")
+    backfill = dataclasses.replace(context, window_start=dt.date(2026, 9, 1), hashtags=("#NorthwindTrails",))
+    # WHEN the hashtag_search stream runs
+    list(HashtagSearch().records(client, backfill, []))
+    # THEN it asks from 6 days before the end of the logical date (2026-10-20): the recent search answers
+    # 400 for anything older than 7 days before the request, and the run may start up to a day late
+    assert api.requests[0].url.params["start_time"] == "2026-10-15T00:00:00Z"
+
+
+def test_hashtag_search_asks_nothing_for_a_brand_without_campaigns(api, client, context):
+    # GIVEN no campaign hashtags WHEN the stream runs THEN no request is made
+    assert list(HashtagSearch().records(client, context, [])) == []
+    assert api.requests == []
+
+
+def test_mentions_carry_their_author_when_x_sends_it(api, client, context):
+    # GIVEN the mentions page (recorded without includes)
+    api.then("mentions_page1")
+    # WHEN the mentions stream runs
+    records = list(Mentions().records(client, context, []))
+    # THEN authors are asked for, and a tweet without an included author is landed exactly as received
+    assert api.requests[0].url.params["expansions"] == "author_id"
+    assert all("author" not in record for record, _ in records)

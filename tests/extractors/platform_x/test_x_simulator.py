@@ -8,7 +8,9 @@ import json
 from replay_api import check_faults_cost_retries_but_not_rows, landed_stream
 
 from extractors.run import extract_account, run_context, simulator_transport
-from simulator.world import World
+from extractors.x import RECENT_SEARCH_DAYS
+from simulator.community import naming, tagged
+from simulator.world import World, platform_id
 
 DAY = dt.date(2026, 10, 15)
 
@@ -44,6 +46,7 @@ def test_extract_account_lands_the_worlds_tweets_mentions_and_followers(sim_sett
         "user": "complete",
         "tweets": "complete",
         "mentions": "complete",
+        "hashtag_search": "complete",
     }
     (user,) = landed(sim_settings, "user", "1580000000000000202")
     assert user["record"]["public_metrics"]["followers_count"] == world.followers(key, DAY)
@@ -63,12 +66,31 @@ def test_extract_account_lands_the_worlds_tweets_mentions_and_followers(sim_sett
         assert f"utm_content={post.utm_content}" in json.dumps(tweets[post_id]) or post.content_type != "link"
     assert all(tweets[reply]["referenced_tweets"][0]["type"] == "replied_to" for reply in brand_replies)
 
+    # the mentions are the comments on its posts and others' tweets naming it, each with its author
     mentions = landed(sim_settings, "mentions", "1580000000000000202")
+    others = {platform_id("x", item.created_at, item.mention_id): item
+              for item in naming(world, key, as_of) if item.created_at >= start}
+    assert others, "the world has others' tweets naming the account in the window"
     assert sorted(row["record"]["id"] for row in mentions) == sorted(
-        comment.comment_id for comment in comments if not comment.is_brand
+        [comment.comment_id for comment in comments if not comment.is_brand] + list(others)
     )
     by_id = {comment.comment_id: comment for comment in comments}
-    assert all(row["parent_id"] == by_id[row["record"]["id"]].post_id for row in mentions)
+    assert all(row["parent_id"] == by_id[row["record"]["id"]].post_id
+               for row in mentions if row["record"]["id"] in by_id)
+    assert all(row["parent_id"] is None and row["record"]["author"]["username"] == others[row["record"]["id"]].author
+               for row in mentions if row["record"]["id"] in others)
+
+    # the hashtag search finds others' tweets with the brand's campaign hashtags, as far back as it reaches
+    brand = next(b for b in sim_settings.brands if any(a.key == key for a in b.accounts))
+    hashtags = {tag for campaign in brand.campaigns for tag in campaign.hashtags}
+    since = max(start, as_of - dt.timedelta(days=RECENT_SEARCH_DAYS - 1))
+    expected = {platform_id("x", item.created_at, item.mention_id): item
+                for item in tagged(world, "x", hashtags, as_of) if item.created_at >= since}
+    found = {row["record"]["id"]: row["record"] for row in landed(sim_settings, "hashtag_search", "1580000000000000202")}
+    assert set(found) == set(expected)
+    for tweet_id, item in expected.items():
+        assert found[tweet_id]["author"]["public_metrics"]["followers_count"] == item.author_followers
+        assert found[tweet_id]["public_metrics"]["like_count"] == item.likes
     assert manifest["streams"]["tweets"]["rows"] == len(tweets)
 
 
