@@ -33,6 +33,11 @@ class Mention:
     def engagements(self) -> int:
         return self.likes + self.comments + self.shares
 
+    @property
+    def reported_engagements(self) -> int:
+        """What the platform lets a brand see: Instagram's tags edge reports no shares."""
+        return self.likes + self.comments + (0 if self.platform == "instagram" else self.shares)
+
 
 TIER_RATE = ((10_000, 0.06), (100_000, 0.035), (1_000_000, 0.018), (math.inf, 0.01))
 
@@ -70,14 +75,15 @@ def _handle(world: World, brand, platform: str) -> str:
 
 
 def mentions(world: World, brand) -> list[Mention]:
-    """Everyday mentions of the brand by others (with the brand's usual hashtags), about 4 a day."""
+    """Everyday mentions of the brand by others (with the brand's usual hashtags), about 10 a day: enough
+    for a usual hashtag to pass the 10 uses a week that trending asks for."""
     items = []
     scale = world.settings.simulator.scale
     language = brand.language if (brand.language, "positive") in PHRASES else "en"
     for day in _days(world):
         rng = _rng(world.seed, "mentions", brand.brand_id, day.isoformat())
         platforms = _platforms(world, brand)
-        for index in range(max(0, round(rng.gauss(4 * scale, 1.5))) if platforms else 0):
+        for index in range(max(0, round(rng.gauss(10 * scale, 2.5))) if platforms else 0):
             platform = rng.choice(platforms)
             sentiment = rng.choices(["positive", "neutral", "negative"], weights=[0.5, 0.35, 0.15])[0]
             tags = tuple(rng.sample(HASHTAGS[language], k=rng.randint(0, 2)))

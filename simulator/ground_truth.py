@@ -191,7 +191,7 @@ def compute(settings: Settings) -> dict:
                 "hashtags": campaign.hashtags, "start_date": campaign.start_date.isoformat(),
                 "end_date": campaign.end_date.isoformat(), "ugc_posts": len(inside),
                 "distinct_authors": len({item.author for item in inside}),
-                "engagements": sum(item.engagements for item in inside),
+                "engagements": sum(item.reported_engagements for item in inside),
                 "ugc_outside_dates": sum(1 for item in ugc if {t.lower() for t in item.hashtags} & tags) - len(inside),
                 "brand_posts": sum(1 for key in world.social_accounts()
                                    if world.profiles[key].brand.brand_id == brand.brand_id
@@ -202,8 +202,8 @@ def compute(settings: Settings) -> dict:
             stats = influencers.setdefault(item.author, {"platform": item.platform, "followers": item.author_followers,
                                                          "posts": 0, "engagements": 0, "rates": []})
             stats["posts"] += 1
-            stats["engagements"] += item.engagements
-            stats["rates"].append(item.engagements / item.author_followers)
+            stats["engagements"] += item.reported_engagements
+            stats["rates"].append(item.reported_engagements / item.author_followers)
         roster = {i.handle: i for i in brand.influencers}
         for handle, stats in influencers.items():
             stats["engagement_rate"] = round(statistics.mean(stats.pop("rates")), 5)
@@ -215,7 +215,9 @@ def compute(settings: Settings) -> dict:
     return {"seed": settings.simulator.seed, "start_date": world.start.isoformat(), "end_date": world.end.isoformat(),
             "accounts": accounts, "platforms": platforms, "crisis": crisis, "reach_drop": reach, "brands": brands,
             "notes": {"engagement_rate": "D+7 engagements / followers at the end of the day before publication",
-                      "top_influencer": "highest mean engagement_rate over the influencer's posts"}}
+                      "top_influencer": "highest mean engagement_rate over the influencer's posts",
+                      "community_engagements": "likes + comments + shares as the platform reports them "
+                                               "(Instagram's tags edge: no shares)"}}
 
 
 def write(settings: Settings, path: Path | None = None) -> Path:

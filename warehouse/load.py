@@ -71,6 +71,7 @@ def load_date(settings: Settings, day: dt.date, run_id: str, con: duckdb.DuckDBP
         con.execute(QUARANTINE_DDL)
         con.execute(LOADS_DDL)
         write_accounts(con, settings)
+        write_campaigns_and_roster(con, settings)
         con.execute("begin transaction")
         for (platform, stream), files in sorted(streams.items()):
             table = f"raw.{platform}__{stream}"
@@ -182,3 +183,23 @@ def write_accounts(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
         account_key VARCHAR, platform VARCHAR, platform_account_id VARCHAR, handle VARCHAR, brand_id VARCHAR,
         brand_name VARCHAR, timezone VARCHAR, brand_language VARCHAR)""")
     con.executemany("insert into raw.config__accounts values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def write_campaigns_and_roster(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """The brands' campaigns (one row per campaign hashtag) and influencer roster, for dbt: like the
+    accounts, they live in the configuration and in no API."""
+    con.execute("""create or replace table raw.config__campaign_hashtags (
+        brand_id VARCHAR, campaign_id VARCHAR, hashtag VARCHAR, start_date DATE, end_date DATE,
+        utm_campaign VARCHAR)""")
+    hashtags = [(brand.brand_id, campaign.campaign_id, tag, campaign.start_date, campaign.end_date,
+                 campaign.utm_campaign)
+                for brand in settings.brands for campaign in brand.campaigns for tag in campaign.hashtags]
+    if hashtags:  # DuckDB's executemany refuses an empty list
+        con.executemany("insert into raw.config__campaign_hashtags values (?, ?, ?, ?, ?, ?)", hashtags)
+    con.execute("""create or replace table raw.config__influencers (
+        brand_id VARCHAR, platform VARCHAR, handle VARCHAR, followers BIGINT, fee DOUBLE, currency VARCHAR)""")
+    roster = [(brand.brand_id, influencer.platform, influencer.handle, influencer.followers, influencer.fee,
+               influencer.currency) for brand in settings.brands for influencer in brand.influencers]
+    if roster:
+        con.executemany("insert into raw.config__influencers values (?, ?, ?, ?, ?, ?)", roster)
+

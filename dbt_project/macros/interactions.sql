@@ -26,3 +26,12 @@
     {#- X prefixes a reply with the @handles it answers; they are addressing, not what the author wrote. -#}
     regexp_replace({{ expression }}, '^(@[A-Za-z0-9_]+\s+)+', '')
 {%- endmacro %}
+
+{% macro interactions_changed_since(interactions) -%}
+    {#- The keys an incremental night rewrites: items first seen from reprocess_from() on, and the items that
+        a brand reply first seen then answers. -#}
+    select interaction_key from {{ interactions }} where first_seen_date >= {{ reprocess_from() }}
+    union
+    select parent_interaction_key from {{ interactions }}
+    where is_from_brand and parent_interaction_key is not null and first_seen_date >= {{ reprocess_from() }}
+{%- endmacro %}

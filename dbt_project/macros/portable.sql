@@ -91,3 +91,83 @@
         cast('1900-01-01' as date)
     {%- endif -%}
 {%- endmacro %}
+
+{% macro deduplicate(relation, partition_by, order_by) -%}
+    {{ return(adapter.dispatch('deduplicate')(relation, partition_by, order_by)) }}
+{%- endmacro %}
+{% macro default__deduplicate(relation, partition_by, order_by) -%}
+    {#- A select of the first row of each partition of relation (a ref, a CTE's name or a parenthesized query) in
+        the given order: QUALIFY row_number() = 1 without QUALIFY, which Trino and older Spark lack. The rows
+        keep one helper column, _row_in_partition (always 1): select the columns you need from the result
+        rather than passing * on. partition_by and order_by name the relation's columns, unqualified. -#}
+    select *
+    from (
+        select
+            _undeduplicated.*,
+            row_number() over (partition by {{ partition_by }} order by {{ order_by }}) as _row_in_partition
+        from {{ relation }} as _undeduplicated
+    ) as _deduplicated
+    where _row_in_partition = 1
+{%- endmacro %}
+
+{% macro integer_series(column_name, first_value, last_value) -%}
+    {{ return(adapter.dispatch('integer_series')(column_name, first_value, last_value)) }}
+{%- endmacro %}
+{% macro default__integer_series(column_name, first_value, last_value) -%}
+    {#- A select of one bigint column, one row per integer from first to last inclusive, for a subquery in FROM
+        (Spark: select explode(sequence(first, last)); Trino: select x from unnest(sequence(first, last)) as t(x)). -#}
+    select unnest(generate_series({{ first_value }}, {{ last_value }})) as {{ column_name }}
+{%- endmacro %}
+
+{% macro iso_weekday(expression) -%}
+    {{ return(adapter.dispatch('iso_weekday')(expression)) }}
+{%- endmacro %}
+{% macro default__iso_weekday(expression) -%}
+    {#- The ISO day of the week, 1 = Monday to 7 = Sunday (Spark: extract(dayofweek_iso from ...), Trino: day_of_week). -#}
+    extract(isodow from {{ expression }})
+{%- endmacro %}
+
+{% macro add_days(date_expression, days) -%}
+    {#- A date plus a number of days, still a date: `date - 1` is DuckDB's and Postgres' spelling only. -#}
+    cast({{ dbt.dateadd('day', days, date_expression) }} as date)
+{%- endmacro %}
+
+{% macro to_text(expression) -%}
+    {#- A value as text (ISO 8601 for dates): `cast(... as varchar)` without a length fails on Spark. -#}
+    cast({{ expression }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro last_value_ignore_nulls(expression) -%}
+    {{ return(adapter.dispatch('last_value_ignore_nulls')(expression)) }}
+{%- endmacro %}
+{% macro default__last_value_ignore_nulls(expression) -%}
+    {#- The window function's head, followed by `over (...)` in the model. DuckDB takes IGNORE NULLS inside the
+        parentheses; the SQL standard, Spark and Trino after them: last_value(x) ignore nulls. -#}
+    last_value({{ expression }} ignore nulls)
+{%- endmacro %}
+
+{% macro from_epoch_ms(expression) -%}
+    {{ return(adapter.dispatch('from_epoch_ms')(expression)) }}
+{%- endmacro %}
+{% macro default__from_epoch_ms(expression) -%}
+    {#- Epoch milliseconds (a bigint) as a timestamp without time zone in UTC (Spark: timestamp_millis;
+        Trino: from_unixtime(x / 1000e0) at UTC). -#}
+    epoch_ms({{ expression }})
+{%- endmacro %}
+
+{% macro json_fragment(column, path) -%}
+    {{ return(adapter.dispatch('json_fragment')(column, path)) }}
+{%- endmacro %}
+{% macro default__json_fragment(column, path) -%}
+    {#- The JSON value (object or array) at path, still JSON, for json_text and json_number to read further. -#}
+    json_extract({{ column }}, '$.{{ path }}')
+{%- endmacro %}
+
+{% macro json_array_sum(column, path) -%}
+    {{ return(adapter.dispatch('json_array_sum')(column, path)) }}
+{%- endmacro %}
+{% macro default__json_array_sum(column, path) -%}
+    {#- The sum of the numbers a path with a [*] wildcard matches, as a bigint; NULL if it matches none
+        (Spark: aggregate(from_json(...), 0L, ...); Trino: reduce(cast(json_extract(...) as array(bigint)), ...)). -#}
+    list_sum(cast(json_extract({{ column }}, '$.{{ path }}') as bigint[]))
+{%- endmacro %}

@@ -13,7 +13,7 @@ renamed as (
         {{ json_text('payload', 'id') }} as video_id,
         -- timestamps: create_time is epoch seconds
         _logical_date as snapshot_date,
-        epoch_ms(cast({{ json_text('payload', 'create_time') }} as bigint) * 1000) as published_at_utc,
+        {{ from_epoch_ms("cast(" ~ json_text('payload', 'create_time') ~ " as bigint) * 1000") }} as published_at_utc,
         -- attributes
         {{ json_number('payload', 'duration', 'integer') }} as duration_seconds,
         {{ json_text('payload', 'title') }} as title,

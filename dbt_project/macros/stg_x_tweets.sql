@@ -1,5 +1,5 @@
-{#- X API v2 returns one Tweet object shape from both the user timeline and the mentions endpoint: one
-    staging shape for raw.x__tweets and raw.x__mentions. -#}
+{#- X API v2 returns one Tweet object shape from the user timeline, the mentions endpoint and the recent
+    search: one staging shape for raw.x__tweets, raw.x__mentions and raw.x__hashtag_search. -#}
 {% macro stg_x_tweets(raw_table) %}
 with source as (
     select * from {{ source_if_exists('raw', raw_table) }}
@@ -12,6 +12,9 @@ renamed as (
         'x:' || _account_id as account_key,
         {{ json_text('payload', 'id') }} as tweet_id,
         {{ json_text('payload', 'author_id') }} as author_id,
+        -- the author's user object, which the extractor attaches from the page's includes.users
+        {{ json_text('payload', 'author.username') }} as author_username,
+        {{ json_number('payload', 'author.public_metrics.followers_count') }} as author_followers,
         {{ json_text('payload', 'conversation_id') }} as conversation_id,
         -- a tweet references at most one replied_to and one quoted tweet, in either order
         coalesce(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-
 import re
 
 from simulator.api import ApiError, Request, Response, iso_z

@@ -39,9 +39,12 @@ def _account(world: World, key: str, as_of: dt.datetime) -> dict:
 
 
 def _commenter(author: str, followers: int | None = None) -> dict:
+    # a remote author's acct is user@server; a roster handle may already name its server
+    username, _, server = author.partition("@")
+    server = server or "other.example"
     digest = hashlib.sha256(author.encode()).hexdigest()
-    return {"id": str(int(digest[:12], 16)), "username": author, "acct": f"{author}@other.example",
-            "display_name": author, "url": f"https://other.example/@{author}",
+    return {"id": str(int(digest[:12], 16)), "username": username, "acct": f"{username}@{server}",
+            "display_name": username, "url": f"https://{server}/@{username}",
             "followers_count": followers if followers is not None else 20 + int(digest[12:18], 16) % 3000}
 
 

@@ -7,6 +7,7 @@ import zoneinfo
 from collections import Counter
 
 from extractors.run import run_context
+from simulator.community import naming
 from simulator.world import World
 from warehouse.config import Settings
 
@@ -25,16 +26,24 @@ def raw_counts(settings: Settings, day: dt.date, first_run: dt.date) -> Counter:
     for _, account in settings.accounts():
         posts = window_posts(world, settings, account.key, day, first_run)
         visible = [post.visible_comments(now) for post in posts]
+        start = run_context(settings, day, first_run).window_start_utc
+        # others' posts naming the account (no campaign here, so no hashtag search)
+        naming_it = sum(1 for item in naming(world, account.key, now) if item.created_at >= start)
         if account.platform == "instagram":
             counts["raw.instagram__user"] += 1
             counts["raw.instagram__user_insights"] += 1
             counts["raw.instagram__media"] += len(posts)
             counts["raw.instagram__media_insights"] += 5 * len(posts)
             counts["raw.instagram__comments"] += sum(1 for comments in visible for c in comments if c.parent_id is None)
+            counts["raw.instagram__tags"] += naming_it
         elif account.platform == "mastodon":
             counts["raw.mastodon__account"] += 1
             counts["raw.mastodon__statuses"] += len(posts)
             counts["raw.mastodon__replies"] += sum(len(comments) for comments in visible)
+            # mention notifications: every comment by others in the window, on any post, and others' posts
+            counts["raw.mastodon__mentions"] += naming_it + sum(
+                1 for post in world.posts_as_of(account.key, now) for comment in post.visible_comments(now)
+                if not comment.is_brand and comment.created_at >= start)
     return counts
 
 

@@ -1,16 +1,19 @@
 """Over 90 simulated days, the published marts find what the simulator planted: the best slot, the top content
-type, the crisis, the reach drop and the brand's response times (simulator/ground_truth.py measures them
-from the generated data with the metric contract's own definitions)."""
+type, the crisis, the reach drop, the brand's response times, the campaigns' volumes and the top influencer
+(simulator/ground_truth.py measures them from the generated data with the metric contract's own definitions)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from simulator.community import served
 from simulator.ground_truth import compute
+from simulator.world import World
 from warehouse.__main__ import run_dates, simulated_history
 from warehouse.config import load_settings
 
@@ -84,3 +87,56 @@ def test_response_times_are_within_ten_percent(marts):
     for key, facts in truth["accounts"].items():
         planted = facts["first_response"]["median_minutes"]
         assert found[key] == pytest.approx(planted, rel=0.10), key
+
+
+def _others_posts(settings):
+    """Every mention, UGC and influencer post the world serves, with its brand and local date."""
+    world = World(settings)
+    brands = {brand.brand_id: brand for brand in settings.brands}
+    platforms = {account.platform for _, account in settings.accounts()}
+    for platform in sorted(platforms):
+        for item in served(world, platform):
+            brand = brands[item.brand_id]
+            if platform in {account.platform for account in brand.accounts}:
+                yield brand, item, item.created_at.astimezone(zoneinfo.ZoneInfo(brand.timezone)).date()
+
+
+def test_campaign_volumes_authors_and_engagements_are_found(marts):
+    con, truth = marts
+    settings = load_settings(CONFIG)
+    expected: dict[str, list] = {}
+    for brand, item, local_day in _others_posts(settings):
+        tags = {tag.lower() for tag in item.hashtags}
+        for campaign in brand.campaigns:
+            if campaign.active(local_day) and tags & {tag.lower() for tag in campaign.hashtags}:
+                expected.setdefault(campaign.campaign_id, []).append(item)
+    found = {campaign: (posts, engagements) for campaign, posts, engagements in con.execute(
+        "select campaign_id, sum(posts), sum(engagements) from marts.rpt_campaigns group by campaign_id").fetchall()}
+    assert set(expected) == {c for c, (posts, _) in found.items() if posts}
+    for campaign, items in expected.items():
+        assert found[campaign] == (len(items), sum(item.reported_engagements for item in items)), campaign
+        # the planted UGC is all there, on top of the influencers' posts carrying the hashtag
+        planted = next(facts["campaigns"][campaign] for facts in truth["brands"].values()
+                       if campaign in facts["campaigns"])
+        assert found[campaign][0] >= planted["ugc_posts"]
+    # a day's distinct authors never exceed its posts, and days outside the campaign have no row
+    assert con.execute("select count(*) from marts.rpt_campaigns where distinct_authors > posts "
+                       "or date_day not between start_date and end_date").fetchone()[0] == 0
+
+
+def test_the_top_influencer_of_each_brand_is_found(marts):
+    con, truth = marts
+    found = {brand: handle for brand, handle in con.execute("""
+        select brand_id, arg_max(handle, sum_engagements / (followers * sum_posts))
+        from (select brand_id, handle, followers, sum(engagements) as sum_engagements, sum(posts) as sum_posts
+              from marts.rpt_influencers group by all)
+        group by brand_id""").fetchall()}
+    planted = {brand: facts["top_influencer"] for brand, facts in truth["brands"].items() if facts["top_influencer"]}
+    assert planted and found == planted
+    # and each influencer's engagement rate is the planted one
+    rates = {handle: rate for handle, rate in con.execute("""
+        select handle, sum(engagements) / (max(followers) * sum(posts)) from marts.rpt_influencers group by handle
+        """).fetchall()}
+    for facts in truth["brands"].values():
+        for handle, stats in facts["influencers"].items():
+            assert rates[handle] == pytest.approx(stats["engagement_rate"], rel=0.01), handle

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import statistics
+from collections import Counter
 
-from simulator.community import influencer_posts, ugc_posts
-from simulator.world import CONTENT_LIFT, REACH_DROP, World
+import pytest
+
+from simulator.community import influencer_posts, mentions, ugc_posts
+from simulator.phrases import LANGUAGES, SENTIMENTS, compose
+from simulator.world import CONTENT_LIFT, PHRASES, REACH_DROP, World
+
+NETWORKS = set(CONTENT_LIFT)  # the eight simulated social networks
 
 
 def test_same_seed_and_config_give_the_same_world(demo_settings):
@@ -16,6 +23,13 @@ def test_same_seed_and_config_give_the_same_world(demo_settings):
         assert [(p.post_id, p.published_at, p.final, p.caption) for p in first.posts(key)] == \
                [(p.post_id, p.published_at, p.final, p.caption) for p in second.posts(key)]
         assert first.posts(key)[10].comments == second.posts(key)[10].comments
+
+
+def test_the_demo_world_covers_all_eight_networks(demo_settings, truth):
+    world = World(demo_settings)
+    assert len(NETWORKS) == 8
+    assert {world.profiles[key].account.platform for key in truth["accounts"]} == NETWORKS
+    assert set(truth["platforms"]) == NETWORKS
 
 
 def test_every_account_has_its_planted_best_slot_with_enough_posts(demo_settings, truth):
@@ -29,6 +43,7 @@ def test_every_account_has_its_planted_best_slot_with_enough_posts(demo_settings
 
 
 def test_content_type_lifts_rank_the_planted_top_type_first(truth):
+    assert set(truth["platforms"]) == NETWORKS
     for platform, facts in truth["platforms"].items():
         planted = CONTENT_LIFT[platform]
         assert facts["top_type"] == max(planted, key=planted.get), platform
@@ -87,3 +102,84 @@ def test_posts_carry_links_tagged_for_their_campaign(demo_settings):
     assert all("utm_medium=social" in post.link() and post.link().endswith(f"utm_content={post.utm_content}")
                for post in posts)
     assert statistics.mean(len(post.hashtags) for post in posts) >= 1
+
+
+# --- comment texts ---------------------------------------------------------------------------------------
+
+
+def _inbound(world: World, days: int | None = None) -> list:
+    """The audience's comments of every account (the first `days` days of the history, or all of it)."""
+    end = dt.datetime.combine(world.start + dt.timedelta(days=days), dt.time(), tzinfo=dt.UTC) if days else None
+    return [comment for key in world.social_accounts() for post in world.posts(key) for comment in post.comments
+            if not comment.is_brand and (end is None or comment.created_at < end)]
+
+
+def test_a_month_of_comments_holds_thousands_of_distinct_texts(demo_settings):
+    # GIVEN the demo world WHEN its first 30 days of comments are read
+    comments = _inbound(World(demo_settings), days=30)
+    texts = Counter(comment.text for comment in comments)
+    # THEN they are varied (the old bank had 30 texts), yet stock reactions still repeat
+    assert len(comments) > 5000
+    assert len(texts) >= 5000 and len(texts) > 0.6 * len(comments)
+    assert texts.most_common(1)[0][1] >= 5
+    for language in LANGUAGES:
+        for sentiment in SENTIMENTS:
+            assert len({c.text for c in comments if (c.language, c.sentiment) == (language, sentiment)}) >= 300
+
+
+def test_comment_texts_are_the_same_bytes_for_the_same_seed(small):
+    first, second = World(small), World(small)
+    key = first.social_accounts()[0]
+    assert [c.text.encode() for p in first.posts(key) for c in p.comments] == \
+           [c.text.encode() for p in second.posts(key) for c in p.comments]
+    assert [compose(random.Random(3), "fr", "negative", crisis=True) for _ in range(3)] == \
+           [compose(random.Random(3), "fr", "negative", crisis=True) for _ in range(3)]
+    other = World(small.model_copy(update={"simulator": small.simulator.model_copy(update={"seed": 8})}))
+    assert [c.text for p in first.posts(key) for c in p.comments] != \
+           [c.text for p in other.posts(key) for c in p.comments]
+
+
+def test_phrases_keep_their_shape_for_mentions_and_ugc(demo_settings):
+    for language in LANGUAGES:
+        for sentiment in SENTIMENTS:
+            texts = PHRASES[(language, sentiment)]
+            assert len(texts) >= 100 and all(isinstance(text, str) and text for text in texts)
+    world = World(demo_settings)
+    assert len({item.text for brand in demo_settings.brands for item in mentions(world, brand)}) > 100
+
+
+@pytest.fixture(scope="module")
+def scored(demo_settings) -> list[tuple]:
+    """(language, intended sentiment, crisis?, label given by the warehouse's scorer) of every comment of a
+    month of the demo world and of its crisis days, scored the way the DAG's score_sentiment does."""
+    from warehouse.sentiment import detect_languages, get_scorer
+
+    world = World(demo_settings)
+    key, days = world.crisis
+    zone = world.zone(key)
+    month = _inbound(world, days=30)
+    crisis = [c for post in world.posts(key) for c in post.comments if not c.is_brand and c.sentiment == "negative"
+              and c.created_at.astimezone(zone).date() in days]
+    comments = [(c, False) for c in month] + [(c, True) for c in crisis]
+    texts = [comment.text for comment, _ in comments]
+    results = get_scorer("default").score(texts, detect_languages(texts))
+    return [(c.language, c.sentiment, in_crisis, label) for (c, in_crisis), (_, label) in zip(comments, results,
+                                                                                              strict=True)]
+
+
+def test_the_warehouse_scorer_reads_the_intended_sentiment(scored):
+    # THEN per language and sentiment, the scorer's label is the intended one for at least 85% of comments,
+    # and a negative comment is almost never read as positive (net sentiment and the crisis alert rely on it)
+    for language in LANGUAGES:
+        for sentiment in SENTIMENTS:
+            labels = Counter(label for lang, intended, _, label in scored if (lang, intended) == (language, sentiment))
+            total = sum(labels.values())
+            assert total > 300 and labels[sentiment] / total >= 0.85, (language, sentiment, labels)
+            if sentiment == "negative":
+                assert labels["positive"] / total < 0.02, (language, labels)
+
+
+def test_crisis_comments_are_clearly_negative(scored):
+    labels = Counter(label for *_, in_crisis, label in scored if in_crisis)
+    assert sum(labels.values()) >= 100
+    assert labels["negative"] / sum(labels.values()) >= 0.95, labels

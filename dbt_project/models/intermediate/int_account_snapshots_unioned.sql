@@ -8,9 +8,7 @@
     ('tiktok', 'stg_tiktok__users'),
 ] %}
 with instagram_users as (
-    select *
-    from {{ ref('stg_instagram__users') }}
-    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
+    {{ deduplicate(ref('stg_instagram__users'), 'account_key, snapshot_date', '_line_no') }}
 ),
 
 instagram_daily as (
@@ -43,12 +41,14 @@ instagram as (
 -- YouTube: subscribers; the channel's daily views (YouTube Analytics) stand in for impressions, like
 -- Instagram's views; no reach
 youtube_daily as (
-    select
-        account_key,
-        metric_date,
-        views
-    from {{ ref('stg_youtube__channel_days') }}
-    qualify row_number() over (partition by account_key, metric_date order by snapshot_date desc, _line_no) = 1
+    -- a day's figures read again on a later night: the latest read counts
+    {{ deduplicate(ref('stg_youtube__channel_days'), 'account_key, metric_date', 'snapshot_date desc, _line_no') }}
+),
+
+-- youtube_daily has one row per channel and day, so reading a channel once per night before the join is
+-- the same as after it
+youtube_channels as (
+    {{ deduplicate(ref('stg_youtube__channels'), 'account_key, snapshot_date', '_line_no') }}
 ),
 
 youtube as (
@@ -58,11 +58,10 @@ youtube as (
         channels.followers,
         youtube_daily.views as impressions,
         cast(null as bigint) as reach
-    from {{ ref('stg_youtube__channels') }} as channels
+    from youtube_channels as channels
     left join youtube_daily
         on channels.account_key = youtube_daily.account_key
         and channels.snapshot_date = youtube_daily.metric_date
-    qualify row_number() over (partition by channels.account_key, channels.snapshot_date order by channels._line_no) = 1
 ){% for platform, model in followers_only %},
 
 {{ platform }} as (
@@ -72,8 +71,7 @@ youtube as (
         followers,
         cast(null as bigint) as impressions,
         cast(null as bigint) as reach
-    from {{ ref(model) }}
-    qualify row_number() over (partition by account_key, snapshot_date order by _line_no) = 1
+    from ({{ deduplicate(ref(model), 'account_key, snapshot_date', '_line_no') }}) as read_once
 ){% endfor %}
 
 select * from instagram

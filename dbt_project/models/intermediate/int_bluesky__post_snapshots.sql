@@ -1,9 +1,7 @@
 {#- Bluesky posts for one night, on the contract's columns: shares are reposts + quotes; Bluesky reports
     no saves, impressions, reach, link clicks or video views. -#}
 with posts as (
-    select *
-    from {{ ref('stg_bluesky__posts') }}
-    qualify row_number() over (partition by post_key, snapshot_date order by _line_no) = 1
+    {{ deduplicate(ref('stg_bluesky__posts'), 'post_key, snapshot_date', '_line_no') }}
 )
 
 select

@@ -1,11 +1,14 @@
 {#- Facebook comments and replies on the Page's posts, one row each at its latest night, on the shared
     interaction columns: a comment naming a parent is a reply to it. -#}
-with comments as (
+with comments_seen as (
     select
         *,
         min(snapshot_date) over (partition by comment_key) as first_seen_date
     from {{ ref('stg_facebook__comments') }}
-    qualify row_number() over (partition by comment_key order by snapshot_date desc, _line_no asc) = 1
+),
+
+comments as (
+    {{ deduplicate('comments_seen', 'comment_key', 'snapshot_date desc, _line_no asc') }}
 )
 
 select

@@ -3,9 +3,7 @@
     impressions and unique viewers (post_total_media_view_unique) for reach; the retired metrics are still
     read where older nights hold them. Facebook reports no saves to Pages. -#}
 with posts as (
-    select *
-    from {{ ref('stg_facebook__posts') }}
-    qualify row_number() over (partition by post_key, snapshot_date order by _line_no) = 1
+    {{ deduplicate(ref('stg_facebook__posts'), 'post_key, snapshot_date', '_line_no') }}
 ),
 
 insights as (

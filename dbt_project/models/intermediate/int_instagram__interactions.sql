@@ -1,12 +1,15 @@
 {#- Instagram comments and their replies, one row each at its latest night, on the shared interaction
     columns. The API gives only the author's username: the brand's replies are the ones signed with the
     owned account's handle, compared here before the username is hashed. -#}
-with comments as (
+with comments_seen as (
     select
         *,
         min(snapshot_date) over (partition by comment_key) as first_seen_date
     from {{ ref('stg_instagram__comments') }}
-    qualify row_number() over (partition by comment_key order by snapshot_date desc, _line_no asc) = 1
+),
+
+comments as (
+    {{ deduplicate('comments_seen', 'comment_key', 'snapshot_date desc, _line_no asc') }}
 ),
 
 accounts as (

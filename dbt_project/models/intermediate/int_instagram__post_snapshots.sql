@@ -1,10 +1,8 @@
 {#- Instagram media and their insights for one night, on the contract's columns.
     Meta retired media impressions in 2025 (Graph v22+): `views` stands in for impressions. -#}
 with media as (
-    select *
-    from {{ ref('stg_instagram__media') }}
     -- a record read twice in one night (paging overlap) counts once
-    qualify row_number() over (partition by post_key, snapshot_date order by _line_no) = 1
+    {{ deduplicate(ref('stg_instagram__media'), 'post_key, snapshot_date', '_line_no') }}
 ),
 
 insights as (

@@ -3,15 +3,11 @@
     A link post's URL is in its article card, not its commentary: post_text carries both so the UTM tags
     of the link are read like any other platform's. -#}
 with posts as (
-    select *
-    from {{ ref('stg_linkedin__posts') }}
-    qualify row_number() over (partition by post_key, snapshot_date order by _line_no) = 1
+    {{ deduplicate(ref('stg_linkedin__posts'), 'post_key, snapshot_date', '_line_no') }}
 ),
 
 statistics as (
-    select *
-    from {{ ref('stg_linkedin__share_statistics') }}
-    qualify row_number() over (partition by post_key, snapshot_date order by _line_no) = 1
+    {{ deduplicate(ref('stg_linkedin__share_statistics'), 'post_key, snapshot_date', '_line_no') }}
 )
 
 select

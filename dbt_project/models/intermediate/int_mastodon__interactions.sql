@@ -1,11 +1,14 @@
 {#- Mastodon replies in the threads of the brand's statuses, one row each at its latest night, on the shared
     interaction columns: a reply to the status itself is a comment, a reply to a reply is a reply. -#}
-with replies as (
+with replies_seen as (
     select
         *,
         min(snapshot_date) over (partition by reply_key) as first_seen_date
     from {{ ref('stg_mastodon__replies') }}
-    qualify row_number() over (partition by reply_key order by snapshot_date desc, _line_no asc) = 1
+),
+
+replies as (
+    {{ deduplicate('replies_seen', 'reply_key', 'snapshot_date desc, _line_no asc') }}
 )
 
 select

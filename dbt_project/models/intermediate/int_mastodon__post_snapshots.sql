@@ -1,8 +1,6 @@
 {#- Mastodon statuses for one night, on the contract's columns: it reports no saves, impressions or reach. -#}
 with statuses as (
-    select *
-    from {{ ref('stg_mastodon__statuses') }}
-    qualify row_number() over (partition by post_key, snapshot_date order by _line_no) = 1
+    {{ deduplicate(ref('stg_mastodon__statuses'), 'post_key, snapshot_date', '_line_no') }}
 )
 
 select

@@ -1,9 +1,7 @@
 {#- One row per post: its attributes from the latest night it was read, its publication time in the
     account's time zone, and the account's followers at the end of the day before it was published. -#}
 with latest as (
-    select *
-    from {{ ref('int_post_snapshots_unioned') }}
-    qualify row_number() over (partition by post_key order by snapshot_date desc) = 1
+    {{ deduplicate(ref('int_post_snapshots_unioned'), 'post_key', 'snapshot_date desc') }}
 ),
 
 accounts as (
@@ -29,21 +27,25 @@ localized as (
     inner join accounts on latest.account_key = accounts.account_key
 ),
 
-followers_before as (
+followers_until_publication as (
     select
         localized.post_key,
+        followers.snapshot_date,
         followers.followers
     from localized
     inner join {{ ref('int_account_snapshots_unioned') }} as followers
         on localized.account_key = followers.account_key
-        and followers.snapshot_date <= cast(localized.published_at_local as date) - 1
-    qualify row_number() over (partition by localized.post_key order by followers.snapshot_date desc) = 1
+        and followers.snapshot_date <= {{ add_days('cast(localized.published_at_local as date)', -1) }}
+),
+
+followers_before as (
+    {{ deduplicate('followers_until_publication', 'post_key', 'snapshot_date desc') }}
 )
 
 select
     localized.*,
     cast(localized.published_at_local as date) as published_date,
-    extract(isodow from localized.published_at_local) as published_weekday,
+    {{ iso_weekday('localized.published_at_local') }} as published_weekday,
     extract(hour from localized.published_at_local) as published_hour,
     followers_before.followers as followers_at_publication
 from localized

@@ -2,15 +2,11 @@
     falling back to the list. TikTok reports views, likes, comments and shares; no saves, impressions,
     reach or link clicks. A video of at most 60 seconds is short_video, a longer one video. -#}
 with listed as (
-    select *
-    from {{ ref('stg_tiktok__videos') }}
-    qualify row_number() over (partition by video_key, snapshot_date order by _line_no) = 1
+    {{ deduplicate(ref('stg_tiktok__videos'), 'video_key, snapshot_date', '_line_no') }}
 ),
 
 stats as (
-    select *
-    from {{ ref('stg_tiktok__video_stats') }}
-    qualify row_number() over (partition by video_key, snapshot_date order by _line_no) = 1
+    {{ deduplicate(ref('stg_tiktok__video_stats'), 'video_key, snapshot_date', '_line_no') }}
 )
 
 select

@@ -41,14 +41,15 @@ tweets as (
     from {{ ref('stg_x__mentions') }}
 ),
 
-latest as (
+seen as (
     select
         *,
         min(snapshot_date) over (partition by tweet_key) as first_seen_date
     from tweets
-    qualify row_number() over (
-        partition by tweet_key, account_key order by snapshot_date desc, _line_no asc
-    ) = 1
+),
+
+latest as (
+    {{ deduplicate('seen', 'tweet_key, account_key', 'snapshot_date desc, _line_no asc') }}
 ),
 
 known_tweets as (
@@ -103,7 +104,16 @@ shaped as (
 )
 
 -- a tweet naming two owned accounts is read by both: kept once, for the account whose post it is on
-select * from shaped
-qualify row_number() over (
-    partition by interaction_key order by post_key is null asc, account_key asc
-) = 1
+select
+    interaction_key,
+    platform,
+    account_key,
+    post_key,
+    parent_interaction_key,
+    interaction_type,
+    author_id_hash,
+    is_from_brand,
+    text,
+    created_at_utc,
+    first_seen_date
+from ({{ deduplicate('shaped', 'interaction_key', 'post_key is null asc, account_key asc') }}) as kept

@@ -1,11 +1,14 @@
 {#- X tweets of the owned account for one night, on the contract's columns. Its own replies are
     interactions, not posts. Shares are retweets + quotes; X reports no reach, and link clicks and video
     views only with the account's own user token (non_public_metrics), which the extractor does not use. -#}
-with tweets as (
+with own_tweets as (
     select *
     from {{ ref('stg_x__tweets') }}
     where replied_to_tweet_id is null
-    qualify row_number() over (partition by tweet_key, snapshot_date order by _line_no) = 1
+),
+
+tweets as (
+    {{ deduplicate('own_tweets', 'tweet_key, snapshot_date', '_line_no') }}
 )
 
 select

@@ -1,11 +1,14 @@
 {#- YouTube comments and their embedded replies, one row per comment at its latest night, on the shared
     interaction columns. A thread shows at most five replies: the rest are not read. -#}
-with comments as (
+with comments_seen as (
     select
         *,
         min(snapshot_date) over (partition by comment_key) as first_seen_date
     from {{ ref('stg_youtube__comments') }}
-    qualify row_number() over (partition by comment_key order by snapshot_date desc, _line_no asc) = 1
+),
+
+comments as (
+    {{ deduplicate('comments_seen', 'comment_key', 'snapshot_date desc, _line_no asc') }}
 )
 
 select

@@ -2,9 +2,7 @@
     likes and comments only: no shares, saves, impressions, reach or link clicks (those are in YouTube
     Analytics per video, which the extractor does not read). Shorts are short_video. -#}
 with videos as (
-    select *
-    from {{ ref('stg_youtube__videos') }}
-    qualify row_number() over (partition by video_key, snapshot_date order by _line_no) = 1
+    {{ deduplicate(ref('stg_youtube__videos'), 'video_key, snapshot_date', '_line_no') }}
 )
 
 select

@@ -9,9 +9,7 @@ daily as (
 ),
 
 latest as (
-    select *
-    from daily
-    qualify row_number() over (partition by post_key order by date_day desc) = 1
+    {{ deduplicate('daily', 'post_key', 'date_day desc') }}
 ),
 
 at_day_1 as (
@@ -63,7 +61,7 @@ account_baseline as (
     inner join rated as earlier
         on rated.account_key = earlier.account_key
         and earlier.published_at_utc < rated.published_at_utc
-        and earlier.published_at_utc >= rated.published_at_utc - interval 90 day
+        and earlier.published_at_utc >= {{ dbt.dateadd('day', -90, 'rated.published_at_utc') }}
     group by rated.post_key
 )
 

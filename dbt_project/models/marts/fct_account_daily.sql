@@ -1,4 +1,18 @@
-{#- One row per owned account per day, from the first to the last night the account was read. -#}
+{#- One row per owned account per day, from the first to the last night the account was read.
+    Incremental like fct_post_performance: a nightly run recomputes only the days from its logical date minus
+    the lookback window (re-read posts, late comments and late account insights restate those days), so it
+    gives the same rows as a full refresh. The follower columns depend on earlier days (the last known count
+    is carried forward, growth compares with the day before): they are computed over the accounts' whole
+    snapshot history (one row per account and night) and only then cut to the window, so the window's first
+    day is right too; the 7-day organic reach reads the posts published before the window through its join.
+    Without a logical_date var it recomputes everything. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{% if is_incremental() %}delete from {{ this }} where date_day >= " ~ reprocess_from() ~ "{% endif %}"],
+) }}
+
 with accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
@@ -24,7 +38,7 @@ followers as (
     select
         account_days.account_key,
         account_days.date_day,
-        last_value(account_snapshots.followers ignore nulls) over (
+        {{ last_value_ignore_nulls('account_snapshots.followers') }} over (
             partition by account_days.account_key order by account_days.date_day
             rows between unbounded preceding and current row
         ) as followers,
@@ -36,36 +50,7 @@ followers as (
         and account_days.date_day = account_snapshots.snapshot_date
 ),
 
-post_activity as (
-    select
-        account_key,
-        date_day,
-        sum(engagements_gained) as engagements_gained,
-        sum(case when days_since_publication = 0 then 1 else 0 end) as posts_published
-    from {{ ref('fct_post_performance') }}
-    group by account_key, date_day
-),
-
-sentiment as (
-    select account_key, date_day, items as inbound_items, negative_items, net_sentiment
-    from {{ ref('rpt_sentiment_daily') }}
-    where language = 'all'
-),
-
-organic_reach as (
-    -- the median D+1 organic reach rate of the account's posts published in the 7 days ending D-1
-    select
-        account_days.account_key,
-        account_days.date_day,
-        {{ median_of('posts.organic_reach_rate_d1') }} as organic_reach_rate
-    from account_days
-    inner join {{ ref('dim_posts') }} as posts
-        on account_days.account_key = posts.account_key
-        and posts.published_date between account_days.date_day - 7 and account_days.date_day - 1
-    group by account_days.account_key, account_days.date_day
-),
-
-growth as (
+growth_history as (
     select
         followers.*,
         followers.followers - lag(followers.followers) over (
@@ -75,11 +60,54 @@ growth as (
             partition by followers.account_key order by followers.date_day
         ) as followers_day_before
     from followers
+),
+
+-- the days this run writes
+growth as (
+    select * from growth_history
+    {% if is_incremental() %}
+    where date_day >= {{ reprocess_from() }}
+    {% endif %}
+),
+
+post_activity as (
+    select
+        account_key,
+        date_day,
+        sum(engagements_gained) as engagements_gained,
+        sum(case when days_since_publication = 0 then 1 else 0 end) as posts_published
+    from {{ ref('fct_post_performance') }}
+    {% if is_incremental() %}
+    where date_day >= {{ reprocess_from() }}
+    {% endif %}
+    group by account_key, date_day
+),
+
+sentiment as (
+    select account_key, date_day, items as inbound_items, negative_items, net_sentiment
+    from {{ ref('rpt_sentiment_daily') }}
+    where language = 'all'
+    {% if is_incremental() %}
+      and date_day >= {{ reprocess_from() }}
+    {% endif %}
+),
+
+organic_reach as (
+    -- the median D+1 organic reach rate of the account's posts published in the 7 days ending D-1
+    select
+        growth.account_key,
+        growth.date_day,
+        {{ median_of('posts.organic_reach_rate_d1') }} as organic_reach_rate
+    from growth
+    inner join {{ ref('dim_posts') }} as posts
+        on growth.account_key = posts.account_key
+        and posts.published_date between {{ add_days('growth.date_day', -7) }} and {{ add_days('growth.date_day', -1) }}
+    group by growth.account_key, growth.date_day
 )
 
 select
     -- ids
-    {{ dbt.concat(['growth.account_key', "'|'", 'cast(growth.date_day as varchar)']) }} as account_day_key,
+    {{ dbt.concat(['growth.account_key', "'|'", to_text('growth.date_day')]) }} as account_day_key,
     growth.account_key,
     accounts.brand_id,
     accounts.platform,

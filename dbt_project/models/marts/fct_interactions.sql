@@ -1,5 +1,16 @@
 {#- One row per comment, reply or mention: where it was made, by whom (pseudonymous), its language and
-    sentiment, and for inbound items the brand's first reply. -#}
+    sentiment, and for inbound items the brand's first reply.
+    Incremental: a night rewrites only the items first seen since its logical date minus the lookback window
+    and the items a brand reply first seen then answers (their first reply may change); an item's text, and
+    so its score, never changes. A switch of sentiment scorer needs `--full-refresh` of this model. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{% if is_incremental() %}delete from {{ this }} where interaction_key in ("
+              ~ "{{ interactions_changed_since(ref('int_interactions_unioned')) }}){% endif %}"],
+) }}
+
 with interactions as (
     select * from {{ ref('int_interactions_unioned') }}
 ),
@@ -55,3 +66,6 @@ inner join accounts on interactions.account_key = accounts.account_key
 left join scores on md5(interactions.text) = scores.text_hash
 left join first_replies
     on interactions.interaction_key = first_replies.interaction_key and not interactions.is_from_brand
+{% if is_incremental() %}
+where interactions.interaction_key in ({{ interactions_changed_since(ref('int_interactions_unioned')) }})
+{% endif %}

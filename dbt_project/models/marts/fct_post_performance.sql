@@ -43,7 +43,7 @@ carried as (
     select
         post_days.*,
         {%- for counter in ['likes', 'comments', 'shares', 'saves', 'engagements', 'impressions', 'reach', 'link_clicks', 'video_views'] %}
-        last_value(snapshots.{{ counter }} ignore nulls) over days_so_far as {{ counter }},
+        {{ last_value_ignore_nulls('snapshots.' ~ counter) }} over days_so_far as {{ counter }},
         {%- endfor %}
         max(snapshots.snapshot_date) over days_so_far as snapshot_date
     from post_days
@@ -57,17 +57,18 @@ gained as (
     select
         *,
         {%- for counter in ['likes', 'comments', 'shares', 'saves', 'engagements', 'impressions', 'reach'] %}
-        -- on publication day everything is gained; later, the increase over the day before (NULL if unknown)
-        case when date_day = published_date then {{ counter }}
-             else {{ counter }} - lag({{ counter }}) over (partition by post_key order by date_day)
-        end as {{ counter }}_gained{% if not loop.last %},{% endif %}
+        -- the increase over the day before; until a counter is first known, from zero. A post published in
+        -- the local evening west of UTC is first read on the next UTC night: its first counters are all gained
+        -- that day, not lost to a NULL day before.
+        {{ counter }} - coalesce(lag({{ counter }}) over (partition by post_key order by date_day), 0)
+            as {{ counter }}_gained{% if not loop.last %},{% endif %}
         {%- endfor %}
     from carried
 )
 
 select
     -- ids
-    {{ dbt.concat(['post_key', "'|'", 'cast(date_day as varchar)']) }} as post_day_key,
+    {{ dbt.concat(['post_key', "'|'", to_text('date_day')]) }} as post_day_key,
     post_key,
     account_key,
     platform,

@@ -1,5 +1,7 @@
 {#- One row per alert: a negative spike (crisis) or a reach drop (algorithm change) of an account on a day,
     with its severity and the figures behind it, exactly as the metric contract defines them. -#}
+{#- the first day of the 7 days ending D-1 -#}
+{%- set recent_start = add_days('account_days.date_day', -7) %}
 with account_days as (
     select account_key, brand_id, platform, date_day from {{ ref('fct_account_daily') }}
 ),
@@ -50,17 +52,17 @@ posts as (
 reach_windows as (
     select
         account_days.account_key, account_days.brand_id, account_days.platform, account_days.date_day,
-        {{ median_of("case when posts.published_date >= account_days.date_day - 7 then posts.organic_reach_rate_d1 end") }}
+        {{ median_of("case when posts.published_date >= " ~ recent_start ~ " then posts.organic_reach_rate_d1 end") }}
             as recent_median,
-        count(case when posts.published_date >= account_days.date_day - 7 then 1 end) as recent_posts,
-        {{ median_of("case when posts.published_date < account_days.date_day - 7 then posts.organic_reach_rate_d1 end") }}
+        count(case when posts.published_date >= {{ recent_start }} then 1 end) as recent_posts,
+        {{ median_of("case when posts.published_date < " ~ recent_start ~ " then posts.organic_reach_rate_d1 end") }}
             as baseline_median,
-        count(case when posts.published_date < account_days.date_day - 7 then 1 end) as baseline_posts
+        count(case when posts.published_date < {{ recent_start }} then 1 end) as baseline_posts
     from account_days
     inner join posts
         on account_days.account_key = posts.account_key
         -- the 7 days ending D-1, and the 28 days before them
-        and posts.published_date between account_days.date_day - 35 and account_days.date_day - 1
+        and posts.published_date between {{ add_days('account_days.date_day', -35) }} and {{ add_days('account_days.date_day', -1) }}
     group by account_days.account_key, account_days.brand_id, account_days.platform, account_days.date_day
 ),
 
@@ -86,6 +88,6 @@ alerts as (
 )
 
 select
-    {{ dbt.concat(['alert_type', "'|'", 'account_key', "'|'", 'cast(date_day as varchar)']) }} as alert_key,
+    {{ dbt.concat(['alert_type', "'|'", 'account_key', "'|'", to_text('date_day')]) }} as alert_key,
     *
 from alerts

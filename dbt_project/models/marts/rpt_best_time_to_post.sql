@@ -13,8 +13,8 @@ accounts as (
 cells as (
     select accounts.account_key, weekdays.weekday, hours.hour
     from accounts
-    cross join (select unnest(generate_series(1, 7)) as weekday) as weekdays
-    cross join (select unnest(generate_series(0, 23)) as hour) as hours
+    cross join ({{ integer_series('weekday', 1, 7) }}) as weekdays
+    cross join ({{ integer_series('hour', 0, 23) }}) as hours
 ),
 
 slot_stats as (
@@ -41,12 +41,12 @@ hour_stats as (
 activity as (
     select
         account_key,
-        extract(isodow from created_at_local) as weekday,
+        {{ iso_weekday('created_at_local') }} as weekday,
         extract(hour from created_at_local) as hour,
         count(*) as audience_activity
     from {{ ref('fct_interactions') }}
     where is_inbound
-    group by account_key, extract(isodow from created_at_local), extract(hour from created_at_local)
+    group by account_key, {{ iso_weekday('created_at_local') }}, extract(hour from created_at_local)
 ),
 
 combined as (
@@ -72,7 +72,7 @@ combined as (
 
 select
     -- ids
-    {{ dbt.concat(['account_key', "'|'", 'cast(weekday as varchar)', "'|'", 'cast(hour as varchar)']) }}
+    {{ dbt.concat(['account_key', "'|'", to_text('weekday'), "'|'", to_text('hour')]) }}
         as account_slot_key,
     account_key,
     weekday,

@@ -7,7 +7,7 @@ with inbound as (
 
 select
     -- ids
-    {{ dbt.concat(['account_key', "'|'", 'cast(created_date as varchar)']) }} as account_day_key,
+    {{ dbt.concat(['account_key', "'|'", to_text('created_date')]) }} as account_day_key,
     account_key,
     created_date as date_day,
     -- facts

@@ -6,8 +6,12 @@ with accounts as (
     select * from {{ ref('stg_config__accounts') }}
 ),
 
-social_sessions as (
+social_session_reads as (
     select
+        ga4.account_key,
+        ga4.row_key,
+        ga4.snapshot_date,
+        ga4._line_no,
         accounts.brand_id,
         ga4.session_date,
         ga4.session_source,
@@ -19,10 +23,20 @@ social_sessions as (
     from {{ ref('stg_ga4__sessions_daily') }} as ga4
     inner join accounts on ga4.account_key = accounts.account_key
     where ga4.session_medium = 'social'
+),
+
+social_sessions as (
+    select
+        brand_id,
+        session_date,
+        session_source,
+        session_campaign,
+        session_ad_content,
+        sessions,
+        conversions,
+        revenue
     -- a day's report read again on a later night: the latest read counts
-    qualify row_number() over (
-        partition by ga4.account_key, ga4.row_key order by ga4.snapshot_date desc, ga4._line_no
-    ) = 1
+    from ({{ deduplicate('social_session_reads', 'account_key, row_key', 'snapshot_date desc, _line_no') }}) as latest_reads
 ),
 
 posts as (
@@ -43,7 +57,7 @@ daily_clicks as (
         snapshot_date,
         case
             when snapshot_date = cast(published_at_utc as date) then link_clicks
-            when lag(snapshot_date) over (partition by post_key order by snapshot_date) = snapshot_date - 1
+            when lag(snapshot_date) over (partition by post_key order by snapshot_date) = {{ add_days('snapshot_date', -1) }}
                 then link_clicks - lag(link_clicks) over (partition by post_key order by snapshot_date)
         end as link_clicks
     from {{ ref('int_post_snapshots_unioned') }}
@@ -83,10 +97,10 @@ campaign_rows as (
         'campaign' as grain,
         session_date,
         brand_id,
-        cast(null as varchar) as platform,
+        cast(null as {{ dbt.type_string() }}) as platform,
         session_campaign as utm_campaign,
-        cast(null as varchar) as post_key,
-        cast(null as varchar) as utm_content,
+        cast(null as {{ dbt.type_string() }}) as post_key,
+        cast(null as {{ dbt.type_string() }}) as utm_content,
         sum(sessions) as sessions,
         sum(conversions) as conversions,
         sum(revenue) as revenue
@@ -124,9 +138,9 @@ platform_rows as (
         session_date,
         brand_id,
         session_source as platform,
-        cast(null as varchar) as utm_campaign,
-        cast(null as varchar) as post_key,
-        cast(null as varchar) as utm_content,
+        cast(null as {{ dbt.type_string() }}) as utm_campaign,
+        cast(null as {{ dbt.type_string() }}) as post_key,
+        cast(null as {{ dbt.type_string() }}) as utm_content,
         sum(sessions) as sessions,
         sum(conversions) as conversions,
         sum(revenue) as revenue
@@ -172,7 +186,7 @@ unioned as (
 )
 
 select
-    grain || '|' || brand_id || '|' || cast(session_date as varchar) || '|'
+    grain || '|' || brand_id || '|' || {{ to_text('session_date') }} || '|'
         || case grain when 'post' then post_key when 'campaign' then utm_campaign else platform end
         as conversion_key,
     grain,

@@ -27,7 +27,7 @@ counted as (
 
 select
     -- ids
-    {{ dbt.concat(['account_key', "'|'", 'cast(date_day as varchar)', "'|'", 'language']) }} as account_day_language_key,
+    {{ dbt.concat(['account_key', "'|'", to_text('date_day'), "'|'", 'language']) }} as account_day_language_key,
     account_key,
     date_day,
     language,

@@ -86,7 +86,8 @@ def test_extract_account_lands_the_worlds_tweets_mentions_and_followers(sim_sett
     since = max(start, as_of - dt.timedelta(days=RECENT_SEARCH_DAYS - 1))
     expected = {platform_id("x", item.created_at, item.mention_id): item
                 for item in tagged(world, "x", hashtags, as_of) if item.created_at >= since}
-    found = {row["record"]["id"]: row["record"] for row in landed(sim_settings, "hashtag_search", "1580000000000000202")}
+    searched = landed(sim_settings, "hashtag_search", "1580000000000000202")
+    found = {row["record"]["id"]: row["record"] for row in searched}
     assert set(found) == set(expected)
     for tweet_id, item in expected.items():
         assert found[tweet_id]["author"]["public_metrics"]["followers_count"] == item.author_followers

@@ -17,7 +17,7 @@ replies as (
 comments_and_replies as (
     select
         payload,
-        cast(null as varchar) as parent_comment_id,
+        cast(null as {{ dbt.type_string() }}) as parent_comment_id,
         _parent_id,
         _account_id,
         _logical_date,

@@ -12,7 +12,7 @@ renamed as (
         {{ json_text('payload', 'actor') }} as author_urn,
         -- timestamps
         _logical_date as snapshot_date,
-        epoch_ms(cast({{ json_text('payload', 'created.time') }} as bigint)) as created_at_utc,
+        {{ from_epoch_ms("cast(" ~ json_text('payload', 'created.time') ~ " as bigint)") }} as created_at_utc,
         -- attributes
         coalesce({{ json_text('payload', 'actor') }} = 'urn:li:organization:' || _account_id, false) as is_from_brand,
         {{ json_text('payload', 'message.text') }} as comment_text,

@@ -11,9 +11,9 @@ renamed as (
         _logical_date as snapshot_date,
         -- facts: lifetime counts by facet; every follower has exactly one country, so the country facet sums
         -- to the organization's followers (the other facets cover only part of them)
-        list_sum(cast(json_extract(payload, '$.followerCountsByGeoCountry[*].followerCounts.organicFollowerCount') as bigint[]))
+        {{ json_array_sum('payload', 'followerCountsByGeoCountry[*].followerCounts.organicFollowerCount') }}
             as organic_followers,
-        list_sum(cast(json_extract(payload, '$.followerCountsByGeoCountry[*].followerCounts.paidFollowerCount') as bigint[]))
+        {{ json_array_sum('payload', 'followerCountsByGeoCountry[*].followerCounts.paidFollowerCount') }}
             as paid_followers,
         _line_no
     from source

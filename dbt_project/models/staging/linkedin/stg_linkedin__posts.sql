@@ -10,7 +10,7 @@ renamed as (
         {{ json_text('payload', 'id') }} as post_urn,
         -- timestamps: epoch milliseconds
         _logical_date as snapshot_date,
-        epoch_ms(cast(coalesce({{ json_text('payload', 'publishedAt') }}, {{ json_text('payload', 'createdAt') }}) as bigint))
+        {{ from_epoch_ms("cast(coalesce(" ~ json_text('payload', 'publishedAt') ~ ", " ~ json_text('payload', 'createdAt') ~ ") as bigint)") }}
             as published_at_utc,
         -- attributes
         case

@@ -5,7 +5,7 @@ with source as (
 
 top_level as (
     select
-        json_extract(payload, '$.snippet.topLevelComment') as comment,
+        {{ json_fragment('payload', 'snippet.topLevelComment') }} as comment,
         _account_id,
         _logical_date,
         _line_no

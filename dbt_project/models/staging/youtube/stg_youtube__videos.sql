@@ -12,9 +12,9 @@ renamed as (
         _logical_date as snapshot_date,
         {{ parse_utc(json_text('payload', 'snippet.publishedAt')) }} as published_at_utc,
         -- attributes: contentDetails.duration is ISO 8601 (PT#H#M#S)
-        coalesce(cast(nullif(regexp_extract({{ json_text('payload', 'contentDetails.duration') }}, '(\d+)H', 1), '') as integer), 0) * 3600
-            + coalesce(cast(nullif(regexp_extract({{ json_text('payload', 'contentDetails.duration') }}, '(\d+)M', 1), '') as integer), 0) * 60
-            + coalesce(cast(nullif(regexp_extract({{ json_text('payload', 'contentDetails.duration') }}, '(\d+)S', 1), '') as integer), 0)
+        coalesce(cast({{ regex_first(json_text('payload', 'contentDetails.duration'), '(\d+)H') }} as integer), 0) * 3600
+            + coalesce(cast({{ regex_first(json_text('payload', 'contentDetails.duration'), '(\d+)M') }} as integer), 0) * 60
+            + coalesce(cast({{ regex_first(json_text('payload', 'contentDetails.duration'), '(\d+)S') }} as integer), 0)
             as duration_seconds,
         {{ json_text('payload', 'snippet.liveBroadcastContent') }} as live_broadcast_content,
         {{ json_text('payload', 'snippet.title') }} as title,

@@ -1,0 +1,95 @@
+{#- One row per campaign and day of its dates (brand time zone, up to the last night read): others' posts
+    and mentions carrying one of its hashtags that day, their distinct authors and engagements. -#}
+with campaign_hashtags as (
+    select * from {{ ref('stg_config__campaign_hashtags') }}
+),
+
+accounts as (
+    select * from {{ ref('stg_config__accounts') }}
+),
+
+influencers as (
+    select * from {{ ref('stg_config__influencers') }}
+),
+
+campaigns as (
+    select distinct campaign_id, brand_id, utm_campaign, start_date, end_date
+    from campaign_hashtags
+),
+
+last_night as (
+    select max(last_seen_date) as last_date from {{ ref('int_community_posts') }}
+),
+
+campaign_days as (
+    select
+        campaigns.*,
+        {{ explode_days('campaigns.start_date', 'least(campaigns.end_date, last_night.last_date)') }} as date_day
+    from campaigns
+    cross join last_night
+    where campaigns.start_date <= last_night.last_date
+),
+
+-- a post carrying two of the campaign's hashtags, or found by two of the brand's accounts, counts once
+tagged as (
+    select distinct
+        campaign_hashtags.campaign_id,
+        hashtags.community_post_key,
+        hashtags.platform,
+        hashtags.author_key,
+        hashtags.author_handle,
+        hashtags.brand_id,
+        hashtags.mentions_brand,
+        hashtags.engagements,
+        cast({{ to_local('hashtags.created_at_utc', 'accounts.account_timezone') }} as date) as date_day
+    from {{ ref('int_community_post_hashtags') }} as hashtags
+    inner join accounts on hashtags.account_key = accounts.account_key
+    inner join campaign_hashtags
+        on hashtags.brand_id = campaign_hashtags.brand_id
+        and hashtags.hashtag = campaign_hashtags.hashtag_normalized
+),
+
+by_influencer as (
+    select
+        tagged.*,
+        influencers.influencer_key is not null as is_by_influencer
+    from tagged
+    left join influencers
+        on tagged.brand_id = influencers.brand_id
+        and tagged.platform = influencers.platform
+        and tagged.author_handle = influencers.handle_normalized
+),
+
+daily as (
+    select
+        campaign_id,
+        date_day,
+        count(distinct community_post_key) as posts,
+        count(distinct case when mentions_brand then community_post_key end) as posts_mentioning_brand,
+        count(distinct case when is_by_influencer then community_post_key end) as influencer_posts,
+        count(distinct author_key) as distinct_authors,
+        sum(engagements) as engagements
+    from (select distinct campaign_id, date_day, community_post_key, author_key, mentions_brand,
+                          is_by_influencer, engagements from by_influencer) as once
+    group by campaign_id, date_day
+)
+
+select
+    -- ids
+    {{ dbt.concat(['campaign_days.campaign_id', "'|'", to_text('campaign_days.date_day')]) }} as campaign_day_key,
+    campaign_days.campaign_id,
+    campaign_days.brand_id,
+    campaign_days.utm_campaign,
+    -- dates
+    campaign_days.date_day,
+    campaign_days.start_date,
+    campaign_days.end_date,
+    -- facts: a day without posts is a 0, not a missing row
+    coalesce(daily.posts, 0) as posts,
+    coalesce(daily.posts_mentioning_brand, 0) as posts_mentioning_brand,
+    coalesce(daily.influencer_posts, 0) as influencer_posts,
+    coalesce(daily.distinct_authors, 0) as distinct_authors,
+    coalesce(daily.engagements, 0) as engagements
+from campaign_days
+left join daily
+    on campaign_days.campaign_id = daily.campaign_id and campaign_days.date_day = daily.date_day

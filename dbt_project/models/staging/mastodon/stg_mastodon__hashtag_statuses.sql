@@ -1,0 +1,1 @@
+{{ stg_mastodon_statuses('mastodon__hashtag_statuses') }}

@@ -1,0 +1,1 @@
+{{ stg_x_tweets('x__hashtag_search') }}
