@@ -6,7 +6,7 @@ Every night, for every brand account on every configured platform (`warehouse.ym
 1. **extract** (one mapped task per account): read the platform's API through its extractor and land the
    payloads as received under `data/landing/<platform>/<stream>/<date>/`, with a manifest.
 2. **load**: replace the date's rows in the DuckDB `raw` tables; bad rows go to `raw._quarantine`.
-3. **transform_staging**: `dbt build` of the staging and intermediate views and their tests, in one task.
+3. **transform_staging**: `dbt build` of the staging views and intermediate tables and their tests, in one task.
 4. **score_sentiment**: language and sentiment of every new comment, reply and mention (cached).
 5. **transform_marts**: the dbt marts, one task per model (astronomer-cosmos), each followed by its tests.
 6. **validate**: Great Expectations suites on the marts; a failure stops here and nothing is published.
@@ -78,7 +78,7 @@ def shared_media_nightly():
     extracted = extract.expand(account_key=accounts())
     extracted >> extraction_failed()
     loaded = load()
-    # Staging and intermediate views build in one task; each mart is a task of its own in the UI.
+    # Staging and intermediate models build in one task; each mart is a task of its own in the UI.
     staging = build_task("transform_staging", ["path:models/staging", "path:models/intermediate"])
     marts = task_group("transform_marts", ["path:models/marts"])
     extracted >> loaded >> staging >> score_sentiment() >> marts >> validate() >> publish()

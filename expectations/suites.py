@@ -78,4 +78,41 @@ SUITES = (
             E.ExpectColumnValuesToBeBetween(column="follower_growth_rate", min_value=-1, max_value=RATE_BOUND),
         ),
     ),
+    Suite(
+        mart="fct_interactions",
+        slice_sql="select * from marts.fct_interactions where created_date between ? and ?",
+        expectations=lambda: (
+            *(E.ExpectColumnValuesToNotBeNull(column=column)
+              for column in ("interaction_key", "account_key", "interaction_type", "created_at_utc")),
+            E.ExpectColumnValuesToBeUnique(column="interaction_key"),
+            E.ExpectColumnValuesToBeInSet(column="interaction_type", value_set=["comment", "reply", "mention"]),
+            E.ExpectColumnValuesToBeInSet(column="sentiment_label",
+                                          value_set=["positive", "negative", "neutral", "unscored"]),
+            E.ExpectColumnValuesToBeBetween(column="sentiment_score", min_value=-1, max_value=1),
+            # a reply cannot come before what it answers
+            E.ExpectColumnValuesToBeBetween(column="first_response_minutes", min_value=0),
+        ),
+    ),
+    Suite(
+        mart="rpt_campaigns",
+        slice_sql="select * from marts.rpt_campaigns where date_day between ? and ?",
+        expectations=lambda: (
+            E.ExpectColumnValuesToNotBeNull(column="campaign_day_key"),
+            E.ExpectColumnValuesToBeUnique(column="campaign_day_key"),
+            *_counters("posts", "posts_mentioning_brand", "influencer_posts", "distinct_authors", "engagements"),
+            E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="posts", column_B="distinct_authors", or_equal=True),
+            E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="posts", column_B="influencer_posts", or_equal=True),
+        ),
+    ),
+    Suite(
+        mart="rpt_influencers",
+        slice_sql="select * from marts.rpt_influencers",
+        expectations=lambda: (
+            E.ExpectColumnValuesToNotBeNull(column="influencer_campaign_key"),
+            E.ExpectColumnValuesToBeUnique(column="influencer_campaign_key"),
+            E.ExpectColumnValuesToBeInSet(column="tier", value_set=["nano", "micro", "macro", "mega"]),
+            *_counters("posts", "engagements", "fee_allocated", "cost_per_engagement"),
+            *_rates("engagement_rate"),
+        ),
+    ),
 )

@@ -1,6 +1,7 @@
-"""Google Analytics 4 (Data API v1beta): the property's daily sessions by source, medium, campaign and ad
-content, with key events (conversions) and revenue, for the logical date. An account of `platform: ga4`
-is a property: its account_id is the property id; its token is an OAuth access token."""
+"""Google Analytics 4 (Data API v1beta): the property's daily sessions by source, medium, campaign, ad content
+and GA4's own session default channel group, with key events (conversions) and revenue, for the logical date.
+An account of `platform: ga4` is a property: its account_id is the property id; its token is an OAuth access
+token."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import httpx
 
 from extractors.base import Client, ExtractorError, Record, RunContext, Stream, parse_json, retry_after
 
-DIMENSIONS = ("date", "sessionSource", "sessionMedium", "sessionCampaignName", "sessionManualAdContent")
+# sessionDefaultChannelGroup is GA4's own channel (Organic Social, Paid Social, Referral...): it marks social
+# sessions whose link carried no utm tags (source l.instagram.com / medium referral and the like).
+DIMENSIONS = ("date", "sessionSource", "sessionMedium", "sessionCampaignName", "sessionManualAdContent",
+              "sessionDefaultChannelGroup")
 METRICS = ("sessions", "keyEvents", "totalRevenue")
 PAGE_SIZE = 10_000
 # GA4's hourly property quota refills within the hour; without a Retry-After, wait a few minutes.
@@ -54,8 +58,8 @@ class GA4Client(Client):
 
 
 class SessionsDaily(Stream):
-    """One record per (date, source, medium, campaign, ad content) of the logical date, as GA4 reports it:
-    dimension and metric values (strings) keyed by their headers' names."""
+    """One record per (date, source, medium, campaign, ad content, channel group) of the logical date, as GA4
+    reports it: dimension and metric values (strings) keyed by their headers' names."""
 
     name = "sessions_daily"
     primary_key = "row_key"

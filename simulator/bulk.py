@@ -58,6 +58,29 @@ class DirectTransport(httpx.BaseTransport):
         return httpx.Response(response.status, headers=headers, content=payload, request=request)
 
 
+class BulkWorld(World):
+    """The world, keeping what depends on the configuration alone across nights and accounts.
+
+    `World.forget_comments` empties the memo after every account and night (bounded memory); that also
+    drops others' posts about the brands (`simulator.community.served`), which are the same for every night
+    and account: regenerating them for every account and night (all brands, every day of the history) was
+    half of the bulk landing's time. They are immutable and hold no comments, so they are kept here for the
+    whole run (a few thousand small records per platform and unit of `simulator.scale`)."""
+
+    LASTING = frozenset({"community"})
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings)
+        self._lasting: dict[tuple, object] = {}
+
+    def memo(self, key: tuple, build):
+        if key and key[0] in self.LASTING:
+            if key not in self._lasting:
+                self._lasting[key] = build()
+            return self._lasting[key]
+        return super().memo(key, build)
+
+
 @contextlib.contextmanager
 def _fast_redaction():
     """The extractor walks every string of every record to redact tokens. Bulk mode serializes a record once
@@ -92,7 +115,7 @@ def _land_history(settings: Settings, days: list[dt.date], run_id: str) -> dict:
     from extractors.run import extract_account
 
     started = time.perf_counter()
-    world = World(settings)
+    world = BulkWorld(settings)
     nights = sorted(set(days))
     summary: dict = {"nights": len(nights), "accounts": {}, "rows": 0, "files": 0}
     for _, account in settings.accounts():

@@ -69,6 +69,15 @@ def write_report(published: Path, report_root: Path, day: dt.date) -> Path:
         top_posts = con.execute("""select post_key, engagements from marts.fct_post_performance
                                    where date_day = ? and engagements is not null
                                    order by engagements desc, post_key limit 10""", [day]).fetchall()
+        campaigns = con.execute("""select campaign_id, sum(posts) from marts.rpt_campaigns where date_day <= ?
+                                   group by campaign_id order by 2 desc, 1""", [day]).fetchall()
+        influencers = con.execute("""select handle || ' (' || platform || ', ' || tier || ')',
+                                            sum(engagements) / (max(followers) * sum(posts))
+                                     from marts.rpt_influencers group by all having max(followers) > 0
+                                     order by 2 desc, 1""").fetchall()
+        alerts = con.execute("""select date_day, alert_type, account_key, severity from marts.rpt_alerts
+                                where date_day between ? and ? order by date_day desc, severity desc limit 10""",
+                             [day - dt.timedelta(days=6), day]).fetchall()
     finally:
         con.close()
     rates: dict[str, list] = {}
@@ -80,6 +89,12 @@ def write_report(published: Path, report_root: Path, day: dt.date) -> Path:
         _line_chart("fct_account_daily: daily engagement rate by account", rates),
         _line_chart("fct_account_daily: followers by account", followers, "{:,.0f}"),
         _bar_chart(f"fct_post_performance: top posts by lifetime engagements on {day}", top_posts),
+        _bar_chart("rpt_campaigns: others' posts with each campaign's hashtags, so far", campaigns),
+        _bar_chart("rpt_influencers: engagement rate by their own followers", influencers, "{:.3f}"),
+        "<h2>rpt_alerts: the last 7 days</h2><table><tr><th>day</th><th>alert</th><th>account</th>"
+        "<th>severity</th></tr>" + "".join(
+            f"<tr><td>{date_day}</td><td>{html.escape(kind)}</td><td>{html.escape(names.get(key, key))}</td>"
+            f"<td>{severity:.1f}</td></tr>" for date_day, kind, key, severity in alerts) + "</table>",
         "<h2>dim_accounts</h2><table><tr><th>account</th><th>brand</th></tr>"
         + "".join(f"<tr><td>{html.escape(label)}</td><td>{html.escape(brand)}</td></tr>"
                   for _, label, brand in accounts) + "</table>",

@@ -39,6 +39,8 @@ renamed as (
         end as content_type,
         {{ json_text('payload', 'text') }} as tweet_text,
         'https://x.com/i/web/status/' || {{ json_text('payload', 'id') }} as permalink,
+        -- the text shows links as t.co; the entity keeps the URL the author posted (with its UTM tags)
+        {{ json_text('payload', 'entities.urls[0].expanded_url') }} as link_url,
         {{ json_text('payload', 'lang') }} as declared_language,
         -- facts: public metrics only; X reports no reach, and link clicks and video views need user context
         {{ json_number('payload', 'public_metrics.like_count') }} as likes,

@@ -13,7 +13,9 @@ from simulator.api import ApiError, Request, Response
 from simulator.web import brand_of, sessions_on
 from simulator.world import World
 
-DIMENSIONS = ("date", "sessionSource", "sessionMedium", "sessionCampaignName", "sessionManualAdContent")
+# sessionDefaultChannelGroup: GA4's own channel of the session (simulator.web.default_channel_group).
+DIMENSIONS = ("date", "sessionSource", "sessionMedium", "sessionCampaignName", "sessionManualAdContent",
+              "sessionDefaultChannelGroup")
 METRICS = {"sessions": "TYPE_INTEGER", "keyEvents": "TYPE_INTEGER", "totalRevenue": "TYPE_CURRENCY"}
 MAX_LIMIT = 250_000
 

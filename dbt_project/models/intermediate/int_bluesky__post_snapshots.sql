@@ -13,6 +13,7 @@ select
     content_type,
     post_text,
     permalink,
+    link_url,
     likes,
     replies as comments,
     reposts + quotes as shares,

@@ -28,6 +28,7 @@ joined as (
         posts.content_type,
         posts.post_text,
         posts.permalink,
+        cast(null as {{ dbt.type_string() }}) as link_url,
         posts.reactions as likes,
         posts.top_level_comments as comments,
         posts.shares,

@@ -28,6 +28,7 @@ joined as (
         media.content_type,
         media.post_text,
         media.permalink,
+        cast(null as {{ dbt.type_string() }}) as link_url,
         media.likes,
         media.comments,
         insights.shares,

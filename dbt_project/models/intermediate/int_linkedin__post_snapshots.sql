@@ -19,6 +19,7 @@ select
     posts.content_type,
     concat_ws(' ', posts.commentary, posts.article_url) as post_text,
     posts.permalink,
+    cast(null as {{ dbt.type_string() }}) as link_url,
     statistics.likes,
     statistics.comments,
     statistics.shares,

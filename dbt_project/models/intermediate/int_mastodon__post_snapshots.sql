@@ -12,6 +12,7 @@ select
     content_type,
     trim({{ strip_html('post_html') }}) as post_text,
     permalink,
+    cast(null as {{ dbt.type_string() }}) as link_url,
     likes,
     comments,
     shares,

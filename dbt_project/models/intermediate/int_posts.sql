@@ -20,8 +20,10 @@ localized as (
         latest.content_type,
         latest.post_text,
         latest.permalink,
-        {{ regex_first('latest.post_text', 'utm_content=([A-Za-z0-9_\-]+)') }} as utm_content,
-        {{ regex_first('latest.post_text', 'utm_campaign=([A-Za-z0-9_\-]+)') }} as utm_campaign,
+        latest.link_url,
+        -- the UTM tags of the post's link: the URL posted where the text shortens it (X, Bluesky), else the text
+        {{ regex_first("coalesce(latest.link_url, latest.post_text)", 'utm_content=([A-Za-z0-9_\-]+)') }} as utm_content,
+        {{ regex_first("coalesce(latest.link_url, latest.post_text)", 'utm_campaign=([A-Za-z0-9_\-]+)') }} as utm_campaign,
         {{ regex_all('lower(latest.post_text)', '#[\\p{L}\\p{N}_]+') }} as hashtags
     from latest
     inner join accounts on latest.account_key = accounts.account_key

@@ -19,6 +19,7 @@ select
         as content_type,
     coalesce(stats.video_description, listed.video_description, listed.title) as post_text,
     listed.permalink,
+    cast(null as {{ dbt.type_string() }}) as link_url,
     coalesce(stats.likes, listed.likes) as likes,
     coalesce(stats.comments, listed.comments) as comments,
     coalesce(stats.shares, listed.shares) as shares,

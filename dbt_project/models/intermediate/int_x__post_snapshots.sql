@@ -20,6 +20,7 @@ select
     content_type,
     tweet_text as post_text,
     permalink,
+    link_url,
     likes,
     replies as comments,
     retweets + quotes as shares,

@@ -14,6 +14,7 @@ select
     content_type,
     coalesce(description, title) as post_text,
     permalink,
+    cast(null as {{ dbt.type_string() }}) as link_url,
     likes,
     comments,
     cast(null as bigint) as shares,

@@ -1,7 +1,10 @@
 {#- Social web sessions, conversions and revenue per day (the GA4 property's local day, last click), at
     three grains: per post (utm_content = the tag the post's link carries, as int_posts reads it), per
-    campaign (utm_campaign) and per platform (the session source). Each grain is attributed on its own
-    tag, so a campaign's or platform's row also counts sessions whose post is not identified. -#}
+    campaign (utm_campaign) and per platform (the session source, its network's domains mapped to the
+    network). Each grain is attributed on its own tag, so a campaign's or platform's row also counts sessions
+    whose post is not identified. A session is social when its medium says so (GA4's social mediums) or
+    GA4's own channel does (Organic Social, Paid Social): the latter catches the visits without utm tags
+    (l.instagram.com / referral...), which count at the platform grain only. -#}
 with accounts as (
     select * from {{ ref('stg_config__accounts') }}
 ),
@@ -14,7 +17,19 @@ social_session_reads as (
         ga4._line_no,
         accounts.brand_id,
         ga4.session_date,
-        ga4.session_source,
+        -- the platform of the session source: the posts' utm_source is the platform's name already; the
+        -- networks' own domains (visits without utm tags, GA4's sessionSource) are mapped to it
+        case
+            when ga4.session_source in ('instagram.com', 'l.instagram.com') then 'instagram'
+            when ga4.session_source in ('t.co', 'x.com', 'twitter.com') then 'x'
+            when ga4.session_source in ('facebook.com', 'm.facebook.com', 'l.facebook.com', 'lm.facebook.com')
+                then 'facebook'
+            when ga4.session_source in ('linkedin.com', 'lnkd.in') then 'linkedin'
+            when ga4.session_source in ('youtube.com', 'm.youtube.com') then 'youtube'
+            when ga4.session_source = 'tiktok.com' then 'tiktok'
+            when ga4.session_source = 'bsky.app' then 'bluesky'
+            else ga4.session_source
+        end as platform,
         ga4.session_campaign,
         ga4.session_ad_content,
         ga4.sessions,
@@ -22,14 +37,18 @@ social_session_reads as (
         ga4.revenue
     from {{ ref('stg_ga4__sessions_daily') }} as ga4
     inner join accounts on ga4.account_key = accounts.account_key
-    where ga4.session_medium = 'social'
+    -- social: the medium says so (GA4's social mediums, not only `social`) or GA4's own channel group does
+    where lower(ga4.session_medium) in (
+            'social', 'social-network', 'social-media', 'sm', 'social network', 'social media'
+        )
+        or lower(ga4.session_default_channel_group) in ('organic social', 'paid social')
 ),
 
 social_sessions as (
     select
         brand_id,
         session_date,
-        session_source,
+        platform,
         session_campaign,
         session_ad_content,
         sessions,
@@ -137,7 +156,7 @@ platform_rows as (
         'platform' as grain,
         session_date,
         brand_id,
-        session_source as platform,
+        platform,
         cast(null as {{ dbt.type_string() }}) as utm_campaign,
         cast(null as {{ dbt.type_string() }}) as post_key,
         cast(null as {{ dbt.type_string() }}) as utm_content,

@@ -30,6 +30,11 @@ renamed as (
         {{ json_text('payload', 'post.record.text') }} as post_text,
         'https://bsky.app/profile/' || {{ json_text('payload', 'post.author.did') }} || '/post/'
         || {{ regex_first(json_text('payload', 'post.uri'), '/app\.bsky\.feed\.post/([^/]+)$') }} as permalink,
+        -- the text shows a shortened link; the link card (embed) or the link facet holds the URL posted
+        coalesce(
+            {{ json_text('payload', 'post.embed.external.uri') }},
+            {{ regex_first(json_text('payload', 'post.record.facets'), '"uri":"([^"]+)"') }}
+        ) as link_url,
         {{ json_text('payload', 'post.record.langs[0]') }} as declared_language,
         -- facts: Bluesky reports likes, direct replies, reposts and quotes; no saves, impressions or reach
         {{ json_number('payload', 'post.likeCount') }} as likes,
