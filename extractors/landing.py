@@ -21,29 +21,76 @@ def manifest_file(landing: Path, platform: str, day: dt.date, account_id: str) -
     return landing / platform / "_manifests" / day.isoformat() / f"{account_id}.json"
 
 
+WRITE_BYTES = 1 << 18  # lines are handed to gzip this many bytes at a time (same bytes as line by line)
+
+
+class Prepared(tuple):
+    """A record and its parent id, with the line it lands as already made. Bulk mode serializes each record
+    once, to look for tokens in it, and the landing writes that very text instead of serializing it again."""
+
+    def __new__(cls, record: dict, parent_id: str | None, line: str):
+        item = super().__new__(cls, (record, parent_id))
+        item.line = line
+        return item
+
+
+def landing_line(record: dict, parent_id: str | None) -> str:
+    """The text of one landed line (without its newline)."""
+    return json.dumps({"parent_id": parent_id, "record": record}, ensure_ascii=False, separators=(",", ":"))
+
+
 def write_stream(path: Path, records: Iterable[Record]) -> dict:
     """Write records atomically (aside, then rename); return the row count and checksum."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     rows = 0
     try:
-        rows = _write_lines(partial, records)
+        rows, digest = _write_lines(partial, records)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     os.replace(partial, path)
-    return {"file": str(path), "rows": rows, "sha256": sha256(path)}
+    return {"file": str(path), "rows": rows, "sha256": digest}
 
 
-def _write_lines(partial: Path, records: Iterable[Record]) -> int:
+class _Hashing:
+    """A binary file that hashes what is written to it: the checksum of the landed bytes without reading
+    them back."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.digest = hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.raw.write(data)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+
+def _write_lines(partial: Path, records: Iterable[Record]) -> tuple[int, str]:
     rows = 0
     # mtime=0 keeps the gzip header free of the write time, so the same records give the same bytes.
-    with open(partial, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as handle:
-        for record, parent_id in records:
-            line = json.dumps({"parent_id": parent_id, "record": record}, ensure_ascii=False, separators=(",", ":"))
-            handle.write(line.encode() + b"\n")
-            rows += 1
-    return rows
+    # Lines go to gzip in blocks: deflate's output does not depend on how its input is split.
+    with open(partial, "wb") as raw:
+        hashing = _Hashing(raw)
+        with gzip.GzipFile(filename="", fileobj=hashing, mode="wb", mtime=0) as handle:
+            block: list[bytes] = []
+            size = 0
+            for item in records:
+                line = (item.line if type(item) is Prepared else landing_line(*item)).encode()
+                block.append(line)
+                size += len(line)
+                rows += 1
+                if size >= WRITE_BYTES:
+                    block.append(b"")
+                    handle.write(b"\n".join(block))
+                    block, size = [], 0
+            if block:
+                block.append(b"")
+                handle.write(b"\n".join(block))
+    return rows, hashing.digest.hexdigest()
 
 
 def sha256(path: Path) -> str:

@@ -4,9 +4,9 @@ For each account and night, the extractor itself runs (same streams, paging, win
 landing files and manifest), but its requests are dispatched to the simulator's handlers as function calls:
 no WSGI server, no sockets, no HTTP parsing. The world is generated account by account and night by night,
 and an account's comments are dropped once its nights are landed, so memory stays bounded at any
-`simulator.scale`.
+`simulator.scale`. Accounts are landed in parallel, one worker process per CPU.
 
-    python -m simulator.bulk [--config warehouse.yml] [--days 90]
+    python -m simulator.bulk [--config warehouse.yml] [--days 90] [--workers N]
 """
 
 from __future__ import annotations
@@ -16,11 +16,17 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import multiprocessing
+import os
+import threading
 import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
 from urllib.parse import parse_qs, unquote
 
 import httpx
 
+from extractors.landing import Prepared, landing_line
 from simulator.api import Request, SimulatorApp
 from simulator.world import World
 from warehouse.config import Settings, load_settings
@@ -83,18 +89,21 @@ class BulkWorld(World):
 
 @contextlib.contextmanager
 def _fast_redaction():
-    """The extractor walks every string of every record to redact tokens. Bulk mode serializes a record once
-    and walks it only if the serialized text holds something redaction would change (the token, or an
-    `access_token=`): the same records, for a fraction of the time."""
+    """The extractor walks every string of every record to redact tokens. Bulk mode serializes a record once,
+    as the line it lands as, and walks it only if that text holds something redaction would change (the
+    token, or an `access_token=`); otherwise the landing writes that very text: the same records and bytes,
+    for a fraction of the time. (A string that redaction would change shows in the line as well: a token
+    holds nothing JSON escapes, and whatever follows `access_token=` stays a character the pattern accepts
+    once escaped. A line that only looks like it needs redaction takes the extractor's own path.)"""
     import extractors.run as run
 
     original = run._redacted
 
     def redacted(records, redact):
         for record, parent_id in records:
-            text = json.dumps(record, ensure_ascii=False)
-            if redact(text) == text:
-                yield record, parent_id
+            line = landing_line(record, parent_id)
+            if redact(line) == line:
+                yield Prepared(record, parent_id, line)
             else:
                 yield run._redact_strings(record, redact), parent_id
 
@@ -105,34 +114,115 @@ def _fast_redaction():
         run._redacted = original
 
 
-def land_history(settings: Settings, days: list[dt.date], run_id: str = "bulk") -> dict:
-    """Land every account of the configuration for every night in `days`; return a summary."""
+def land_history(settings: Settings, days: list[dt.date], run_id: str = "bulk", workers: int | None = None) -> dict:
+    """Land every account of the configuration for every night in `days`; return a summary.
+
+    Accounts are landed side by side in `workers` processes (default: SMW_BULK_WORKERS, else one per CPU,
+    never more than there are accounts): an account's nights depend on the seed, the configuration and its
+    own state file only, so each process lands whole accounts, the same bytes as one process would."""
+    nights = sorted(set(days))
+    accounts = [account.key for _, account in settings.accounts()]
+    workers = min(len(accounts), workers or _default_workers())
+    started = time.perf_counter()
+    if workers <= 1:
+        landed = _land_accounts(BulkWorld(settings), accounts, nights, run_id)
+    else:
+        landed = {}
+        # Forked (no imports to repeat, no `if __name__ == "__main__"` needed in the caller's script) unless the
+        # caller runs other threads, which a fork would copy mid-step: then spawned.
+        context = multiprocessing.get_context("fork" if _forkable() else "spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(_land_in_worker, settings, key, nights, run_id)
+                       for key in sorted(accounts, key=_expected_cost, reverse=True)]
+            try:
+                for future in futures:
+                    landed.update(future.result())
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+    summary: dict = {"nights": len(nights), "accounts": {}, "rows": 0, "files": 0, "workers": workers}
+    for key in accounts:
+        summary["accounts"][key] = landed[key]
+        summary["rows"] += landed[key]["rows"]
+        summary["files"] += landed[key]["files"]
+    summary["seconds"] = round(time.perf_counter() - started, 2)
+    return summary
+
+
+def _forkable() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _default_workers() -> int:
+    configured = os.environ.get("SMW_BULK_WORKERS")
+    if configured:
+        return max(1, int(configured))
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# Relative landing time of an account by platform (warehouse.yml, 89 nights): the longest go first, so that
+# the last ones to finish are short and the processes end together.
+PLATFORM_COST = {"x": 14, "mastodon": 9, "linkedin": 8, "bluesky": 5, "facebook": 3, "instagram": 3,
+                 "youtube": 3, "tiktok": 1, "ga4": 1}
+
+
+def _expected_cost(account_key: str) -> int:
+    return PLATFORM_COST.get(account_key.partition(":")[0], 5)
+
+
+class BulkLandingError(RuntimeError):
+    """An account failed to land in a worker process (its own error, as text: not every error pickles)."""
+
+
+def _land_accounts(world: BulkWorld, account_keys: list[str], nights: list[dt.date], run_id: str) -> dict:
+    """Land these accounts for these nights, one account after the other."""
     with _fast_redaction():
-        return _land_history(settings, days, run_id)
+        return _land_serially(world, account_keys, nights, run_id)
 
 
-def _land_history(settings: Settings, days: list[dt.date], run_id: str) -> dict:
+def _land_in_worker(settings: Settings, account_key: str, nights: list[dt.date], run_id: str) -> dict:
+    """One account, in a worker process."""
+    try:
+        return _land_accounts(_world(settings), [account_key], nights, run_id)
+    except Exception as error:
+        raise BulkLandingError(f"landing {account_key}: {''.join(traceback.format_exception(error))}") from None
+
+
+_worlds: dict[str, BulkWorld] = {}
+
+
+def _world(settings: Settings) -> BulkWorld:
+    """A worker process's world for these settings: it lands several accounts, and others' posts about the
+    brands are generated once per process, not once per account."""
+    key = settings.model_dump_json()
+    if key not in _worlds:
+        _worlds.clear()
+        _worlds[key] = BulkWorld(settings)
+    return _worlds[key]
+
+
+def _land_serially(world: BulkWorld, account_keys: list[str], nights: list[dt.date], run_id: str) -> dict:
     from extractors.run import extract_account
 
-    started = time.perf_counter()
-    world = BulkWorld(settings)
-    nights = sorted(set(days))
-    summary: dict = {"nights": len(nights), "accounts": {}, "rows": 0, "files": 0}
-    for _, account in settings.accounts():
+    settings = world.settings
+    landed = {}
+    for key in account_keys:
+        started = time.perf_counter()
         rows = files = 0
         for day in nights:
-            manifest = extract_account(settings, account.key, day, run_id,
+            manifest = extract_account(settings, key, day, run_id,
                                        transport=DirectTransport(world, world.now(day)), sleep=lambda _: None)
             rows += sum(info["rows"] for info in manifest["streams"].values())
             files += len(manifest["streams"])
             # Nothing published two months before the night is read again: its comments can go.
-            world.forget_comments(account.key, world.now(day) - dt.timedelta(days=60))
-        world.forget_account(account.key)
-        summary["accounts"][account.key] = {"rows": rows, "files": files}
-        summary["rows"] += rows
-        summary["files"] += files
-    summary["seconds"] = round(time.perf_counter() - started, 2)
-    return summary
+            world.forget_comments(key, world.now(day) - dt.timedelta(days=60))
+        world.forget_account(key)
+        landed[key] = {"rows": rows, "files": files, "seconds": round(time.perf_counter() - started, 2)}
+    return landed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", default=None)
     parser.add_argument("--days", type=int, default=None, help="nights from the start date (default: history)")
     parser.add_argument("--scale", type=float, default=None, help="override simulator.scale")
+    parser.add_argument("--workers", type=int, default=None, help="processes (default: one per CPU)")
     args = parser.parse_args(argv)
     settings = load_settings(args.config)
     if args.scale is not None:
@@ -147,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings.model_copy(update={"simulator": scaled})
     count = args.days or settings.simulator.history_days
     start = settings.extraction.start_date
-    summary = land_history(settings, [start + dt.timedelta(days=offset) for offset in range(count)])
+    summary = land_history(settings, [start + dt.timedelta(days=offset) for offset in range(count)],
+                           workers=args.workers)
     print(json.dumps({key: value for key, value in summary.items() if key != "accounts"}))
     return 0
 
