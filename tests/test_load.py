@@ -95,6 +95,54 @@ def test_a_file_that_does_not_reconcile_loads_nothing_of_the_date(data_dir, tamp
     assert count(settings, "select count(*) from raw.mastodon__statuses") == 2
 
 
+def land_account(settings, account_id: str, streams: dict[str, list[bytes]]) -> None:
+    """Land several Mastodon streams of one account, with the account's manifest."""
+    from extractors.landing import sha256
+
+    landing = settings.data / "landing"
+    entries = {}
+    for stream, lines in streams.items():
+        path = stream_file(landing, "mastodon", stream, DAY, account_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with gzip.open(path, "wb") as handle:
+            handle.write(b"".join(line + b"\n" for line in lines))
+        entries[stream] = {"file": str(path), "rows": len(lines), "sha256": sha256(path), "status": "complete"}
+    write_manifest(manifest_file(landing, "mastodon", DAY, account_id), {
+        "platform": "mastodon", "account_id": account_id, "logical_date": DAY.isoformat(), "streams": entries})
+
+
+@pytest.mark.parametrize("batch_lines", [2, 200_000], ids=["batches-of-2-lines", "one-batch"])
+def test_a_night_of_several_streams_and_accounts_loads_each_line_once(data_dir, monkeypatch, batch_lines):
+    # GIVEN two accounts' statuses and replies, a broken line among them, loaded in small batches or one
+    monkeypatch.setattr("warehouse.load.BATCH_LINES", batch_lines)
+    settings = load_settings()
+    reply = json.dumps({"parent_id": "1", "record": {"id": "r1", "in_reply_to_id": "1"}}).encode()
+    land_account(settings, "42", {"statuses": [record("1"), b"not json", record("2")], "replies": [reply]})
+    land_account(settings, "43", {"statuses": [record("3")], "replies": []})
+    # WHEN the date is loaded, twice
+    load_date(settings, DAY, "run-1")
+    summary = load_date(settings, DAY, "run-2")
+    # THEN each line is in its stream's table or the quarantine once, with its account and line number
+    assert summary == {"raw.mastodon__replies": {"loaded": 1, "quarantined": 0},
+                       "raw.mastodon__statuses": {"loaded": 3, "quarantined": 1}}
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        assert con.execute("select _account_id, _line_no, payload->>'id', _parent_id, _run_id "
+                           "from raw.mastodon__statuses").fetchall() == [
+            ("42", 1, "1", None, "run-2"), ("42", 3, "2", None, "run-2"), ("43", 1, "3", None, "run-2")]
+        assert con.execute("select _account_id, _line_no, payload->>'id', _parent_id "
+                           "from raw.mastodon__replies").fetchall() == [("42", 1, "r1", "1")]
+        assert con.execute("select stream, _account_id, _line_no, line, reason from raw._quarantine").fetchall() == [
+            ("statuses", "42", 2, "not json", "invalid JSON")]
+        # AND the audit has one reconciled row per landed file
+        assert con.execute("select stream, _account_id, manifest_rows, loaded_rows, quarantined_rows "
+                           "from raw._loads order by all").fetchall() == [
+            ("replies", "42", 1, 1, 0), ("replies", "43", 0, 0, 0),
+            ("statuses", "42", 3, 2, 1), ("statuses", "43", 1, 1, 0)]
+    finally:
+        con.close()
+
+
 def test_landing_writes_are_deterministic(data_dir, tmp_path):
     # GIVEN the same records WHEN written twice THEN the bytes and checksums are identical
     records = [({"id": str(n)}, None) for n in range(100)]

@@ -31,9 +31,9 @@ def _http(settings, root: Path, monkeypatch) -> None:
             extract_account(settings, account.key, day, "run")
 
 
-def _bulk(settings, root: Path, monkeypatch) -> dict:
+def _bulk(settings, root: Path, monkeypatch, workers: int | None = None) -> dict:
     monkeypatch.setenv("SMW_DATA_DIR", str(root))
-    return land_history(settings, DAYS, run_id="run")
+    return land_history(settings, DAYS, run_id="run", workers=workers)
 
 
 def test_bulk_lands_the_same_bytes_as_the_http_extraction(small, tmp_path, monkeypatch):
@@ -50,9 +50,12 @@ def test_bulk_lands_the_same_bytes_as_the_http_extraction(small, tmp_path, monke
 
 
 def test_the_same_configuration_lands_the_same_bytes_twice(small, tmp_path, monkeypatch):
+    # GIVEN one landing in a single process and one with the accounts spread over worker processes
     settings = small
-    _bulk(settings, tmp_path / "one", monkeypatch)
-    _bulk(settings, tmp_path / "two", monkeypatch)
+    assert _bulk(settings, tmp_path / "one", monkeypatch, workers=1)["workers"] == 1
+    assert _bulk(settings, tmp_path / "two", monkeypatch, workers=2)["workers"] == 2
+    # THEN they land the same bytes
     assert _landed(tmp_path / "one") == _landed(tmp_path / "two")
+    assert _manifests(tmp_path / "one") == _manifests(tmp_path / "two")
     manifest = json.loads(next((tmp_path / "one").glob("landing/ga4/_manifests/*/*.json")).read_text())
     assert manifest["streams"]["sessions_daily"]["rows"] > 0
