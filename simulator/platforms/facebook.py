@@ -184,34 +184,39 @@ def post_insights(world: World, request: Request, as_of: dt.datetime, params: di
 def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     check_token(request)
     post = _post(world, params["object_id"], as_of)
-    page_id = world.profiles[post.account_key].account.account_id
-    visible = post.visible_comments(as_of)
-    stream = request.query.get("filter") == "stream"
-    answers: dict[str, int] = {}
-    for other in visible:
-        if other.parent_id is not None:
-            answers[other.parent_id] = answers.get(other.parent_id, 0) + 1
-    items = []
-    for comment in visible:
-        if comment.parent_id is not None and not stream:
-            continue  # the default `toplevel` filter leaves replies out
-        item = {
-            "id": comment_id(post, comment),
-            "message": comment.text,
-            "created_time": graph_timestamp(comment.created_at),
-            "from": {"id": page_id, "name": world.profiles[post.account_key].brand.name}
-            if comment.is_brand
-            else {
-                "id": str(int(hashlib.sha256(comment.author.encode()).hexdigest()[:12], 16)),
-                "name": comment.author,
-            },
-            "like_count": 0,
-            "comment_count": answers.get(comment.comment_id, 0),
-        }
-        if comment.parent_id is not None:
-            item["parent"] = {"id": f"{post.post_id}_{comment.parent_id}"}
-        items.append(item)
-    return Response(200, cursor_page(request, items, limit_default=25), {})
+
+    def build() -> list:  # once per post, filter and night: the pages are cut from it
+        page_id = world.profiles[post.account_key].account.account_id
+        visible = post.visible_comments(as_of)
+        stream = request.query.get("filter") == "stream"
+        answers: dict[str, int] = {}
+        for other in visible:
+            if other.parent_id is not None:
+                answers[other.parent_id] = answers.get(other.parent_id, 0) + 1
+        items = []
+        for comment in visible:
+            if comment.parent_id is not None and not stream:
+                continue  # the default `toplevel` filter leaves replies out
+            item = {
+                "id": comment_id(post, comment),
+                "message": comment.text,
+                "created_time": graph_timestamp(comment.created_at),
+                "from": {"id": page_id, "name": world.profiles[post.account_key].brand.name}
+                if comment.is_brand
+                else {
+                    "id": str(int(hashlib.sha256(comment.author.encode()).hexdigest()[:12], 16)),
+                    "name": comment.author,
+                },
+                "like_count": 0,
+                "comment_count": answers.get(comment.comment_id, 0),
+            }
+            if comment.parent_id is not None:
+                item["parent"] = {"id": f"{post.post_id}_{comment.parent_id}"}
+            items.append(item)
+        return items
+
+    memo_key = ("facebook.comments", post.post_id, request.query.get("filter"), as_of)
+    return Response(200, cursor_page(request, world.memo(memo_key, build), limit_default=25), {})
 
 
 V = GRAPH_VERSION.replace(".", r"\.")

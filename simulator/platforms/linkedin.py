@@ -268,7 +268,10 @@ def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -
         chosen = [item for item in visible if parents and item.parent_id == parents[0].comment_id]
     else:
         chosen = [item for item in visible if item.parent_id is None]
-    return Response(200, _paged(request, [_comment(world, post, item, visible) for item in chosen]), {})
+    # once per target and night: every page is cut from the same shaped comments
+    shaped = world.memo(("linkedin.comments", target, as_of),
+                        lambda: [_comment(world, post, item, visible) for item in chosen])
+    return Response(200, _paged(request, shaped), {})
 
 
 ROUTES = [
