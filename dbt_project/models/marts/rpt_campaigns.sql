@@ -69,8 +69,7 @@ daily as (
         count(distinct case when is_by_influencer then community_post_key end) as influencer_posts,
         count(distinct author_key) as distinct_authors,
         sum(engagements) as engagements
-    from (select distinct campaign_id, date_day, community_post_key, author_key, mentions_brand,
-                          is_by_influencer, engagements from by_influencer) as once
+    from by_influencer  -- one row per campaign and post already (tagged is distinct, the roster unique)
     group by campaign_id, date_day
 )
 
