@@ -1,9 +1,22 @@
 """Benchmark the warehouse's own stages on the simulated world: bulk landing, loading, and the dbt build.
 
-Writes bench/results/pipeline.json. Run with `make bench` (or `.venv/bin/python bench/pipeline_bench.py
---scale 2 --days 30`). Timings are measured here, never asserted in tests. Bulk landing runs in worker
-processes (one per CPU by default, `--workers`): its CPU seconds count theirs, `worker_peak_rss_mb` is the
-largest worker's peak, `peak_rss_mb` this process's (which loads, and runs sentiment scoring).
+Two shapes, results in bench/results/ (timings are measured here, never asserted in tests):
+
+- nightly history (default, `make bench`): every night of `--days` is landed and loaded as the nightly DAG
+  would, each night re-reading its lookback window; then one dbt build. -> pipeline.json
+- `--backfill`: the benchmark sizes. A world of `--brand-copies` copies of the configured brands
+  (simulator.fleet) over `--days` of history is landed as each account's first night, which reads its whole
+  history once (what onboarding a brand costs), loaded and built; then the following night, an ordinary
+  nightly increment on top of that warehouse (what every morning costs at that size).
+  -> pipeline_backfill.json
+
+    .venv/bin/python bench/pipeline_bench.py --scale 3 --days 90
+    .venv/bin/python bench/pipeline_bench.py --backfill --brand-copies 88 --scale 1.5 --days 365
+
+Bulk landing runs in worker processes (one per CPU by default, `--workers`): its CPU seconds count theirs and
+`worker_peak_rss_mb` is the largest worker's peak. dbt runs in its own processes, as a task would run it;
+each one's peak memory is its own (its high-water mark, read while it runs). `peak_rss_mb` is this
+process's, which loads and scores sentiment.
 """
 
 from __future__ import annotations
@@ -21,7 +34,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results" / "pipeline.json"
+RESULTS = ROOT / "bench" / "results"
 
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -35,107 +48,159 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def land(settings, days: list[dt.date], workers: int | None) -> dict:
+    from simulator.bulk import land_history
+
+    landing = settings.data / "landing"
+    before = sum(path.stat().st_size for path in landing.rglob("*.gz")) if landing.exists() else 0
+    started, cpu = time.perf_counter(), cpu_seconds()
+    landed = land_history(settings, days, workers=workers)
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    landed_bytes = sum(path.stat().st_size for path in landing.rglob("*.gz")) - before
+    print(f"landed {landed['rows']} rows in {seconds:.1f}s", flush=True)
+    return {"rows": landed["rows"], "files": landed["files"], "workers": landed.get("workers", 1),
+            "seconds": round(seconds, 1), "rows_per_second": round(landed["rows"] / seconds),
+            "cpu_seconds": round(cpu, 1), "rows_per_cpu_second": round(landed["rows"] / max(cpu, 1e-9)),
+            "gzip_megabytes": round(landed_bytes / 1e6, 1),
+            "worker_peak_rss_mb": round(peak_rss_mb(resource.RUSAGE_CHILDREN))}
+
+
+def load(settings, days: list[dt.date]) -> dict:
+    from warehouse.db import connect
+    from warehouse.load import load_date
+
+    started, cpu = time.perf_counter(), cpu_seconds()
+    con = connect(settings)
+    loaded = quarantined = 0
+    try:
+        for day in days:
+            for table in load_date(settings, day, "bench", con=con).values():
+                loaded += table["loaded"]
+                quarantined += table["quarantined"]
+    finally:
+        con.close()
+    seconds = time.perf_counter() - started
+    print(f"loaded {loaded} rows in {seconds:.1f}s", flush=True)
+    return {"rows": loaded, "quarantined": quarantined, "seconds": round(seconds, 1),
+            "rows_per_second": round(loaded / seconds), "cpu_seconds": round(cpu_seconds() - cpu, 1),
+            "peak_rss_mb": round(peak_rss_mb())}
+
+
+def dbt(settings, *args: str) -> dict:
+    """One dbt invocation in its own process; its own time and peak memory."""
+    env = {**os.environ, "SMW_WAREHOUSE": str(settings.warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+    command = [str(Path(sys.executable).parent / "dbt"), "--quiet", *args, "--profiles-dir", "."]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT / "dbt_project", env=env)
+    # Its high-water mark, read while it runs: a child's rusage after exec still counts the parent's pages.
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _high_water_kb(process.pid))
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    print(f"dbt {' '.join(args)}: {seconds:.1f}s", flush=True)
+    return {"seconds": round(seconds, 1), "peak_rss_mb": round(peak / 1024)}
+
+
+def _high_water_kb(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # gone, or not Linux
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+
+
+def transform(settings) -> dict:
+    """What the DAG runs after loading: staging and intermediate, sentiment, the marts."""
+    from warehouse.pipeline import score_sentiment
+
+    staging = dbt(settings, "run", "--select", "path:models/staging", "path:models/intermediate")
+    started = time.perf_counter()
+    sentiment = score_sentiment(settings)
+    sentiment_seconds = time.perf_counter() - started
+    marts = dbt(settings, "run", "--select", "path:models/marts")
+    return {"dbt_staging_and_intermediate": staging,
+            "sentiment": {"texts_seen": sentiment["seen"], "scored": sentiment["scored"],
+                          "seconds": round(sentiment_seconds, 1)},
+            "dbt_marts": marts}
+
+
+def sizes(settings) -> dict:
+    from warehouse.db import connect
+
+    con = connect(settings, read_only=True)
+    try:
+        marts = {name: con.execute(f"select count(*) from marts.{name}").fetchone()[0]
+                 for (name,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'"
+                                            " order by 1").fetchall()}
+        world = {
+            "posts": con.execute("select count(*) from marts.dim_posts").fetchone()[0],
+            "interactions_by_type": dict(con.execute(
+                "select interaction_type, count(*) from marts.fct_interactions group by 1 order by 1").fetchall()),
+        }
+    finally:
+        con.close()
+    return {"world_in_marts": world, "mart_rows": marts,
+            "warehouse_megabytes": round(settings.warehouse.stat().st_size / 1e6, 1)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="simulator.scale (audience and posts per day)")
     parser.add_argument("--days", type=int, default=30, help="nights of history")
+    parser.add_argument("--brand-copies", type=int, default=1,
+                        help="each configured brand this many times, with ids of its own (simulator.fleet)")
+    parser.add_argument("--backfill", action="store_true",
+                        help="land the history as each account's first night, then one nightly increment")
     parser.add_argument("--workers", type=int, default=None,
                         help="bulk landing processes (default: SMW_BULK_WORKERS, else one per CPU)")
     parser.add_argument("--skip-dbt", action="store_true", help="land and load only")
+    parser.add_argument("--out", default=None, help="results file (default: bench/results/pipeline[_backfill].json)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="smw-bench-"))
     os.environ["SMW_DATA_DIR"] = str(work / "data")
     os.environ.pop("SMW_WAREHOUSE", None)
-    from simulator.bulk import land_history
+    from simulator.fleet import replicate
     from warehouse.config import load_settings
-    from warehouse.db import connect
-    from warehouse.load import load_date
 
-    settings = load_settings()
+    settings = replicate(load_settings(), args.brand_copies)
     settings = settings.model_copy(update={"simulator": settings.simulator.model_copy(
-        update={"scale": args.scale, "history_days": max(args.days, settings.simulator.history_days)})})
-    days = [settings.extraction.start_date + dt.timedelta(days=n) for n in range(args.days)]
-    accounts = len(settings.accounts())
-
-    started, cpu = time.perf_counter(), cpu_seconds()
-    landed = land_history(settings, days, workers=args.workers)
-    landing_seconds = time.perf_counter() - started
-    landing_cpu = cpu_seconds() - cpu
-    landing_bytes = sum(path.stat().st_size for path in (work / "data" / "landing").rglob("*.gz"))
-    memory_after_landing = peak_rss_mb()
-    worker_memory = peak_rss_mb(resource.RUSAGE_CHILDREN)  # before dbt's processes count as children too
-    print(f"landed {landed['rows']} rows in {landing_seconds:.1f}s", flush=True)
-
-    started, cpu = time.perf_counter(), cpu_seconds()
-    con = connect(settings)
-    loaded = 0
-    for day in days:
-        loaded += sum(table["loaded"] for table in load_date(settings, day, "bench", con=con).values())
-    con.close()
-    load_seconds = time.perf_counter() - started
-    load_cpu = cpu_seconds() - cpu
-    memory_after_load = peak_rss_mb()
-    print(f"loaded {loaded} rows in {load_seconds:.1f}s", flush=True)
-    result = {
+        update={"scale": args.scale,
+                "history_days": args.days if args.backfill else max(args.days, settings.simulator.history_days)})})
+    if args.backfill and args.days < 2:
+        parser.error("--backfill needs --days 2 or more (the history, then its last night)")
+    start = settings.extraction.start_date
+    result: dict = {
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_average_at_end": [round(value, 2) for value in os.getloadavg()]},
-        "world": {"accounts": accounts, "nights": len(days), "scale": args.scale,
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "world": {"brands": len(settings.brands), "accounts": len(settings.accounts()),
+                  "history_days": settings.simulator.history_days, "scale": args.scale,
                   "lookback_days": settings.extraction.lookback_days},
-        "bulk_landing": {"rows": landed["rows"], "files": landed["files"], "workers": landed.get("workers", 1),
-                         "seconds": round(landing_seconds, 1),
-                         "rows_per_second": round(landed["rows"] / landing_seconds),
-                         "cpu_seconds": round(landing_cpu, 1),
-                         "rows_per_cpu_second": round(landed["rows"] / landing_cpu),
-                         "gzip_megabytes": round(landing_bytes / 1e6, 1),
-                         "peak_rss_mb": round(memory_after_landing),
-                         "worker_peak_rss_mb": round(worker_memory)},
-        "load": {"rows": loaded, "seconds": round(load_seconds, 1), "rows_per_second": round(loaded / load_seconds),
-                 "cpu_seconds": round(load_cpu, 1), "peak_rss_mb": round(memory_after_load)},
     }
-    if args.skip_dbt:
-        result.update(peak_rss_mb=round(peak_rss_mb()),
-                      warehouse_megabytes=round(settings.warehouse.stat().st_size / 1e6, 1))
-        return _write(result)
-
-    # dbt in its own process, as a task would run it (sentiment first: the marts read its cache)
-    from warehouse.pipeline import score_sentiment
-
-    started = time.perf_counter()
-    env = {**os.environ, "SMW_WAREHOUSE": str(settings.warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
-    dbt = [str(Path(sys.executable).parent / "dbt"), "--quiet"]
-    subprocess.run([*dbt, "run", "--select", "path:models/staging", "path:models/intermediate",
-                    "--profiles-dir", "."], cwd=ROOT / "dbt_project", env=env, check=True)
-    staging_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    sentiment = score_sentiment(settings)
-    sentiment_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    subprocess.run([*dbt, "run", "--select", "path:models/marts", "--profiles-dir", "."],
-                   cwd=ROOT / "dbt_project", env=env, check=True)
-    marts_seconds = time.perf_counter() - started
-    con = connect(settings, read_only=True)
-    mart_rows = {name: con.execute(f"select count(*) from marts.{name}").fetchone()[0]
-                 for (name,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'"
-                                            " order by 1").fetchall()}
-    con.close()
-
-    result.update({
-        "dbt_staging_and_intermediate_seconds": round(staging_seconds, 1),
-        "sentiment": {"texts_seen": sentiment["seen"], "scored": sentiment["scored"],
-                      "seconds": round(sentiment_seconds, 1)},
-        "dbt_marts_seconds": round(marts_seconds, 1),
-        "mart_rows": mart_rows,
-        "peak_rss_mb": round(peak_rss_mb()),
-        "warehouse_megabytes": round(settings.warehouse.stat().st_size / 1e6, 1),
-    })
-    return _write(result)
-
-
-def _write(result: dict) -> int:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    if args.backfill:
+        # The first night reads everything from the start date up to the night before the history's last day;
+        # the last day is then an ordinary night with its lookback window.
+        first, then = start + dt.timedelta(days=args.days - 2), start + dt.timedelta(days=args.days - 1)
+        stages = {"backfill": [first], "next_night": [then]}
+    else:
+        stages = {"history": [start + dt.timedelta(days=n) for n in range(args.days)]}
+    for name, days in stages.items():
+        stage: dict = {"nights": len(days), "bulk_landing": land(settings, days, args.workers),
+                       "load": load(settings, days)}
+        if not args.skip_dbt:
+            stage.update(transform(settings))
+        result[name] = stage
+    if not args.skip_dbt:
+        result.update(sizes(settings))
+    result["peak_rss_mb"] = round(peak_rss_mb())
+    result["machine"]["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
+    out = Path(args.out) if args.out else RESULTS / ("pipeline_backfill.json" if args.backfill else "pipeline.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     return 0
 

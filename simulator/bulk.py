@@ -133,7 +133,7 @@ def land_history(settings: Settings, days: list[dt.date], run_id: str = "bulk", 
         context = multiprocessing.get_context("fork" if _forkable() else "spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = [pool.submit(_land_in_worker, settings, key, nights, run_id)
-                       for key in sorted(accounts, key=_expected_cost, reverse=True)]
+                       for key in _landing_order(accounts, workers)]
             try:
                 for future in futures:
                     landed.update(future.result())
@@ -172,6 +172,15 @@ PLATFORM_COST = {"x": 14, "mastodon": 9, "linkedin": 8, "bluesky": 5, "facebook"
 
 def _expected_cost(account_key: str) -> int:
     return PLATFORM_COST.get(account_key.partition(":")[0], 5)
+
+
+def _landing_order(accounts: list[str], workers: int) -> list[str]:
+    """A few accounts: the longest first. Many (a fleet of brands, simulator.fleet): brand by brand, as
+    configured, so that a worker lands a brand's accounts one after the other and generates others' posts
+    about that brand once, not once per account; the last brand's short accounts even out the end."""
+    if len(accounts) > 8 * workers:
+        return accounts
+    return sorted(accounts, key=_expected_cost, reverse=True)
 
 
 class BulkLandingError(RuntimeError):
