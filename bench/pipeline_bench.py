@@ -48,17 +48,26 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def land(settings, days: list[dt.date], workers: int | None) -> dict:
+def land(settings, days: list[dt.date], workers: int | None, census: bool = False) -> dict:
+    from extractors.landing import read_manifests
     from simulator.bulk import land_history
 
     landing = settings.data / "landing"
     before = sum(path.stat().st_size for path in landing.rglob("*.gz")) if landing.exists() else 0
     started, cpu = time.perf_counter(), cpu_seconds()
-    landed = land_history(settings, days, workers=workers)
+    landed = land_history(settings, days, workers=workers, census=census)
     seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     landed_bytes = sum(path.stat().st_size for path in landing.rglob("*.gz")) - before
+    by_stream: dict[str, int] = {}
+    for day in days:
+        for manifest in read_manifests(landing, day):
+            for stream, info in manifest["streams"].items():
+                name = f"{manifest['platform']}.{stream}"
+                by_stream[name] = by_stream.get(name, 0) + info["rows"]
     print(f"landed {landed['rows']} rows in {seconds:.1f}s", flush=True)
-    return {"rows": landed["rows"], "files": landed["files"], "workers": landed.get("workers", 1),
+    world = {"world_as_of_the_night": {name: landed[name] for name in ("posts", "comments")}} if census else {}
+    return {**world, "rows": landed["rows"], "rows_by_stream": dict(sorted(by_stream.items())),
+            "files": landed["files"], "workers": landed.get("workers", 1),
             "seconds": round(seconds, 1), "rows_per_second": round(landed["rows"] / seconds),
             "cpu_seconds": round(cpu, 1), "rows_per_cpu_second": round(landed["rows"] / max(cpu, 1e-9)),
             "gzip_megabytes": round(landed_bytes / 1e6, 1),
@@ -157,6 +166,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None,
                         help="bulk landing processes (default: SMW_BULK_WORKERS, else one per CPU)")
     parser.add_argument("--skip-dbt", action="store_true", help="land and load only")
+    parser.add_argument("--skip-load", action="store_true", help="land only (the simulator's own benchmark)")
     parser.add_argument("--out", default=None, help="results file (default: bench/results/pipeline[_backfill].json)")
     args = parser.parse_args()
 
@@ -181,6 +191,7 @@ def main() -> int:
                   "history_days": settings.simulator.history_days, "scale": args.scale,
                   "lookback_days": settings.extraction.lookback_days},
     }
+    out = Path(args.out) if args.out else RESULTS / ("pipeline_backfill.json" if args.backfill else "pipeline.json")
     if args.backfill:
         # The first night reads everything from the start date up to the night before the history's last day;
         # the last day is then an ordinary night with its lookback window.
@@ -189,20 +200,27 @@ def main() -> int:
     else:
         stages = {"history": [start + dt.timedelta(days=n) for n in range(args.days)]}
     for name, days in stages.items():
-        stage: dict = {"nights": len(days), "bulk_landing": land(settings, days, args.workers),
-                       "load": load(settings, days)}
-        if not args.skip_dbt:
+        # A first night's backfill holds every comment in memory when it ends: the world is counted then.
+        stage: dict = {"nights": len(days), "bulk_landing": land(settings, days, args.workers,
+                                                                 census=name == "backfill")}
+        if not args.skip_load:
+            stage["load"] = load(settings, days)
+        if not (args.skip_load or args.skip_dbt):
             stage.update(transform(settings))
         result[name] = stage
-    if not args.skip_dbt:
+        _write(out, result)  # what is measured so far, should a later stage fail
+    if not (args.skip_load or args.skip_dbt):
         result.update(sizes(settings))
     result["peak_rss_mb"] = round(peak_rss_mb())
     result["machine"]["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
-    out = Path(args.out) if args.out else RESULTS / ("pipeline_backfill.json" if args.backfill else "pipeline.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    _write(out, result)
     print(json.dumps(result, indent=2))
     return 0
+
+
+def _write(out: Path, result: dict) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

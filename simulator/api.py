@@ -111,7 +111,7 @@ class SimulatorApp:
             if self.faults.server_error_every and self.requests % self.faults.server_error_every == 0:
                 raise ApiError(503, {"error": "service unavailable"})
             for pattern, handler in module.ROUTES:
-                match = re.fullmatch(pattern, request.path)
+                match = _compiled(pattern).fullmatch(request.path)
                 if match:
                     response = handler(self.world, request, self.as_of, match.groupdict())
                     self.served[platform] = self.served.get(platform, 0) + 1
@@ -119,6 +119,17 @@ class SimulatorApp:
             return Response(404, {"error": f"no route {request.path}"}, {})
         except ApiError as error:
             return error.response
+
+
+_PATTERNS: dict[str, re.Pattern] = {}
+
+
+def _compiled(pattern: str) -> re.Pattern:
+    """A route's pattern compiled once (re.fullmatch looks its cache up for every route of every request)."""
+    compiled = _PATTERNS.get(pattern)
+    if compiled is None:
+        compiled = _PATTERNS[pattern] = re.compile(pattern)
+    return compiled
 
 
 def _json_body(environ) -> object:

@@ -74,16 +74,26 @@ class BulkWorld(World):
     whole run (a few thousand small records per platform and unit of `simulator.scale`)."""
 
     LASTING = frozenset({"community"})
+    # A fleet's handlers ask for one brand's others' posts at a time (simulator.community._of_brands): the
+    # last few brands are kept across accounts and nights (a worker lands a brand's accounts in a row).
+    BRANDS_KEPT = 4
 
     def __init__(self, settings: Settings):
         super().__init__(settings)
         self._lasting: dict[tuple, object] = {}
+        self._brands: dict[tuple, object] = {}
 
     def memo(self, key: tuple, build):
         if key and key[0] in self.LASTING:
             if key not in self._lasting:
                 self._lasting[key] = build()
             return self._lasting[key]
+        if key and key[0] == "community-brand":
+            if key not in self._brands:
+                if len(self._brands) >= self.BRANDS_KEPT:
+                    self._brands.pop(next(iter(self._brands)))
+                self._brands[key] = build()
+            return self._brands[key]
         return super().memo(key, build)
 
 
@@ -114,8 +124,11 @@ def _fast_redaction():
         run._redacted = original
 
 
-def land_history(settings: Settings, days: list[dt.date], run_id: str = "bulk", workers: int | None = None) -> dict:
-    """Land every account of the configuration for every night in `days`; return a summary.
+def land_history(settings: Settings, days: list[dt.date], run_id: str = "bulk", workers: int | None = None,
+                 census: bool = False) -> dict:
+    """Land every account of the configuration for every night in `days`; return a summary. With `census`,
+    it also counts the world as of the last night: posts published, and comments and replies on them (free
+    after a first night's backfill, which reads them all; otherwise old posts' comments are generated again).
 
     Accounts are landed side by side in `workers` processes (default: SMW_BULK_WORKERS, else one per CPU,
     never more than there are accounts): an account's nights depend on the seed, the configuration and its
@@ -125,14 +138,14 @@ def land_history(settings: Settings, days: list[dt.date], run_id: str = "bulk", 
     workers = min(len(accounts), workers or _default_workers())
     started = time.perf_counter()
     if workers <= 1:
-        landed = _land_accounts(BulkWorld(settings), accounts, nights, run_id)
+        landed = _land_accounts(BulkWorld(settings), accounts, nights, run_id, census)
     else:
         landed = {}
         # Forked (no imports to repeat, no `if __name__ == "__main__"` needed in the caller's script) unless the
         # caller runs other threads, which a fork would copy mid-step: then spawned.
         context = multiprocessing.get_context("fork" if _forkable() else "spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(_land_in_worker, settings, key, nights, run_id)
+            futures = [pool.submit(_land_in_worker, settings, key, nights, run_id, census)
                        for key in _landing_order(accounts, workers)]
             try:
                 for future in futures:
@@ -146,6 +159,9 @@ def land_history(settings: Settings, days: list[dt.date], run_id: str = "bulk", 
         summary["accounts"][key] = landed[key]
         summary["rows"] += landed[key]["rows"]
         summary["files"] += landed[key]["files"]
+        if census:
+            for name in ("posts", "comments"):
+                summary[name] = summary.get(name, 0) + landed[key][name]
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary
 
@@ -187,16 +203,18 @@ class BulkLandingError(RuntimeError):
     """An account failed to land in a worker process (its own error, as text: not every error pickles)."""
 
 
-def _land_accounts(world: BulkWorld, account_keys: list[str], nights: list[dt.date], run_id: str) -> dict:
+def _land_accounts(world: BulkWorld, account_keys: list[str], nights: list[dt.date], run_id: str,
+                   census: bool = False) -> dict:
     """Land these accounts for these nights, one account after the other."""
     with _fast_redaction():
-        return _land_serially(world, account_keys, nights, run_id)
+        return _land_serially(world, account_keys, nights, run_id, census)
 
 
-def _land_in_worker(settings: Settings, account_key: str, nights: list[dt.date], run_id: str) -> dict:
+def _land_in_worker(settings: Settings, account_key: str, nights: list[dt.date], run_id: str,
+                    census: bool = False) -> dict:
     """One account, in a worker process."""
     try:
-        return _land_accounts(_world(settings), [account_key], nights, run_id)
+        return _land_accounts(_world(settings), [account_key], nights, run_id, census)
     except Exception as error:
         raise BulkLandingError(f"landing {account_key}: {''.join(traceback.format_exception(error))}") from None
 
@@ -214,7 +232,8 @@ def _world(settings: Settings) -> BulkWorld:
     return _worlds[key]
 
 
-def _land_serially(world: BulkWorld, account_keys: list[str], nights: list[dt.date], run_id: str) -> dict:
+def _land_serially(world: BulkWorld, account_keys: list[str], nights: list[dt.date], run_id: str,
+                   census: bool = False) -> dict:
     from extractors.run import extract_account
 
     settings = world.settings
@@ -227,10 +246,16 @@ def _land_serially(world: BulkWorld, account_keys: list[str], nights: list[dt.da
                                        transport=DirectTransport(world, world.now(day)), sleep=lambda _: None)
             rows += sum(info["rows"] for info in manifest["streams"].values())
             files += len(manifest["streams"])
+            if census and day == nights[-1]:
+                # (before the comments are dropped: after a first night's backfill, they are all in memory)
+                posts = world.posts_as_of(key, world.now(day))
+                counted = {"posts": len(posts), "comments": sum(post.visible_count(world.now(day)) for post in posts)}
             # Nothing published two months before the night is read again: its comments can go.
             world.forget_comments(key, world.now(day) - dt.timedelta(days=60))
         world.forget_account(key)
         landed[key] = {"rows": rows, "files": files, "seconds": round(time.perf_counter() - started, 2)}
+        if census:
+            landed[key].update(counted)
     return landed
 
 

@@ -157,20 +157,50 @@ def served(world: World, platform: str) -> list[Mention]:
         items = [item for brand in world.settings.brands
                  for item in (*mentions(world, brand), *ugc_posts(world, brand), *influencer_posts(world, brand))
                  if item.platform == platform]
-        return sorted(items, key=lambda item: (item.created_at, item.mention_id))
+        return sorted(items, key=_order)
     return world.memo(("community", platform), build)
+
+
+def _order(item: Mention) -> tuple:
+    return item.created_at, item.mention_id
+
+
+def _of_brands(world: World, brands: list, platform: str) -> list[Mention]:
+    """`served` restricted to some brands: what a handler needs, without generating every brand of a fleet
+    (simulator.fleet), whose others' posts held at once would grow with the fleet. Same order as `served`."""
+    def build(brand) -> dict[str, list[Mention]]:
+        by_platform: dict[str, list[Mention]] = {}
+        for item in (*mentions(world, brand), *ugc_posts(world, brand), *influencer_posts(world, brand)):
+            by_platform.setdefault(item.platform, []).append(item)
+        return {name: sorted(items, key=_order) for name, items in by_platform.items()}
+
+    if len(brands) == len(world.settings.brands):
+        return served(world, platform)
+    found = [item for brand in brands
+             for item in world.memo(("community-brand", brand.brand_id), lambda brand=brand: build(brand))
+             .get(platform, ())]
+    return found if len(brands) == 1 else sorted(found, key=_order)
 
 
 def naming(world: World, account_key: str, as_of: dt.datetime) -> list[Mention]:
     """Others' posts that name the owned account (`@handle`), published by as_of."""
     profile = world.profiles[account_key]
+    platform = profile.account.platform
     handle = f"@{profile.account.handle}".lower()
-    return [item for item in served(world, profile.account.platform)
+    # A mention or an influencer's post names its own brand's handle on its platform (UGC names nobody).
+    brands = [brand for brand in world.settings.brands if f"@{_handle(world, brand, platform)}".lower() == handle]
+    return [item for item in _of_brands(world, brands, platform)
             if item.created_at <= as_of and handle in item.text.lower().split()]
 
 
 def tagged(world: World, platform: str, hashtags: set[str], as_of: dt.datetime) -> list[Mention]:
     """Others' posts carrying any of the hashtags (case-insensitive, with their #), published by as_of."""
     wanted = {tag.lower() for tag in hashtags}
-    return [item for item in served(world, platform)
+    # UGC and influencers carry their brand's campaign hashtags; everyday mentions the usual ones of any brand.
+    if wanted & {tag.lower() for tags in HASHTAGS.values() for tag in tags}:
+        brands = world.settings.brands
+    else:
+        brands = [brand for brand in world.settings.brands
+                  if wanted & {tag.lower() for campaign in brand.campaigns for tag in campaign.hashtags}]
+    return [item for item in _of_brands(world, brands, platform)
             if item.created_at <= as_of and wanted & {tag.lower() for tag in item.hashtags}]

@@ -20,8 +20,10 @@ on a strongly negative closer.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -504,6 +506,7 @@ _SEPARATORS = {("fr", "positive"): (", ", ", ", ". ", " ! ", " - "), ("fr", "neg
                ("en", "positive"): (", ", ", ", ". ", "! ", " - "), ("en", "negative"): (", ", ", ", ". ", "! ", " - "),
                ("fr", "neutral"): (", ",), ("en", "neutral"): (", ",)}
 _ADJ_KEYS = {"pos", "neg", "ftpos", "ftneg"}
+_PARTS: dict[str, tuple[tuple[bool, str], ...]] = {}  # template -> (is a slot, text); the banks' templates
 
 
 class _Filler:
@@ -517,7 +520,13 @@ class _Filler:
         self.values: dict[str, str] = {}
 
     def fill(self, template: str) -> str:
-        return _SLOT.sub(lambda match: self.value(match.group(1)), template)
+        # _SLOT.sub(lambda match: self.value(match.group(1)), template), with the template split once
+        # (into literal text and slot names); slots are filled from left to right, as sub does
+        parts = _PARTS.get(template)
+        if parts is None:
+            parts = _PARTS[template] = tuple((index % 2 == 1, part)
+                                             for index, part in enumerate(_SLOT.split(template)))
+        return "".join([self.value(part) if slot else part for slot, part in parts])
 
     def value(self, key: str) -> str:
         if key not in self.values:
@@ -572,10 +581,30 @@ class _Filler:
         }[key]
 
 
+_SENTENCE_END = re.compile(r"([.!?]\s+)([a-zà-ÿ])")
+
+
 def _sentence_case(text: str) -> str:
     """Capitalise the first letter and the first letter after a sentence end."""
-    text = re.sub(r"([.!?]\s+)([a-zà-ÿ])", lambda m: m.group(1) + m.group(2).upper(), text)
+    text = _SENTENCE_END.sub(lambda m: m.group(1) + m.group(2).upper(), text)
     return text[:1].upper() + text[1:]
+
+
+_POOLS: dict[tuple[int, str], tuple[Bank, tuple, list[float], float]] = {}
+
+
+def _pools(bank: Bank, language: str) -> tuple[tuple, list[float], float]:
+    """A bank's body pools that can be drawn (templates and the things they are about), with the cumulative
+    weights and total that rng.choices would compute from their weights."""
+    cached = _POOLS.get((id(bank), language))
+    if cached is None or cached[0] is not bank:
+        products, post, _ = THINGS[language]
+        pools = [(bank.bodies, products), (bank.post_bodies, post), (bank.free_bodies, ())]
+        pools = [(pool, weight) for pool, weight in zip(pools, bank.weights, strict=True) if pool[0] and weight]
+        cumulative = list(itertools.accumulate(weight for _, weight in pools))
+        cached = _POOLS[(id(bank), language)] = (bank, tuple(pool for pool, _ in pools), cumulative,
+                                                 cumulative[-1] + 0.0)
+    return cached[1:]
 
 
 def _compose(rng: random.Random, bank: Bank, language: str, sentiment: str, brand: str | None,
@@ -587,10 +616,9 @@ def _compose(rng: random.Random, bank: Bank, language: str, sentiment: str, bran
         if trace is not None:
             trace.append(("short", text))
     else:
-        products, post, _ = THINGS[language]
-        pools = [(bank.bodies, products), (bank.post_bodies, post), (bank.free_bodies, ())]
-        pools = [(pool, weight) for pool, weight in zip(pools, bank.weights, strict=True) if pool[0] and weight]
-        (templates, things), = rng.choices([pool for pool, _ in pools], weights=[w for _, w in pools])
+        pools, cumulative, total = _pools(bank, language)
+        # rng.choices(pools, weights=...)[0], with the weights summed once per bank
+        templates, things = pools[bisect_right(cumulative, rng.random() * total, 0, len(pools) - 1)]
         template = rng.choice(templates)
         thing = rng.choice(things) if things else None
         # "wear:" / "use:" mark a template about clothes / about products used (cosmetics, gear);

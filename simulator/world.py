@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import math
 import random
 import zoneinfo
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from simulator.phrases import PHRASES, brand_reply, compose
+from simulator.phrases import PHRASES, SENTIMENTS, brand_reply, compose
 from warehouse.config import Account, Brand, Settings
 
 UTC = dt.UTC
@@ -72,6 +74,9 @@ POSTING_HOURS = (8, 9, 12, 13, 17, 18, 19, 20, 21)
 # the YouTube, LinkedIn and TikTok accounts, and 97-99.5 % of the other five networks' accounts.
 SLOT_LIFT: dict[str, float] = {"instagram": 2.0, "mastodon": 2.0, "x": 2.0, "bluesky": 2.0, "facebook": 2.0,
                                "youtube": 2.8, "linkedin": 2.5, "tiktok": 2.5}
+SENTIMENT_WEIGHTS = (0.55, 0.3, 0.15)  # of the audience's comments, in the order of SENTIMENTS
+_SENTIMENT_CUMULATIVE = list(itertools.accumulate(SENTIMENT_WEIGHTS))
+_SENTIMENT_TOTAL = _SENTIMENT_CUMULATIVE[-1] + 0.0
 MAX_COMMENT_AGE = dt.timedelta(days=30)  # no comment or reply arrives later than this after its post
 CRISIS_DAYS = 2
 REACH_DROP = 0.4  # the algorithm change takes this share of organic reach away
@@ -80,7 +85,7 @@ REACH_DROP = 0.4  # the algorithm change takes this share of organic reach away
 def _rng(*parts: object) -> random.Random:
     # One generator per entity, seeded from its identity, so an account or post is the same whatever
     # else the world holds and can be generated alone (streaming at benchmark scale).
-    digest = hashlib.sha256(":".join(str(part) for part in parts).encode()).digest()
+    digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
@@ -130,7 +135,29 @@ class Post:
         return self.comment_source()
 
     def forget_comments(self) -> None:
-        self.__dict__.pop("comments", None)
+        for name in ("comments", "_comment_times", "_top_level_counts"):
+            self.__dict__.pop(name, None)
+
+    @cached_property
+    def _comment_times(self) -> list[dt.datetime]:
+        # comments are sorted by creation: the ones visible at a moment are a prefix, found by bisection
+        return [comment.created_at for comment in self.comments]
+
+    @cached_property
+    def _top_level_counts(self) -> list[int]:
+        counts, total = [0], 0  # counts[n]: top-level comments among the first n
+        for comment in self.comments:
+            total += comment.parent_id is None
+            counts.append(total)
+        return counts
+
+    def visible_count(self, as_of: dt.datetime) -> int:
+        """How many comments exist at `as_of` (the length of visible_comments)."""
+        return bisect_right(self._comment_times, as_of)
+
+    def top_level_count(self, as_of: dt.datetime) -> int:
+        """How many comments (not replies) exist at `as_of`."""
+        return self._top_level_counts[self.visible_count(as_of)]
 
     def link(self, source: str | None = None) -> str:
         """The shop link the post carries: utm_source/medium, the campaign's tag, utm_content = the post's key."""
@@ -151,18 +178,16 @@ class Post:
         share = self.growth(as_of)
         values = {metric: int(total * share) for metric, total in self.final.items() if metric != "comments"}
         if "comments" in self.final:
-            values["comments"] = sum(1 for comment in self.visible_comments(as_of) if self._counts(comment))
+            # Instagram's comments_count includes replies to comments; the other platforms' reply and comment
+            # counts (Mastodon replies_count, X reply_count, Bluesky replyCount, Facebook summary) are top-level.
+            # YouTube's statistics.commentCount and TikTok's comment_count count replies too; LinkedIn's
+            # totalShareStatistics.commentCount is taken as top-level.
+            values["comments"] = (self.visible_count(as_of) if self.platform in ("instagram", "youtube", "tiktok")
+                                  else self.top_level_count(as_of))
         return values
 
-    def _counts(self, comment: Comment) -> bool:
-        # Instagram's comments_count includes replies to comments; the other platforms' reply and comment
-        # counts (Mastodon replies_count, X reply_count, Bluesky replyCount, Facebook summary) are top-level.
-        # YouTube's statistics.commentCount and TikTok's comment_count count replies too; LinkedIn's
-        # totalShareStatistics.commentCount is taken as top-level.
-        return self.platform in ("instagram", "youtube", "tiktok") or comment.parent_id is None
-
     def visible_comments(self, as_of: dt.datetime) -> list[Comment]:
-        return [comment for comment in self.comments if comment.created_at <= as_of]
+        return list(self.comments[:self.visible_count(as_of)])
 
 
 @dataclass(frozen=True)
@@ -191,16 +216,20 @@ class World:
         self.start = settings.extraction.start_date
         self.end = self.start + dt.timedelta(days=settings.simulator.history_days - 1)
         self._posts: dict[str, list[Post]] = {}
-        self._index: dict[str, dict[str, Post]] = {}
+        self._index: dict[tuple[str, str], dict[str, Post]] = {}  # (account, id name) -> id -> post
+        self._by_platform: dict[str, list[str]] = {}
         self._memo: dict[tuple, object] = {}
+        self._bounds: dict[str, tuple[list[dt.datetime], list[dt.datetime]]] = {}
 
     def memo(self, key: tuple, build: Callable[[], object]) -> object:
-        """A value computed once per key (handlers re-asked for each page); only the last few are kept."""
-        if key not in self._memo:
-            if len(self._memo) >= 16:
-                self._memo.pop(next(iter(self._memo)))
-            self._memo[key] = build()
-        return self._memo[key]
+        """A value computed once per key (handlers re-asked for each page); only the last few used are kept."""
+        if key in self._memo:
+            value = self._memo[key] = self._memo.pop(key)  # most recently used last: evicted last
+            return value
+        if len(self._memo) >= 16:
+            self._memo.pop(next(iter(self._memo)))
+        value = self._memo[key] = build()
+        return value
 
     def forget_comments(self, account_key: str, before: dt.datetime) -> None:
         """Drop the generated comments of posts published before `before` (regenerated if read again)."""
@@ -212,7 +241,9 @@ class World:
     def forget_account(self, account_key: str) -> None:
         """Drop everything generated for one account (it is generated again, identically, if asked for)."""
         self._posts.pop(account_key, None)
-        self._index.pop(account_key.partition(":")[0], None)
+        self._bounds.pop(account_key, None)
+        for index in [index for index in self._index if index[0] == account_key]:
+            del self._index[index]
         self._memo.clear()
 
     def zone(self, account_key: str) -> zoneinfo.ZoneInfo:
@@ -295,16 +326,58 @@ class World:
         return self._posts[account_key]
 
     def find_post(self, platform: str, post_id: str) -> Post | None:
-        if platform not in self._index:
-            self._index[platform] = {post.post_id: post for key in self.profiles if key.startswith(f"{platform}:")
-                                     for post in self.posts(key)}
-        return self._index[platform].get(post_id)
+        return self.lookup(platform, "post_id", lambda post: post.post_id, post_id)
+
+    def lookup(self, platform: str, name: str, key: Callable[[Post], str], value: str) -> Post | None:
+        """The post of `platform` whose `key` (an id the API shows, named `name`) is `value`. The accounts whose
+        posts are already generated are searched first (in bulk mode, the account being landed), the others
+        then one at a time: a fleet of brands (simulator.fleet) never has all its posts generated at once."""
+        prefix = f"{platform}:"
+        searched = [account_key for account_key in self._posts if account_key.startswith(prefix)]
+        for account_key in (*searched, *(k for k in self._platform_accounts(platform) if k not in searched)):
+            index = self._index.get((account_key, name))
+            if index is None:
+                index = self._index[(account_key, name)] = {key(post): post for post in self.posts(account_key)}
+            if value in index:
+                return index[value]
+        return None
+
+    def _platform_accounts(self, platform: str) -> list[str]:
+        accounts = self._by_platform.get(platform)
+        if accounts is None:
+            accounts = self._by_platform[platform] = [key for key in self.profiles if key.startswith(f"{platform}:")]
+        return accounts
 
     def posts_as_of(self, account_key: str, as_of: dt.datetime) -> list[Post]:
-        return [post for post in self.posts(account_key) if post.published_at <= as_of]
+        posts = self.posts(account_key)
+        highest, lowest = self._publication_bounds(account_key)
+        whole, end = bisect_right(highest, as_of), bisect_right(lowest, as_of)
+        return posts[:whole] + [post for post in posts[whole:end] if post.published_at <= as_of]
+
+    def count_posts_as_of(self, account_key: str, as_of: dt.datetime) -> int:
+        """len(posts_as_of(...)) without building the list."""
+        posts = self.posts(account_key)
+        highest, lowest = self._publication_bounds(account_key)
+        whole, end = bisect_right(highest, as_of), bisect_right(lowest, as_of)
+        return whole + sum(1 for post in posts[whole:end] if post.published_at <= as_of)
 
     def posts_between(self, account_key: str, since: dt.datetime, as_of: dt.datetime) -> list[Post]:
-        return [post for post in self.posts(account_key) if since <= post.published_at <= as_of]
+        posts = self.posts(account_key)
+        highest, lowest = self._publication_bounds(account_key)
+        start, end = bisect_left(highest, since), bisect_right(lowest, as_of)
+        return [post for post in posts[start:end] if since <= post.published_at <= as_of]
+
+    def _publication_bounds(self, account_key: str) -> tuple[list[dt.datetime], list[dt.datetime]]:
+        """Running maximum and suffix minimum of the posts' publication times, both non-decreasing: posts
+        come day after day but not in time order within a day, so a time range is found by bisecting these
+        (no post before bisect_left(highest, t) is at or after t; none from bisect_right(lowest, t) is at or
+        before t) and filtering only what lies between."""
+        if account_key not in self._bounds:
+            times = [post.published_at for post in self.posts(account_key)]
+            highest = list(itertools.accumulate(times, max))
+            lowest = list(itertools.accumulate(reversed(times), min))[::-1]
+            self._bounds[account_key] = highest, lowest
+        return self._bounds[account_key]
 
     def _generate_posts(self, account_key: str):
         profile = self.profiles[account_key]
@@ -394,6 +467,7 @@ class World:
         language = profile.brand.language if (profile.brand.language, "positive") in PHRASES else "en"
         zone = zoneinfo.ZoneInfo(profile.brand.timezone)
         crisis = self._crisis_comments(profile, post_id, published_at, day, zone)
+        platform, activity = profile.account.platform, profile.activity  # (hoisted: a hot loop)
         for index in range(count + len(crisis)):
             rng = _rng(self.seed, "comment", post_id, index)
             if index < count:
@@ -402,14 +476,16 @@ class World:
                 for _ in range(8):
                     delay_hours = -tau_hours * math.log(1 - rng.random() * 0.999)
                     created_at = published_at + dt.timedelta(hours=delay_hours)
-                    if rng.random() <= profile.activity_at(created_at.astimezone(zone)):
+                    local = created_at.astimezone(zone)
+                    if rng.random() <= activity[local.weekday()][local.hour]:  # profile.activity_at(local)
                         break
-                sentiment = rng.choices(["positive", "neutral", "negative"], weights=[0.55, 0.3, 0.15])[0]
+                # rng.choices(SENTIMENTS, weights=SENTIMENT_WEIGHTS)[0], its weights summed once
+                sentiment = SENTIMENTS[bisect_right(_SENTIMENT_CUMULATIVE, rng.random() * _SENTIMENT_TOTAL, 0, 2)]
             else:
                 created_at, sentiment = crisis[index - count], "negative"
             author = f"user_{rng.randrange(10**6):06d}"
             comment = Comment(
-                comment_id=platform_id(profile.account.platform, created_at, f"{post_id}:{index}"),
+                comment_id=platform_id(platform, created_at, f"{post_id}:{index}"),
                 post_id=post_id,
                 parent_id=None,
                 author=author,
@@ -425,16 +501,16 @@ class World:
             if rng.random() < profile.reply_probability:
                 delay = rng.lognormvariate(math.log(profile.reply_median_minutes), 0.5)
                 reply = brand_reply(rng, language, sentiment)
+                replied_at = created_at + dt.timedelta(minutes=delay)
                 comments.append(Comment(
-                    comment_id=platform_id(profile.account.platform, created_at + dt.timedelta(minutes=delay),
-                                           f"{post_id}:{index}:reply"),
+                    comment_id=platform_id(platform, replied_at, f"{post_id}:{index}:reply"),
                     post_id=post_id,
                     parent_id=comment.comment_id,
                     author=profile.account.handle,
                     text=reply,
                     language=language,
                     sentiment="positive",
-                    created_at=created_at + dt.timedelta(minutes=delay),
+                    created_at=replied_at,
                     is_brand=True,
                 ))
         return tuple(sorted(comments, key=lambda item: (item.created_at, item.comment_id)))

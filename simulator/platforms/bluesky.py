@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from functools import lru_cache
 
 from simulator.api import ApiError, Request, Response, iso_z
 from simulator.community import Mention, naming, tagged
@@ -52,6 +53,7 @@ def tid(moment: dt.datetime, identity: str) -> str:
     return "".join(reversed(chars))
 
 
+@lru_cache(maxsize=1 << 16)  # a commenter's did is asked for again for each of its comments and mentions
 def did_of(author: str) -> str:
     digest = int(_digest(author)[:30], 16)
     return "did:plc:" + "".join(TID_ALPHABET[(digest >> (5 * i)) & 31] for i in range(24))
@@ -73,7 +75,7 @@ def _cid(uri: str) -> str:
 
 def top_level_replies(post: Post, as_of: dt.datetime) -> int:
     """replyCount counts direct replies; the brand's answers reply to the comments."""
-    return sum(1 for comment in post.visible_comments(as_of) if comment.parent_id is None)
+    return post.top_level_count(as_of)
 
 
 def _key(world: World, actor: str) -> str:
@@ -178,9 +180,10 @@ def _post_view(world: World, post: Post, as_of: dt.datetime) -> dict:
     return view
 
 
-def _reply_view(world: World, post: Post, comment: Comment, parent_uri: str) -> dict:
+def _reply_view(world: World, post: Post, comment: Comment, parent_uri: str, root: str | None = None) -> dict:
+    """`root` is the post's uri when the caller has it already."""
     uri = comment_uri(world, post, comment)
-    root = post_uri(world, post)
+    root = root or post_uri(world, post)
     author = (
         _author(world, post.account_key)
         if comment.is_brand
@@ -220,7 +223,7 @@ def get_profile(world: World, request: Request, as_of: dt.datetime, params: dict
             "description": "",
             "followersCount": world.followers(key, day),
             "followsCount": 180,
-            "postsCount": len(world.posts_as_of(key, as_of)),
+            "postsCount": world.count_posts_as_of(key, as_of),
             "indexedAt": iso_z(as_of - dt.timedelta(hours=1)),
         },
         {},
@@ -233,15 +236,19 @@ def get_author_feed(world: World, request: Request, as_of: dt.datetime, params: 
     limit = int(request.query.get("limit", 50))
     if not 1 <= limit <= 100:
         raise ApiError(400, {"error": "InvalidRequest", "message": "limit must be between 1 and 100"})
-    posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
+
+    def build() -> tuple[list[Post], dict[str, int]]:  # once per feed and night: each page is a slice
+        posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
+        after: dict[str, int] = {}  # a record key -> where the page after it starts (its first post wins)
+        for i, post in enumerate(posts):
+            after.setdefault(tid(post.published_at, post.post_id), i + 1)
+        return posts, after
+
+    posts, after = world.memo(("bluesky.feed", key, as_of), build)
     start = 0
     if request.query.get("cursor"):
         # Opaque to clients: the sort time and record key of the last post served.
-        rkey = request.query["cursor"].rpartition("::")[2]
-        start = next(
-            (i + 1 for i, post in enumerate(posts) if tid(post.published_at, post.post_id) == rkey),
-            len(posts),
-        )
+        start = after.get(request.query["cursor"].rpartition("::")[2], len(posts))
     chunk = posts[start : start + limit]
     body: dict = {"feed": [{"post": _post_view(world, post, as_of)} for post in chunk]}
     if start + limit < len(posts):
@@ -262,10 +269,14 @@ def get_post_thread(world: World, request: Request, as_of: dt.datetime, params: 
     if post is None:
         raise ApiError(400, {"error": "NotFound", "message": f"Post not found: {uri}"})
     visible = post.visible_comments(as_of)
+    answers_to: dict[str, list[Comment]] = {}
+    for item in visible:
+        if item.parent_id is not None:
+            answers_to.setdefault(item.parent_id, []).append(item)
 
     def thread(comment: Comment, parent_uri: str) -> dict:
-        answers = [item for item in visible if item.parent_id == comment.comment_id]
-        view = _reply_view(world, post, comment, parent_uri)
+        answers = answers_to.get(comment.comment_id, [])
+        view = _reply_view(world, post, comment, parent_uri, root["uri"])
         return {
             "$type": "app.bsky.feed.defs#threadViewPost",
             "post": view,

@@ -72,7 +72,7 @@ def _post(world: World, object_id: str, as_of: dt.datetime) -> Post:
 
 def top_level_comments(post: Post, as_of: dt.datetime) -> int:
     """comments.summary(total_count) counts with the default `toplevel` filter: replies are not counted."""
-    return sum(1 for comment in post.visible_comments(as_of) if comment.parent_id is None)
+    return post.top_level_count(as_of)
 
 
 def reactions_by_type(likes: int) -> dict[str, int]:
@@ -111,10 +111,15 @@ def page(world: World, request: Request, as_of: dt.datetime, params: dict) -> Re
 def published_posts(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     check_token(request)
     key = f"facebook:{params['page_id']}"
-    posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
-    if request.query.get("since"):
-        since = dt.datetime.fromtimestamp(int(request.query["since"]), dt.UTC)
-        posts = [post for post in posts if post.published_at >= since]
+
+    def build() -> list[Post]:  # once per page, `since` and night: each page of the listing is a slice
+        posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
+        if request.query.get("since"):
+            since = dt.datetime.fromtimestamp(int(request.query["since"]), dt.UTC)
+            posts = [post for post in posts if post.published_at >= since]
+        return posts
+
+    posts = world.memo(("facebook.posts", key, as_of, request.query.get("since")), build)
     body = cursor_page(request, posts)  # page first, then shape only the page's posts
     items = []
     for post in body["data"]:

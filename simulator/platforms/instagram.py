@@ -61,7 +61,7 @@ def user(world: World, request: Request, as_of: dt.datetime, params: dict) -> Re
         "username": profile.account.handle,
         "followers_count": world.followers(key, day),
         "follows_count": 312,
-        "media_count": len(world.posts_as_of(key, as_of)),
+        "media_count": world.count_posts_as_of(key, as_of),
     }, {})
 
 
@@ -93,7 +93,8 @@ def user_insights(world: World, request: Request, as_of: dt.datetime, params: di
 def media(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     check_token(request)
     key = _account_key(params["user_id"])
-    posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
+    posts = world.memo(("instagram.media", key, as_of), lambda: sorted(  # once per listing: pages are slices
+        world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True))
     body = cursor_page(request, posts)  # page first, then shape only the page's posts
     items = []
     for post in body["data"]:
@@ -177,7 +178,8 @@ def tags(world: World, request: Request, as_of: dt.datetime, params: dict) -> Re
     key = _account_key(params["user_id"])
     if key not in world.profiles:
         raise graph_error(400, 100, f"Object with ID '{params['user_id']}' does not exist", "GraphMethodException", 33)
-    items = sorted(naming(world, key, as_of), key=lambda item: item.created_at, reverse=True)
+    items = world.memo(("instagram.tags", key, as_of), lambda: sorted(  # once per listing: pages are slices
+        naming(world, key, as_of), key=lambda item: item.created_at, reverse=True))
     body = cursor_page(request, items)
     body["data"] = [{
         "id": platform_id("instagram", item.created_at, item.mention_id),

@@ -173,16 +173,16 @@ def posts(world: World, request: Request, as_of: dt.datetime, params: dict) -> R
     if request.query.get("q") != "author":
         raise _error(400, "q must be author", "ILLEGAL_ARGUMENT")
     key = _org_key(world, request.query.get("author", ""))
-    ordered = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
-    return Response(200, _paged(request, [_post(world, post) for post in ordered]), {})
+
+    def build() -> list[dict]:  # once per organization and night: each page is a slice
+        ordered = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
+        return [_post(world, post) for post in ordered]
+
+    return Response(200, _paged(request, world.memo(("linkedin.posts", key, as_of), build)), {})
 
 
-def _by_urn(world: World) -> dict[str, Post]:
-    def build() -> dict[str, Post]:
-        return {post_urn(post): post for key in world.profiles if key.startswith("linkedin:")
-                for post in world.posts(key)}
-
-    return world.memo(("linkedin.urns",), build)
+def _by_urn(world: World, urn: str) -> Post | None:
+    return world.lookup("linkedin", "urn", post_urn, urn)
 
 
 def _list(value: str) -> list[str]:
@@ -196,13 +196,12 @@ def share_statistics(world: World, request: Request, as_of: dt.datetime, params:
     _check(request)
     urn = request.query.get("organizationalEntity", "")
     key = _org_key(world, urn)
-    known = _by_urn(world)
     elements = []
     for field, prefix in (("shares", "urn:li:share:"), ("ugcPosts", "urn:li:ugcPost:")):
         for item in _list(request.query[field]) if field in request.query else []:
-            post = known.get(item)
             if not item.startswith(prefix):
                 raise _error(400, f"{field} holds {prefix} urns, not {item}", "ILLEGAL_ARGUMENT")
+            post = _by_urn(world, item)
             if post is None or post.account_key != key or post.published_at > as_of:
                 continue
             counters = post.counters(as_of)
@@ -225,32 +224,64 @@ def share_statistics(world: World, request: Request, as_of: dt.datetime, params:
     return Response(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements}, {})
 
 
-def _comment(world: World, post: Post, comment: Comment, visible: list[Comment]) -> dict:
-    account = world.profiles[post.account_key].account
-    actor = f"urn:li:organization:{account.account_id}" if comment.is_brand else (
-        f"urn:li:person:{comment.author.replace('_', '')}")
-    stamp = {"actor": actor, "time": _ms(comment.created_at)}
-    element = {
-        "id": _number(comment.comment_id),
-        "commentUrn": comment_urn(post, comment),
-        "$URN": comment_urn(post, comment),
-        "actor": actor,
-        "object": post_urn(post),
-        "message": {"text": comment.text, "attributes": []},
-        "created": stamp,
-        "lastModified": stamp,
-        "likesSummary": {"selectedLikes": [], "aggregatedTotalLikes": 0, "likedByCurrentUser": False,
-                         "totalLikes": 0},
-    }
-    if comment.parent_id:
-        parent = next(item for item in visible if item.comment_id == comment.parent_id)
-        element["parentComment"] = comment_urn(post, parent)
-    else:
-        replies = sum(1 for item in visible if item.parent_id == comment.comment_id)
-        if replies:
-            element["commentsSummary"] = {"selectedComments": [], "totalFirstLevelComments": replies,
-                                          "aggregatedTotalComments": replies}
-    return element
+class _Conversation:
+    """One post's comments visible at a moment, indexed once: every listing of the post (its comments, the
+    replies to each of them) is shaped from it, where a scan of all its comments per comment or per
+    request made a post cost the square of its comments."""
+
+    def __init__(self, world: World, post: Post, as_of: dt.datetime):
+        self.world, self.post = world, post
+        self.visible = post.visible_comments(as_of)
+        self.post_urn = post_urn(post)
+        self.by_id: dict[str, Comment] = {}
+        self.by_number: dict[str, Comment] = {}
+        self.answers: dict[str, list[Comment]] = {}
+        for item in self.visible:  # the first of an id or number wins, as a search from the start finds it
+            self.by_id.setdefault(item.comment_id, item)
+            self.by_number.setdefault(_number(item.comment_id), item)
+            if item.parent_id is not None:
+                self.answers.setdefault(item.parent_id, []).append(item)
+        self.shaped: dict[str, list[dict]] = {}
+
+    def urn(self, comment: Comment) -> str:
+        return f"urn:li:comment:({self.post_urn},{_number(comment.comment_id)})"
+
+    def listing(self, target: str, reply_to: str | None) -> list[dict]:
+        if target not in self.shaped:
+            if reply_to is not None:
+                parent = self.by_number.get(reply_to)
+                chosen = self.answers.get(parent.comment_id, []) if parent is not None else []
+            else:
+                chosen = [item for item in self.visible if item.parent_id is None]
+            self.shaped[target] = [self.comment(item) for item in chosen]
+        return self.shaped[target]
+
+    def comment(self, comment: Comment) -> dict:
+        account = self.world.profiles[self.post.account_key].account
+        actor = f"urn:li:organization:{account.account_id}" if comment.is_brand else (
+            f"urn:li:person:{comment.author.replace('_', '')}")
+        stamp = {"actor": actor, "time": _ms(comment.created_at)}
+        urn = self.urn(comment)
+        element = {
+            "id": _number(comment.comment_id),
+            "commentUrn": urn,
+            "$URN": urn,
+            "actor": actor,
+            "object": self.post_urn,
+            "message": {"text": comment.text, "attributes": []},
+            "created": stamp,
+            "lastModified": stamp,
+            "likesSummary": {"selectedLikes": [], "aggregatedTotalLikes": 0, "likedByCurrentUser": False,
+                             "totalLikes": 0},
+        }
+        if comment.parent_id:
+            element["parentComment"] = self.urn(self.by_id[comment.parent_id])
+        else:
+            replies = len(self.answers.get(comment.comment_id, ()))
+            if replies:
+                element["commentsSummary"] = {"selectedComments": [], "totalFirstLevelComments": replies,
+                                              "aggregatedTotalComments": replies}
+        return element
 
 
 def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
@@ -259,18 +290,12 @@ def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -
     _check(request)
     target = params["urn"]
     reply_to = re.fullmatch(r"urn:li:comment:\((?P<post>urn:li:\w+:\d+),(?P<id>\d+)\)", target)
-    post = _by_urn(world).get(reply_to.group("post") if reply_to else target)
+    post = _by_urn(world, reply_to.group("post") if reply_to else target)
     if post is None or post.published_at > as_of:
         raise _error(404, f"Not found: {target}", "NOT_FOUND")
-    visible = post.visible_comments(as_of)
-    if reply_to:
-        parents = [item for item in visible if _number(item.comment_id) == reply_to.group("id")]
-        chosen = [item for item in visible if parents and item.parent_id == parents[0].comment_id]
-    else:
-        chosen = [item for item in visible if item.parent_id is None]
-    # once per target and night: every page is cut from the same shaped comments
-    shaped = world.memo(("linkedin.comments", target, as_of),
-                        lambda: [_comment(world, post, item, visible) for item in chosen])
+    # one memo entry per post and night, for the post's listing and its comments' replies alike
+    conversation = world.memo(("linkedin.comments", post.post_id, as_of), lambda: _Conversation(world, post, as_of))
+    shaped = conversation.listing(target, reply_to.group("id") if reply_to else None)
     return Response(200, _paged(request, shaped), {})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from bisect import bisect_right
 
 from simulator.api import ApiError, Request, Response, iso_z, page_link
 from simulator.community import Mention, naming, tagged
@@ -34,7 +35,7 @@ def _account(world: World, key: str, as_of: dt.datetime) -> dict:
         "id": profile.account.account_id, "username": handle, "acct": handle, "display_name": profile.brand.name,
         "locked": False, "bot": False, "created_at": "2022-11-01T00:00:00.000Z", "note": "",
         "url": f"https://mastodon.example/@{handle}", "followers_count": world.followers(key, day),
-        "following_count": 120, "statuses_count": len(world.posts_as_of(key, as_of)),
+        "following_count": 120, "statuses_count": world.count_posts_as_of(key, as_of),
     }
 
 
@@ -95,10 +96,9 @@ def statuses(world: World, request: Request, as_of: dt.datetime, params: dict) -
     _check_token(request)
     key = f"mastodon:{params['account_id']}"
     limit = min(int(request.query.get("limit", 20)), 40)
-    newest_first = sorted(world.posts_as_of(key, as_of), key=lambda post: int(post.post_id), reverse=True)
-    if request.query.get("max_id"):
-        newest_first = [post for post in newest_first if int(post.post_id) < int(request.query["max_id"])]
-    page = newest_first[:limit]
+    newest_first = world.memo(("mastodon.statuses", key, as_of), lambda: _newest_first(
+        [(int(post.post_id), post) for post in world.posts_as_of(key, as_of)]))
+    page = [post for _, post in _page(request, newest_first, limit)]
     headers = {}
     if page:
         # The next link is sent while the page is full; the page after the last one is empty, as on Mastodon.
@@ -135,12 +135,23 @@ def _community_status(item: Mention) -> dict:
     }
 
 
-def _listing(request: Request, items: list[tuple[int, dict]]) -> Response:
+def _newest_first(items: list[tuple[int, object]]) -> tuple[list[tuple[int, object]], list[int]]:
+    """A listing's items newest first by id (sorted once per listing), with their negated ids to bisect."""
+    ordered = sorted(items, key=lambda item: item[0], reverse=True)
+    return ordered, [-item[0] for item in ordered]
+
+
+def _page(request: Request, listing: tuple[list[tuple[int, object]], list[int]], limit: int) -> list:
+    """The first `limit` items of a _newest_first listing below the request's max_id, if any."""
+    ordered, negated = listing
+    start = bisect_right(negated, -int(request.query["max_id"])) if request.query.get("max_id") and ordered else 0
+    return ordered[start:start + limit] if limit >= 0 else ordered[start:][:limit]
+
+
+def _listing(request: Request, listing: tuple[list[tuple[int, dict]], list[int]]) -> Response:
     """Newest first by id, `limit` (at most 40) at a time; the Link header's next carries max_id."""
     limit = min(int(request.query.get("limit", 20)), 40)
-    if request.query.get("max_id"):
-        items = [item for item in items if item[0] < int(request.query["max_id"])]
-    page = sorted(items, key=lambda item: item[0], reverse=True)[:limit]
+    page = _page(request, listing, limit)
     headers = {}
     if len(page) == limit:
         headers["Link"] = f'<{page_link(request, max_id=page[-1][0])}>; rel="next"'
@@ -166,8 +177,9 @@ def notifications(world: World, request: Request, as_of: dt.datetime, params: di
                     status = _reply(world, post, comment)
                     items.append((int(comment.comment_id), status))
         items += [(int(status["id"]), status) for status in map(_community_status, naming(world, key, as_of))]
-        return [(status_id, {"id": str(status_id), "type": "mention", "created_at": status["created_at"],
-                             "account": status["account"], "status": status}) for status_id, status in items]
+        return _newest_first([(status_id, {"id": str(status_id), "type": "mention", "created_at": status["created_at"],
+                                           "account": status["account"], "status": status})
+                              for status_id, status in items])
 
     return _listing(request, world.memo(("mastodon.notifications", key, as_of), build))
 
@@ -178,7 +190,7 @@ def tag_timeline(world: World, request: Request, as_of: dt.datetime, params: dic
 
     def build() -> list[tuple[int, dict]]:
         statuses = map(_community_status, tagged(world, "mastodon", {"#" + params["hashtag"]}, as_of))
-        return [(int(status["id"]), status) for status in statuses]
+        return _newest_first([(int(status["id"]), status) for status in statuses])
 
     return _listing(request, world.memo(("mastodon.tag", params["hashtag"].lower(), as_of), build))
 

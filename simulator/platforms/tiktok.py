@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from bisect import bisect_right
 
 from simulator.api import ApiError, Request, Response
 from simulator.world import Post, World
@@ -128,13 +129,19 @@ def video_list(world: World, request: Request, as_of: dt.datetime, params: dict)
     if not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
         raise _error(400, "invalid_params", "max_count must be between 1 and 20")
     cursor = body.get("cursor")
-    ordered = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
-    if cursor is not None:
-        ordered = [post for post in ordered if post.published_at.timestamp() * 1000 < int(cursor)]
-    page = ordered[:count]
+
+    def build() -> tuple[list[Post], list[float]]:  # once per user and night: each page is a slice
+        ordered = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
+        return ordered, [-(post.published_at.timestamp() * 1000) for post in ordered]
+
+    ordered, negated = world.memo(("tiktok.videos", key, as_of), build)
+    start = 0
+    if cursor is not None and ordered:
+        start = bisect_right(negated, -int(cursor))  # newest first: the posts below the cursor are a suffix
+    page = ordered[start:start + count]
     next_cursor = int(page[-1].published_at.timestamp() * 1000) if page else int(as_of.timestamp() * 1000)
     return _ok({"videos": [_video(world, post, as_of, fields) for post in page], "cursor": next_cursor,
-                "has_more": len(ordered) > count}, request)
+                "has_more": len(ordered) - start > count}, request)
 
 
 def video_query(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:

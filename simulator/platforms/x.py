@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from functools import lru_cache
 
 from simulator.api import ApiError, Request, Response, iso_z
 from simulator.community import Mention, naming, tagged
@@ -38,6 +39,7 @@ def _check_token(request: Request) -> None:
         raise expired_token_error()
 
 
+@lru_cache(maxsize=1 << 16)  # a commenter's id is asked for several times per comment
 def user_id_of(author: str) -> str:
     return str(10**17 + int(hashlib.sha256(author.encode()).hexdigest()[:12], 16))
 
@@ -66,7 +68,7 @@ def _key(world: World, user_id: str) -> str:
 
 def top_level_replies(post: Post, as_of: dt.datetime) -> int:
     """reply_count counts direct replies to the tweet; brand answers reply to the comments."""
-    return sum(1 for comment in post.visible_comments(as_of) if comment.parent_id is None)
+    return post.top_level_count(as_of)
 
 
 def _hashtag_entities(text: str, tags: tuple[str, ...]) -> list[dict]:
@@ -117,10 +119,12 @@ def _tweet(world: World, post: Post, as_of: dt.datetime) -> dict:
     return tweet
 
 
-def _reply(world: World, post: Post, comment: Comment) -> dict:
+def _reply(world: World, post: Post, comment: Comment, parents: dict[str, Comment] | None = None) -> dict:
+    """`parents` (the post's comments by id) spares a brand reply the search for its parent."""
     account = world.profiles[post.account_key].account
     if comment.is_brand:
-        parent = next(item for item in post.comments if item.comment_id == comment.parent_id)
+        parent = (parents[comment.parent_id] if parents is not None
+                  else next(item for item in post.comments if item.comment_id == comment.parent_id))
         author_id, to_user, text = (
             account.account_id,
             user_id_of(parent.author),
@@ -208,9 +212,18 @@ def _with_includes(request: Request, body: dict, users: dict[str, dict]) -> dict
     return body
 
 
+def _newest_first(request: Request, items: list[tuple[dt.datetime, dict]]) -> list[tuple[dt.datetime, dict]]:
+    """A listing's items from start_time on, newest first: built once per listing, each page is a slice."""
+    if request.query.get("start_time"):
+        since = dt.datetime.fromisoformat(request.query["start_time"].replace("Z", "+00:00"))
+        items = [item for item in items if item[0] >= since]
+    return sorted(items, key=lambda item: item[0], reverse=True)
+
+
 def _page(request: Request, items: list[tuple[dt.datetime, dict]], default: int = 10,
           token: str = "pagination_token") -> dict:
-    """Newest first; meta.next_token while more remain; an empty result is `meta.result_count: 0` alone."""
+    """`items` as _newest_first gives them; meta.next_token while more remain; an empty result is
+    `meta.result_count: 0` alone."""
     try:
         limit = int(request.query.get("max_results", default))
     except ValueError:
@@ -230,10 +243,6 @@ def _page(request: Request, items: list[tuple[dt.datetime, dict]], default: int 
                 "type": "https://api.twitter.com/2/problems/invalid-request",
             },
         )
-    if request.query.get("start_time"):
-        since = dt.datetime.fromisoformat(request.query["start_time"].replace("Z", "+00:00"))
-        items = [item for item in items if item[0] >= since]
-    items = sorted(items, key=lambda item: item[0], reverse=True)
     token = request.query.get(token)
     start = int(token[-8:], 16) if token else 0  # opaque to clients; ours ends in the hex offset
     chunk = [tweet for _, tweet in items[start : start + limit]]
@@ -263,7 +272,7 @@ def user(world: World, request: Request, as_of: dt.datetime, params: dict) -> Re
                 "public_metrics": {
                     "followers_count": world.followers(key, day),
                     "following_count": 210,
-                    "tweet_count": len(world.posts_as_of(key, as_of)),
+                    "tweet_count": world.count_posts_as_of(key, as_of),
                     "listed_count": 40,
                     "like_count": 950,
                     "media_count": 120,
@@ -291,13 +300,13 @@ def tweets(world: World, request: Request, as_of: dt.datetime, params: dict) -> 
         posts = _candidates(world, key, request, as_of)
         items = [(post.published_at, _tweet(world, post, as_of)) for post in posts]
         if "replies" not in exclude:
-            items += [
-                (comment.created_at, _reply(world, post, comment))
-                for post in posts
-                for comment in post.visible_comments(as_of)
-                if comment.is_brand
-            ]
-        return items
+            for post in posts:
+                visible = post.visible_comments(as_of)
+                # reversed: the first comment of an id wins, as a search from the start would find it
+                parents = {comment.comment_id: comment for comment in reversed(post.comments)}
+                items += [(comment.created_at, _reply(world, post, comment, parents))
+                          for comment in visible if comment.is_brand]
+        return _newest_first(request, items)
 
     # Every page of one listing is built from the same items: build them once per listing.
     memo_key = ("x.tweets", key, as_of, request.query.get("start_time"), "replies" in exclude)
@@ -325,7 +334,7 @@ def mentions(world: World, request: Request, as_of: dt.datetime, params: dict) -
             items.append((item.created_at, _community_tweet(item)))
             users[user_id_of(item.author)] = _user(item.author, item.author_followers)
         users[account.account_id] = _user(account.handle, world.followers(key, as_of.date()))
-        return items, users
+        return _newest_first(request, items), users
 
     memo_key = ("x.mentions", key, as_of, request.query.get("start_time"))
     items, users = world.memo(memo_key, build)
@@ -351,10 +360,10 @@ def search_recent(world: World, request: Request, as_of: dt.datetime, params: di
 
     def build() -> tuple[list, dict]:
         found = [item for item in tagged(world, "x", hashtags, as_of) if item.created_at >= floor]
-        return ([(item.created_at, _community_tweet(item)) for item in found],
+        return (_newest_first(request, [(item.created_at, _community_tweet(item)) for item in found]),
                 {user_id_of(item.author): _user(item.author, item.author_followers) for item in found})
 
-    items, users = world.memo(("x.search", query, as_of), build)
+    items, users = world.memo(("x.search", query, as_of, start_time), build)
     return Response(200, _with_includes(request, _page(request, items, token="next_token"), users), {})
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-from functools import lru_cache
 
 from simulator.api import ApiError, Request, Response
 from simulator.world import Comment, Post, World
@@ -67,10 +66,8 @@ def _channel_of(world: World, channel_id: str) -> str:
     return key
 
 
-@lru_cache(maxsize=8)
-def _videos(world: World) -> dict[str, Post]:
-    return {video_id(post): post for key in world.profiles if key.startswith("youtube:")
-            for post in world.posts(key)}
+def _video_post(world: World, vid: str) -> Post | None:
+    return world.lookup("youtube", "video_id", video_id, vid)
 
 
 def _when(moment: dt.datetime) -> str:
@@ -111,7 +108,7 @@ def channels(world: World, request: Request, as_of: dt.datetime, params: dict) -
                 "viewCount": str(sum(post.counters(as_of)["views"] for post in world.posts_as_of(key, as_of))),
                 "subscriberCount": str(world.followers(key, day)),
                 "hiddenSubscriberCount": False,
-                "videoCount": str(len(world.posts_as_of(key, as_of))),
+                "videoCount": str(world.count_posts_as_of(key, as_of)),
             },
         })
     return Response(200, {"kind": "youtube#channelListResponse", "etag": _b64("channels", 27),
@@ -122,16 +119,20 @@ def playlist_items(world: World, request: Request, as_of: dt.datetime, params: d
     _check_token(request)
     playlist = request.query.get("playlistId", "")
     key = _channel_of(world, "UC" + playlist[2:])
-    posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
-    items = [
-        {
-            "kind": "youtube#playlistItem",
-            "etag": _b64(f"item:{post.post_id}", 27),
-            "id": _b64(f"{playlist}:{post.post_id}", 40),
-            "contentDetails": {"videoId": video_id(post), "videoPublishedAt": _when(post.published_at)},
-        }
-        for post in posts
-    ]
+
+    def build() -> list[dict]:  # once per playlist and night: each page is a slice
+        posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)
+        return [
+            {
+                "kind": "youtube#playlistItem",
+                "etag": _b64(f"item:{post.post_id}", 27),
+                "id": _b64(f"{playlist}:{post.post_id}", 40),
+                "contentDetails": {"videoId": video_id(post), "videoPublishedAt": _when(post.published_at)},
+            }
+            for post in posts
+        ]
+
+    items = world.memo(("youtube.playlist", playlist, as_of), build)
     return Response(200, _page(request, items, "youtube#playlistItemListResponse", 5, 50), {})
 
 
@@ -165,7 +166,7 @@ def videos(world: World, request: Request, as_of: dt.datetime, params: dict) -> 
     ids = [item for item in request.query.get("id", "").split(",") if item]
     if len(ids) > 50:
         raise _error(400, "invalidFilters", "Too many ids: at most 50.", "youtube.parameter")
-    known = _videos(world)
+    known = {vid: post for vid in ids if (post := _video_post(world, vid)) is not None}
     items = [_video(world, known[vid], as_of) for vid in ids
              if vid in known and known[vid].published_at <= as_of]
     return Response(200, {"kind": "youtube#videoListResponse", "etag": _b64("videos", 27), "items": items,
@@ -196,27 +197,37 @@ def _comment(world: World, post: Post, comment: Comment, comment_id: str, parent
 
 def comment_threads(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     _check_token(request)
-    post = _videos(world).get(request.query.get("videoId", ""))
+    post = _video_post(world, request.query.get("videoId", ""))
     if post is None or post.published_at > as_of:
         raise _error(404, "videoNotFound", "The video identified by the videoId parameter could not be found.",
                      "youtube.commentThread")
-    visible = post.visible_comments(as_of)
-    threads = []
-    for top in sorted((c for c in visible if c.parent_id is None), key=lambda c: c.created_at, reverse=True):
-        replies = [c for c in visible if c.parent_id == top.comment_id]
-        thread = {
-            "kind": "youtube#commentThread",
-            "etag": _b64(f"thread:{top.comment_id}", 27),
-            "id": thread_id(top),
-            "snippet": {"channelId": world.profiles[post.account_key].account.account_id,
-                        "videoId": video_id(post),
-                        "topLevelComment": _comment(world, post, top, thread_id(top)),
-                        "canReply": True, "totalReplyCount": len(replies), "isPublic": True},
-        }
-        if replies and "replies" in request.query.get("part", ""):
-            thread["replies"] = {"comments": [_comment(world, post, reply, reply_id(top, reply), thread_id(top))
-                                              for reply in replies]}
-        threads.append(thread)
+    with_replies = "replies" in request.query.get("part", "")
+
+    def build() -> list[dict]:  # once per video, part and night: each page is a slice
+        visible = post.visible_comments(as_of)
+        answers: dict[str, list[Comment]] = {}
+        for comment in visible:
+            if comment.parent_id is not None:
+                answers.setdefault(comment.parent_id, []).append(comment)
+        threads = []
+        for top in sorted((c for c in visible if c.parent_id is None), key=lambda c: c.created_at, reverse=True):
+            replies = answers.get(top.comment_id, [])
+            thread = {
+                "kind": "youtube#commentThread",
+                "etag": _b64(f"thread:{top.comment_id}", 27),
+                "id": thread_id(top),
+                "snippet": {"channelId": world.profiles[post.account_key].account.account_id,
+                            "videoId": video_id(post),
+                            "topLevelComment": _comment(world, post, top, thread_id(top)),
+                            "canReply": True, "totalReplyCount": len(replies), "isPublic": True},
+            }
+            if replies and with_replies:
+                thread["replies"] = {"comments": [_comment(world, post, reply, reply_id(top, reply), thread_id(top))
+                                                  for reply in replies]}
+            threads.append(thread)
+        return threads
+
+    threads = world.memo(("youtube.threads", post.post_id, as_of, with_replies), build)
     return Response(200, _page(request, threads, "youtube#commentThreadListResponse", 20, 100), {})
 
 
@@ -250,7 +261,8 @@ def report(world: World, key: str, start: dt.date, end: dt.date, metrics: list[s
         opened, closed = world.now(day - dt.timedelta(days=1)), world.now(day)
         views = {post.content_type: 0 for post in world.posts(key)}
         for post in world.posts_as_of(key, closed):
-            views[post.content_type] += post.counters(closed)["views"] - post.counters(opened)["views"]
+            # metric() is counters()[...] without counting the comments
+            views[post.content_type] += post.metric("views", closed) - post.metric("views", opened)
         change = world.followers(key, day) - world.followers(key, day - dt.timedelta(days=1))
         values = {"views": sum(views.values()),
                   "estimatedMinutesWatched": int(sum(MINUTES[kind] * 0.45 * count for kind, count in views.items())),
