@@ -167,12 +167,19 @@ def main() -> int:
                         help="bulk landing processes (default: SMW_BULK_WORKERS, else one per CPU)")
     parser.add_argument("--skip-dbt", action="store_true", help="land and load only")
     parser.add_argument("--skip-load", action="store_true", help="land only (the simulator's own benchmark)")
+    parser.add_argument("--landed", metavar="DATA_DIR", default=None,
+                        help="load and build what an earlier --skip-load run landed in DATA_DIR (its data folder, "
+                             "printed at the start), with the same world arguments")
     parser.add_argument("--out", default=None, help="results file (default: bench/results/pipeline[_backfill].json)")
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="smw-bench-"))
-    os.environ["SMW_DATA_DIR"] = str(work / "data")
+    if args.landed:
+        # the same arguments as the run that landed it, so that the configuration is the same
+        os.environ["SMW_DATA_DIR"] = str(Path(args.landed).resolve())
+    else:
+        os.environ["SMW_DATA_DIR"] = str(Path(tempfile.mkdtemp(prefix="smw-bench-")) / "data")
     os.environ.pop("SMW_WAREHOUSE", None)
+    print(f"data folder: {os.environ['SMW_DATA_DIR']}", flush=True)
     from simulator.fleet import replicate
     from warehouse.config import load_settings
 
@@ -201,8 +208,9 @@ def main() -> int:
         stages = {"history": [start + dt.timedelta(days=n) for n in range(args.days)]}
     for name, days in stages.items():
         # A first night's backfill holds every comment in memory when it ends: the world is counted then.
-        stage: dict = {"nights": len(days), "bulk_landing": land(settings, days, args.workers,
-                                                                 census=name == "backfill")}
+        stage: dict = {"nights": len(days)}
+        if not args.landed:
+            stage["bulk_landing"] = land(settings, days, args.workers, census=name == "backfill")
         if not args.skip_load:
             stage["load"] = load(settings, days)
         if not (args.skip_load or args.skip_dbt):
