@@ -252,7 +252,10 @@ def _land_serially(world: BulkWorld, account_keys: list[str], nights: list[dt.da
                 counted = {"posts": len(posts), "comments": sum(post.visible_count(world.now(day)) for post in posts)}
             # Nothing published two months before the night is read again: its comments can go.
             world.forget_comments(key, world.now(day) - dt.timedelta(days=60))
-        world.forget_account(key)
+        # Everything generated for it goes, other accounts' posts too: a GA4 property's sessions come from the
+        # posts of its brand's every account, which would otherwise stay for the worker's whole run.
+        for generated in [key, *world.generated_accounts()]:
+            world.forget_account(generated)
         landed[key] = {"rows": rows, "files": files, "seconds": round(time.perf_counter() - started, 2)}
         if census:
             landed[key].update(counted)

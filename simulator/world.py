@@ -246,6 +246,10 @@ class World:
             del self._index[index]
         self._memo.clear()
 
+    def generated_accounts(self) -> list[str]:
+        """The accounts whose posts are held in memory."""
+        return list(self._posts)
+
     def zone(self, account_key: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.profiles[account_key].brand.timezone)
 
