@@ -145,7 +145,7 @@ def sizes(settings) -> dict:
                  for (name,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'"
                                             " order by 1").fetchall()}
         world = {
-            "posts": con.execute("select count(*) from marts.dim_posts").fetchone()[0],
+            "posts": marts["dim_posts"],
             "interactions_by_type": dict(con.execute(
                 "select interaction_type, count(*) from marts.fct_interactions group by 1 order by 1").fetchall()),
         }

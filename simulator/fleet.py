@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from warehouse.config import Account, Brand, Campaign, Influencer, Settings, load_settings
+from warehouse.config import Account, Brand, Campaign, Settings, load_settings
 
 _BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 
@@ -56,10 +56,10 @@ def copy_brand(brand: Brand, copy: int) -> Brand:
                           start_date=campaign.start_date, end_date=campaign.end_date,
                           utm_campaign=campaign.utm_campaign + suffix) for campaign in brand.campaigns]
     influencers = [influencer.model_copy(update={"handle": copy_handle(influencer.handle, copy)})
-                   for influencer in brand.influencers]
+                   for influencer in brand.influencers]  # (a handle stays valid: only its length grows)
     return Brand(brand_id=brand.brand_id + suffix, name=f"{brand.name} {copy}", timezone=brand.timezone,
                  language=brand.language, accounts=accounts, campaigns=campaigns,
-                 influencers=[Influencer.model_validate(item.model_dump()) for item in influencers],
+                 influencers=influencers,
                  ga4_property_id=copy_id(brand.ga4_property_id, copy) if brand.ga4_property_id else None)
 
 

@@ -353,17 +353,18 @@ class World:
         return accounts
 
     def posts_as_of(self, account_key: str, as_of: dt.datetime) -> list[Post]:
-        posts = self.posts(account_key)
-        highest, lowest = self._publication_bounds(account_key)
-        whole, end = bisect_right(highest, as_of), bisect_right(lowest, as_of)
+        posts, whole, end = self._as_of_span(account_key, as_of)
         return posts[:whole] + [post for post in posts[whole:end] if post.published_at <= as_of]
 
     def count_posts_as_of(self, account_key: str, as_of: dt.datetime) -> int:
         """len(posts_as_of(...)) without building the list."""
-        posts = self.posts(account_key)
-        highest, lowest = self._publication_bounds(account_key)
-        whole, end = bisect_right(highest, as_of), bisect_right(lowest, as_of)
+        posts, whole, end = self._as_of_span(account_key, as_of)
         return whole + sum(1 for post in posts[whole:end] if post.published_at <= as_of)
+
+    def _as_of_span(self, account_key: str, as_of: dt.datetime) -> tuple[list[Post], int, int]:
+        """The posts, how many lead them all published by `as_of`, and where the ones after it begin."""
+        highest, lowest = self._publication_bounds(account_key)
+        return self.posts(account_key), bisect_right(highest, as_of), bisect_right(lowest, as_of)
 
     def posts_between(self, account_key: str, since: dt.datetime, as_of: dt.datetime) -> list[Post]:
         posts = self.posts(account_key)
