@@ -43,7 +43,20 @@ def count(settings, sql: str) -> int:
         con.close()
 
 
-def test_good_rows_load_whole_and_bad_rows_are_quarantined_with_a_reason(data_dir):
+@pytest.fixture(params=["direct", "staged"])
+def night(request, monkeypatch) -> str:
+    """Each loader path: a night straight into raw in one transaction, or (past STAGE_ROWS lines) staged batch
+    by batch and swapped into raw in one transaction."""
+    if request.param == "staged":
+        monkeypatch.setattr("warehouse.load.STAGE_ROWS", 0)
+    return request.param
+
+
+def stage_left(settings) -> int:
+    return count(settings, "select count(*) from duckdb_schemas() where schema_name = '_landing_stage'")
+
+
+def test_good_rows_load_whole_and_bad_rows_are_quarantined_with_a_reason(data_dir, night):
     # GIVEN a landing file with two good records, a broken line, a non-object and a record without its key
     settings = load_settings()
     land(settings, [record("1", brand_new_field={"kept": True}), record("2"), b'{"record": {"id": "3"',
@@ -62,7 +75,7 @@ def test_good_rows_load_whole_and_bad_rows_are_quarantined_with_a_reason(data_di
     assert count(settings, "select count(*) from raw._loads where manifest_rows = loaded_rows + quarantined_rows") == 1
 
 
-def test_reloading_a_date_replaces_its_rows(data_dir):
+def test_reloading_a_date_replaces_its_rows(data_dir, night):
     # GIVEN a loaded date WHEN it is loaded again, even from a re-landed file with fewer rows
     settings = load_settings()
     land(settings, [record("1"), record("2"), record("3")])
@@ -72,13 +85,14 @@ def test_reloading_a_date_replaces_its_rows(data_dir):
     # THEN the date holds exactly the new file's rows, nothing appended twice
     assert count(settings, "select count(*) from raw.mastodon__statuses") == 2
     assert count(settings, "select count(distinct _run_id) from raw.mastodon__statuses") == 1
+    assert stage_left(settings) == 0
 
 
 @pytest.mark.parametrize("tamper", [
     pytest.param("rows", id="manifest-row-count-differs"),
     pytest.param("bytes", id="file-changed-after-landing"),
 ])
-def test_a_file_that_does_not_reconcile_loads_nothing_of_the_date(data_dir, tamper):
+def test_a_file_that_does_not_reconcile_loads_nothing_of_the_date(data_dir, tamper, night):
     # GIVEN a date already loaded, then a landing that disagrees with its manifest
     settings = load_settings()
     land(settings, [record("1"), record("2")])
@@ -93,6 +107,8 @@ def test_a_file_that_does_not_reconcile_loads_nothing_of_the_date(data_dir, tamp
     with pytest.raises(ReconciliationError):
         load_date(settings, DAY, "run-2")
     assert count(settings, "select count(*) from raw.mastodon__statuses") == 2
+    assert count(settings, "select count(*) from raw._loads where _run_id = 'run-1'") == 1
+    assert stage_left(settings) == 0
 
 
 def land_account(settings, account_id: str, streams: dict[str, list[bytes]]) -> None:
@@ -112,7 +128,7 @@ def land_account(settings, account_id: str, streams: dict[str, list[bytes]]) -> 
 
 
 @pytest.mark.parametrize("batch_lines", [2, 200_000], ids=["batches-of-2-lines", "one-batch"])
-def test_a_night_of_several_streams_and_accounts_loads_each_line_once(data_dir, monkeypatch, batch_lines):
+def test_a_night_of_several_streams_and_accounts_loads_each_line_once(data_dir, monkeypatch, batch_lines, night):
     # GIVEN two accounts' statuses and replies, a broken line among them, loaded in small batches or one
     monkeypatch.setattr("warehouse.load.BATCH_LINES", batch_lines)
     settings = load_settings()

@@ -139,6 +139,19 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("SMW_WAREHOUSE") or data_dir() / "warehouse.duckdb").resolve()
 
 
+# DuckDB's own default is 80 % of the machine's memory, which leaves too little to Python, Airflow and the
+# landing workers beside it. Past the limit DuckDB spills to disk (the database file and <file>.tmp) instead of
+# growing. (Not everything obeys it: a transaction's uncommitted rows grow past it, which is why the loader
+# stages large nights, warehouse.load.STAGE_ROWS.) dbt reads the same variable (profiles.yml).
+DEFAULT_DUCKDB_MEMORY_LIMIT = "50%"
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory_limit for every warehouse connection: SMW_DUCKDB_MEMORY_LIMIT (`8GB`, `40%`) or half
+    the machine's memory."""
+    return os.environ.get("SMW_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
+
+
 class Settings(_Strict):
     extraction: Extraction
     simulator: Simulator = Simulator()

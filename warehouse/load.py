@@ -24,6 +24,15 @@ log = logging.getLogger(__name__)
 BATCH_LINES = 200_000
 BATCH_CHARS = 1 << 24
 
+# A night is one transaction: all of it lands in raw, or none of it. DuckDB holds a transaction's uncommitted
+# rows in memory, past its memory limit (2.4M rows: 3.0 GB under a 1 GB limit; a 45M-row first night of a fleet
+# was killed at 24 GB). A night of more lines than this is therefore staged first, batch by batch, each batch
+# committed to a table of STAGE_SCHEMA (memory stays at the limit), and then swapped into raw by one
+# transaction of a few `insert ... select` (DuckDB writes large inserts to disk as they go: 2.4M rows, 1.0 GB).
+# A smaller night goes straight into raw, saving the copy.
+STAGE_ROWS = 1_000_000
+STAGE_SCHEMA = "_landing_stage"
+
 RAW_COLUMNS = """
     payload JSON,
     _parent_id VARCHAR,
@@ -35,11 +44,11 @@ RAW_COLUMNS = """
     _line_no BIGINT
 """
 
-QUARANTINE_DDL = """
-create table if not exists raw._quarantine (
+QUARANTINE_COLUMNS = """
     platform VARCHAR, stream VARCHAR, _logical_date DATE, _account_id VARCHAR, _run_id VARCHAR,
     _source_file VARCHAR, _line_no BIGINT, line VARCHAR, reason VARCHAR, _loaded_at TIMESTAMP
-)"""
+"""
+QUARANTINE_DDL = f"create table if not exists raw._quarantine ({QUARANTINE_COLUMNS})"
 
 LOADS_DDL = """
 create table if not exists raw._loads (
@@ -61,7 +70,8 @@ def primary_keys() -> dict[tuple[str, str], str]:
 
 
 def load_date(settings: Settings, day: dt.date, run_id: str, con: duckdb.DuckDBPyConnection | None = None) -> dict:
-    """Replace every raw row of `day` with what its landing files hold, in one transaction."""
+    """Replace every raw row of `day` with what its landing files hold, in one transaction (a large night is
+    staged first, see STAGE_ROWS)."""
     landing = settings.data / "landing"
     keys = primary_keys()
     streams: dict[tuple[str, str], list[tuple[str, dict]]] = {}
@@ -78,14 +88,12 @@ def load_date(settings: Settings, day: dt.date, run_id: str, con: duckdb.DuckDBP
         con.execute(LOADS_DDL)
         write_accounts(con, settings)
         write_campaigns_and_roster(con, settings)
-        con.execute("begin transaction")
         summary = _load_night(con, tables, day, run_id)
-        con.execute("commit")
     except BaseException:
         try:
             con.execute("rollback")
         except duckdb.Error:
-            pass  # the error came before the transaction began
+            pass  # no transaction was open (the error came before it, or while staging)
         raise
     finally:
         if own:
@@ -144,7 +152,9 @@ def _load_night(con, tables: list[_Table], day: dt.date, run_id: str) -> dict:
     """Load every stream's files of one night: the landing files are read in one pass (in batches of at most
     BATCH_LINES lines and BATCH_CHARS characters, whatever stream they belong to), parsed by one statement per
     batch, and written with one insert per raw table and batch, one for the quarantine and one for the audit:
-    a few statements per table and night, not a dozen per stream and batch."""
+    a few statements per table and night, not a dozen per stream and batch. A night of more than STAGE_ROWS
+    lines is written to a stage first, committed batch by batch, and swapped into raw in one transaction: raw
+    gets all of the night or nothing of it either way."""
     files: list[_File] = []
     for number, table in enumerate(tables):
         for account_id, info in table.files:
@@ -161,11 +171,54 @@ def _load_night(con, tables: list[_Table], day: dt.date, run_id: str) -> dict:
     existing = {f"raw.{name}" for (name,) in con.execute(
         "select table_name from duckdb_tables() where database_name = current_database() and schema_name = 'raw'"
     ).fetchall()}
+    staged = sum(file.info["rows"] for file in files) > STAGE_ROWS
+    if staged:
+        # (the stage of a run that died is replaced; its tables hold nothing of raw's)
+        into = [f"{STAGE_SCHEMA}.{table.platform}__{table.stream}" for table in tables]
+        con.execute("begin transaction")
+        con.execute(f"create schema if not exists {STAGE_SCHEMA}")
+        for name in into:
+            con.execute(f"create or replace table {name} ({RAW_COLUMNS})")
+        quarantine = f"{STAGE_SCHEMA}._quarantine"
+        con.execute(f"create or replace table {quarantine} ({QUARANTINE_COLUMNS})")
+        con.execute("commit")
+    else:
+        into, quarantine = [table.name for table in tables], "raw._quarantine"
+        con.execute("begin transaction")
+    try:
+        if not staged:
+            _clear_night(con, tables, files, day, existing)
+        counted = _write_batches(con, tables, files, into, quarantine, day, run_id, commit_each=staged)
+        audit = _reconciled(tables, files, counted)
+        if staged:
+            con.execute("begin transaction")
+            _clear_night(con, tables, files, day, existing)
+            for table, name in zip(tables, into, strict=True):
+                con.execute(f"insert into {table.name} select * from {name}")
+            con.execute(f"insert into raw._quarantine select * from {quarantine}")
+        _write_audit(con, audit, day, run_id)
+        con.execute("commit")
+    finally:
+        if staged:
+            try:
+                con.execute("rollback")  # (if the swap failed; a committed night has no transaction open)
+            except duckdb.Error:
+                pass
+            con.execute(f"drop schema if exists {STAGE_SCHEMA} cascade")
+    summary: dict[str, dict[str, int]] = {table.name: {"loaded": 0, "quarantined": 0} for table in tables}
+    for file in files:
+        entry = summary[tables[file.table].name]
+        entry["loaded"] += counted[file.index][1]
+        entry["quarantined"] += counted[file.index][2]
+    return summary
+
+
+def _clear_night(con, tables: list[_Table], files: list[_File], day: dt.date, existing: set[str]) -> None:
+    """Idempotence: the night's rows of these accounts are replaced, never appended twice. One query finds the
+    tables holding any (a first load finds none); only those are deleted from. Raw tables are created here."""
     for table in tables:
         if table.name not in existing:
             con.execute(f"create table if not exists {table.name} ({RAW_COLUMNS})")
-    # Idempotence: the night's rows of these accounts are replaced, never appended twice. One query finds the
-    # tables holding any (a first load finds none); only those are deleted from.
     accounts = [sorted({account_id for account_id, _ in table.files}) for table in tables]
     probed = [number for number, table in enumerate(tables) if table.name in existing]
     if probed:
@@ -191,6 +244,12 @@ def _load_night(con, tables: list[_Table], day: dt.date, run_id: str) -> dict:
     finally:
         con.unregister("landing_files")
 
+
+def _write_batches(con, tables: list[_Table], files: list[_File], into: list[str], quarantine: str,
+                   day: dt.date, run_id: str, commit_each: bool) -> list[list[int]]:
+    """Parse the night's lines batch by batch and insert each batch's good rows into `into` (one table per
+    stream) and the rest into `quarantine`; each batch in its own transaction if `commit_each`. Returns the
+    lines, loaded and quarantined rows counted per file."""
     key_names = sorted({table.key for table in tables})
     paths = ["$.record", "$.parent_id", *(f"$.record.{key}" for key in key_names)]
     parse = PARSE_SQL.format(paths="[" + ", ".join(f"'{path}'" for path in paths) + "]")
@@ -206,6 +265,8 @@ def _load_night(con, tables: list[_Table], day: dt.date, run_id: str) -> dict:
     }
     counted = [[0, 0, 0] for _ in files]  # lines, loaded, quarantined
     for batch in _batches(files, lookups):
+        if commit_each:
+            con.execute("begin transaction")
         con.register("landing_batch", batch)
         try:
             con.execute(parse)
@@ -224,18 +285,26 @@ def _load_night(con, tables: list[_Table], day: dt.date, run_id: str) -> dict:
             if loaded:
                 loaded_tables.add(files[file_no].table)
         for number in sorted(loaded_tables):
-            con.execute(f"""insert into {tables[number].name}
+            con.execute(f"""insert into {into[number]}
                             select record, parent_id, ?, ?, account_id, now()::timestamp, source_file, line_no
                             from landing_lines where table_no = ? and reason is null""", [run_id, day, number])
         if quarantined:
-            con.execute("""insert into raw._quarantine
-                           select platform, stream, ?, account_id, ?, source_file, line_no, line, reason,
-                                  now()::timestamp
-                           from landing_lines where reason is not null""", [day, run_id])
+            con.execute(f"""insert into {quarantine}
+                            select platform, stream, ?, account_id, ?, source_file, line_no, line, reason,
+                                   now()::timestamp
+                            from landing_lines where reason is not null""", [day, run_id])
+        if commit_each:
+            con.execute("commit")
     con.execute("drop table if exists landing_lines")  # (a failed night's goes with its rollback)
+    return counted
 
-    audit = {name: [] for name in ("platform", "stream", "account_id", "source_file", "sha256", "manifest_rows",
-                                   "loaded_rows", "quarantined_rows", "stream_status")}
+
+def _reconciled(tables: list[_Table], files: list[_File], counted: list[list[int]]) -> dict[str, list]:
+    """The night's audit rows, one per file, once every file's lines are its manifest's rows, each one loaded
+    or quarantined; otherwise ReconciliationError, before anything of the night reaches raw."""
+    audit: dict[str, list] = {name: [] for name in (
+        "platform", "stream", "account_id", "source_file", "sha256", "manifest_rows", "loaded_rows",
+        "quarantined_rows", "stream_status")}
     for file in files:
         lines, loaded, quarantined = counted[file.index]
         info = file.info
@@ -248,6 +317,10 @@ def _load_night(con, tables: list[_Table], day: dt.date, run_id: str) -> dict:
                                        info["file"], info["sha256"], info["rows"], loaded, quarantined,
                                        info.get("status", "complete")), strict=True):
             audit[name].append(value)
+    return audit
+
+
+def _write_audit(con, audit: dict[str, list], day: dt.date, run_id: str) -> None:
     con.register("landing_audit", pa.table({
         name: pa.array(values, pa.int64() if name.endswith("_rows") else pa.string())
         for name, values in audit.items()}))
@@ -258,12 +331,6 @@ def _load_night(con, tables: list[_Table], day: dt.date, run_id: str) -> dict:
                        from landing_audit""", [day, run_id])
     finally:
         con.unregister("landing_audit")
-    summary: dict[str, dict[str, int]] = {table.name: {"loaded": 0, "quarantined": 0} for table in tables}
-    for file in files:
-        entry = summary[tables[file.table].name]
-        entry["loaded"] += counted[file.index][1]
-        entry["quarantined"] += counted[file.index][2]
-    return summary
 
 
 def _batches(files: list[_File], lookups: dict):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import limit_memory
+
 PUBLISHED_SCHEMA = "marts"
 
 
@@ -20,7 +22,7 @@ def publish_marts(warehouse: Path, published_dir: Path, day: dt.date, run_id: st
     try:
         # Attach the new file to a connection on the working warehouse rather than the reverse: in one
         # process (dag.test) DuckDB refuses to attach a file that another database there already has open.
-        con = duckdb.connect(str(warehouse))
+        con = limit_memory(duckdb.connect(str(warehouse)))
         try:
             tables = [row[0] for row in con.execute(
                 "select table_name from duckdb_tables() where database_name = current_database()"
