@@ -129,9 +129,11 @@ def test_parallel_path_matches_in_process(tmp_path, monkeypatch):
         c = duckdb.connect(str(tmp_path / f"{mode}.duckdb"))
         c.execute("CREATE TABLE t (text VARCHAR)")
         c.executemany("INSERT INTO t VALUES (?)", [(x,) for x in texts])
-        # WHEN scored with small batches so several batches go to the pool
+        # WHEN scored with small batches so several batches go to the pool (more than it holds at once)
         stats = score_new_texts(c, "SELECT text FROM t", workers=2, batch_size=50)
         assert stats["scored"] == len(texts)
+        # (the pending texts, streamed batch by batch, are dropped once scored)
+        assert c.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%pending%'").fetchone() == (0,)
         results[mode] = c.execute(
             "SELECT text_hash, language, score, label FROM sentiment.text_scores ORDER BY text_hash"
         ).fetchall()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
@@ -117,55 +117,73 @@ def score_new_texts(
     scorer = get_scorer(scorer_name, pos=pos, neg=neg)
     ensure_cache_table(con)
 
-    pending = f"_smw_pending_{uuid.uuid4().hex}"
-    # Hashing in SQL keeps the anti-join columnar; only texts missing from the cache reach Python.
+    # Hashing in SQL keeps the anti-join columnar; only texts missing from the cache reach Python, and only
+    # BATCH_SIZE of them at a time (a first night at benchmark size brings tens of millions). The pending texts
+    # are a table of the database, not a temp table, so that a second cursor can stream them while this
+    # connection writes the scores.
+    pending = f"{CACHE_SCHEMA}._smw_pending_{uuid.uuid4().hex}"
     con.execute(
-        f"CREATE TEMP TABLE {pending} AS "
+        f"CREATE TABLE {pending} AS "
         f"SELECT md5(text) AS text_hash, any_value(text) AS text "
         f"FROM ({source_sql}) AS src WHERE text IS NOT NULL GROUP BY 1"
     )
+    missing_sql = (f"FROM {pending} AS p ANTI JOIN {CACHE_TABLE} AS c ON c.text_hash = p.text_hash "
+                   f"AND c.scorer = $scorer AND c.scorer_version = $version")
+    version = {"scorer": scorer.name, "version": scorer.version}
+    by_language: Counter[str] = Counter()
+    unscored = n = 0
+    reader = con.cursor()
     try:
         seen = con.execute(f"SELECT count(*) FROM {pending}").fetchall()[0][0]
-        # con.sql(...).to_arrow_table() avoids the extra row copy of a DB-API result.
-        missing = con.sql(
-            f"SELECT p.text_hash, p.text FROM {pending} AS p "
-            f"ANTI JOIN {CACHE_TABLE} AS c ON c.text_hash = p.text_hash "
-            f"AND c.scorer = $scorer AND c.scorer_version = $version",
-            params={"scorer": scorer.name, "version": scorer.version},
-        ).to_arrow_table()
+        missing = con.execute(f"SELECT count(*) {missing_sql}", version).fetchall()[0][0]
+        batches = reader.sql(f"SELECT p.text_hash, p.text {missing_sql}", params=version).fetch_record_batch(
+            batch_size)
+
+        def chunks():
+            """(hashes, texts) of at most batch_size texts each (DuckDB's batches may be smaller)."""
+            hashes: list[str] = []
+            texts: list[str] = []
+            for batch in batches:
+                hashes.extend(batch.column(0).to_pylist())
+                texts.extend(batch.column(1).to_pylist())
+                while len(texts) >= batch_size:
+                    yield hashes[:batch_size], texts[:batch_size]
+                    del hashes[:batch_size], texts[:batch_size]
+            if texts:
+                yield hashes, texts
+
+        def consume(hashes: list[str], result) -> None:
+            nonlocal unscored, n
+            languages, scores, labels = result
+            _insert(con, scorer, hashes, languages, scores, labels)
+            by_language.update(languages)
+            unscored += sum(s is None for s in scores)
+            n += len(hashes)
+
+        if workers > 1 and missing >= PARALLEL_MIN_TEXTS:
+            # spawn, not fork: the parent holds a DuckDB connection and its threads. At most two batches per
+            # worker are in flight: pool.map would take every text at once.
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(scorer_name, pos, neg),
+            ) as pool:
+                in_flight: deque = deque()
+                for hashes, texts in chunks():
+                    in_flight.append((hashes, pool.submit(_worker_batch, texts)))
+                    if len(in_flight) >= 2 * workers:
+                        done, future = in_flight.popleft()
+                        consume(done, future.result())
+                while in_flight:
+                    done, future = in_flight.popleft()
+                    consume(done, future.result())
+        else:
+            for hashes, texts in chunks():
+                consume(hashes, detect_and_score(scorer, texts))
     finally:
+        reader.close()
         con.execute(f"DROP TABLE IF EXISTS {pending}")
-
-    hashes = missing.column("text_hash").to_pylist()
-    texts = missing.column("text").to_pylist()
-    del missing
-    n = len(texts)
-    chunks = [(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
-
-    by_language: Counter[str] = Counter()
-    unscored = 0
-
-    def consume(lo: int, hi: int, result) -> None:
-        nonlocal unscored
-        languages, scores, labels = result
-        _insert(con, scorer, hashes[lo:hi], languages, scores, labels)
-        by_language.update(languages)
-        unscored += sum(s is None for s in scores)
-
-    if workers > 1 and n >= PARALLEL_MIN_TEXTS:
-        # spawn, not fork: the parent holds a DuckDB connection and its threads.
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=get_context("spawn"),
-            initializer=_init_worker,
-            initargs=(scorer_name, pos, neg),
-        ) as pool:
-            results = pool.map(_worker_batch, [texts[lo:hi] for lo, hi in chunks])
-            for (lo, hi), result in zip(chunks, results, strict=False):
-                consume(lo, hi, result)
-    else:
-        for lo, hi in chunks:
-            consume(lo, hi, detect_and_score(scorer, texts[lo:hi]))
 
     return {
         "seen": seen,
