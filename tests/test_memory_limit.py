@@ -61,7 +61,7 @@ def test_a_limit_duckdb_cannot_read_is_refused_with_its_variable(data_dir, monke
         connect(load_settings())
 
 
-def test_a_night_larger_than_the_limit_loads_whole_in_its_one_transaction(data_dir, monkeypatch):
+def test_a_night_larger_than_the_limit_loads_whole(data_dir, monkeypatch):
     # GIVEN a night of 120k statuses of about 2 kB each (230 MB of UTF-8 JSON), and a 128 MB limit
     monkeypatch.setenv("SMW_DUCKDB_MEMORY_LIMIT", "128MB")
     # (staged, as a night of millions of lines would be: in committed batches of 20k lines, then swapped in)

@@ -8,6 +8,7 @@ from collections import Counter, deque
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
+from itertools import chain, islice
 from multiprocessing import get_context
 
 import duckdb
@@ -135,7 +136,6 @@ def score_new_texts(
     reader = con.cursor()
     try:
         seen = con.execute(f"SELECT count(*) FROM {pending}").fetchall()[0][0]
-        missing = con.execute(f"SELECT count(*) {missing_sql}", version).fetchall()[0][0]
         batches = reader.sql(f"SELECT p.text_hash, p.text {missing_sql}", params=version).fetch_record_batch(
             batch_size)
 
@@ -160,7 +160,12 @@ def score_new_texts(
             unscored += sum(s is None for s in scores)
             n += len(hashes)
 
-        if workers > 1 and missing >= PARALLEL_MIN_TEXTS:
+        # Whether workers pay off is decided on the first batches read, instead of counting the missing texts
+        # with a second anti-join: at most PARALLEL_MIN_TEXTS texts are read ahead.
+        stream = chunks()
+        head = list(islice(stream, -(-PARALLEL_MIN_TEXTS // batch_size)))
+        ahead = chain(head, stream)
+        if workers > 1 and sum(len(texts) for _, texts in head) >= PARALLEL_MIN_TEXTS:
             # spawn, not fork: the parent holds a DuckDB connection and its threads. At most two batches per
             # worker are in flight: pool.map would take every text at once.
             with ProcessPoolExecutor(
@@ -170,7 +175,7 @@ def score_new_texts(
                 initargs=(scorer_name, pos, neg),
             ) as pool:
                 in_flight: deque = deque()
-                for hashes, texts in chunks():
+                for hashes, texts in ahead:
                     in_flight.append((hashes, pool.submit(_worker_batch, texts)))
                     if len(in_flight) >= 2 * workers:
                         done, future = in_flight.popleft()
@@ -179,7 +184,7 @@ def score_new_texts(
                     done, future = in_flight.popleft()
                     consume(done, future.result())
         else:
-            for hashes, texts in chunks():
+            for hashes, texts in ahead:
                 consume(hashes, detect_and_score(scorer, texts))
     finally:
         reader.close()
