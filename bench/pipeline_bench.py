@@ -49,7 +49,7 @@ def cpu_seconds() -> float:
 
 
 def land(settings, days: list[dt.date], workers: int | None, census: bool = False) -> dict:
-    from extractors.landing import read_manifests
+    from core.landing import read_manifests
     from simulator.bulk import land_history
 
     landing = settings.data / "landing"
@@ -75,8 +75,8 @@ def land(settings, days: list[dt.date], workers: int | None, census: bool = Fals
 
 
 def load(settings, days: list[dt.date]) -> dict:
-    from warehouse.db import connect
-    from warehouse.load import load_date
+    from core.db import connect
+    from loader.load import load_date
 
     started, cpu = time.perf_counter(), cpu_seconds()
     con = connect(settings)
@@ -137,7 +137,7 @@ def transform(settings) -> dict:
 
 
 def sizes(settings) -> dict:
-    from warehouse.db import connect
+    from core.db import connect
 
     con = connect(settings, read_only=True)
     try:
@@ -180,8 +180,8 @@ def main() -> int:
         os.environ["SMW_DATA_DIR"] = str(Path(tempfile.mkdtemp(prefix="smw-bench-")) / "data")
     os.environ.pop("SMW_WAREHOUSE", None)
     print(f"data folder: {os.environ['SMW_DATA_DIR']}", flush=True)
+    from core.config import load_settings
     from simulator.fleet import replicate
-    from warehouse.config import load_settings
 
     settings = replicate(load_settings(), args.brand_copies)
     settings = settings.model_copy(update={"simulator": settings.simulator.model_copy(

@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
-from warehouse.sentiment import detect_languages, get_scorer, score_new_texts  # noqa: E402
-from warehouse.sentiment.evaluate import accuracy, macro_f1, read_labelled  # noqa: E402
+from sentiment import detect_languages, get_scorer, score_new_texts  # noqa: E402
+from sentiment.evaluate import accuracy, macro_f1, read_labelled  # noqa: E402
 
 DATA = ROOT / "tests" / "sentiment" / "data"
 SETS = {"en": ["en_tweets.csv"], "fr": ["fr_comments.csv", "fr_holdout.csv"]}

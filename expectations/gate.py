@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 from pathlib import Path
 
 import duckdb
+import great_expectations as gx
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
+from core.window import window_days
 from expectations.suites import SUITES
 
 log = logging.getLogger(__name__)
@@ -20,10 +22,6 @@ class GateFailed(RuntimeError):
 
 
 def _context():
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no usage events leave this machine
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
@@ -33,7 +31,7 @@ def validate_marts(con: duckdb.DuckDBPyConnection, day: dt.date, lookback_days: 
     """Validate each mart's slice for `day`; write the results as JSON; raise GateFailed on any failure."""
     context = _context()
     datasource = context.data_sources.add_pandas("marts")
-    window = [day - dt.timedelta(days=lookback_days - 1), day]
+    window = list(window_days(day, lookback_days))
     summary: dict[str, dict] = {}
     failures: list[str] = []
     for spec in SUITES:

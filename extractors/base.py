@@ -14,9 +14,15 @@ from typing import ClassVar
 
 import httpx
 
-from warehouse.config import Account
+from core.config import Account
+from core.landing import Record
 
 log = logging.getLogger(__name__)
+
+
+# Where requests go when the caller hands a transport in place of the network (an in-process API: the
+# simulator, or recorded payloads) and the account names no base URL of its own.
+IN_PROCESS_HOST = "http://simulator.local"
 
 
 class ExtractorError(RuntimeError):
@@ -229,15 +235,11 @@ def retry_after(response: httpx.Response) -> float | None:
     return None
 
 
-Record = tuple[dict, str | None]  # the record as received, and the id of the parent it was read under
-
-
 class Stream:
-    """One endpoint: its name, primary key, and how to read its records for one account and night."""
+    """One endpoint: how to read its records for one account and night. What the stream is (its key, its
+    parent stream, its raw table) is declared once, in core.catalog, under the same name."""
 
     name: ClassVar[str]
-    primary_key: ClassVar[str] = "id"
-    parent: ClassVar[str | None] = None  # the stream whose records this one is read under
 
     def records(self, client: Client, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         raise NotImplementedError

@@ -68,7 +68,6 @@ def created(post_view: dict) -> dt.datetime:
 
 class Profile(Stream):
     name = "profile"
-    primary_key = "did"
 
     def records(self, client: BlueskyClient, context, parents) -> Iterator[Record]:
         response = client.get("/xrpc/app.bsky.actor.getProfile", {"actor": client.account.account_id})
@@ -79,7 +78,6 @@ class Posts(Stream):
     """The account's own posts since the window start, as feed items; reposts and pins are skipped."""
 
     name = "posts"
-    primary_key = "post.uri"
 
     def records(self, client: BlueskyClient, context: RunContext, parents) -> Iterator[Record]:
         params = {"actor": client.account.account_id, "limit": 100, "filter": "posts_no_replies"}
@@ -96,8 +94,6 @@ class Replies(Stream):
     """Every reply under each post (inbound comments and the brand's answers), flattened from the thread."""
 
     name = "replies"
-    parent = "posts"
-    primary_key = "uri"
 
     def records(self, client: BlueskyClient, context, parents) -> Iterator[Record]:
         for item in parents:
@@ -127,7 +123,6 @@ class Search(Stream):
     found twice lands twice and staging keeps it once."""
 
     name = "search"
-    primary_key = "uri"
 
     def records(self, client: BlueskyClient, context: RunContext, parents) -> Iterator[Record]:
         since = context.window_start_utc.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -60,7 +60,6 @@ class Posts(Stream):
 
 class PostInsights(Stream):
     name = "post_insights"
-    parent = "posts"
 
     def records(self, client: FacebookClient, context, parents) -> Iterator[Record]:
         metrics = ",".join(FACEBOOK_POST_METRICS[client.version])
@@ -74,7 +73,6 @@ class Comments(Stream):
     """Comments and replies in one flat list (`filter=stream`), each reply naming its `parent`."""
 
     name = "comments"
-    parent = "posts"
 
     def records(self, client: FacebookClient, context, parents) -> Iterator[Record]:
         params = {"fields": COMMENT_FIELDS, "filter": "stream", "order": "chronological", "limit": 100}

@@ -62,7 +62,6 @@ class SessionsDaily(Stream):
     reports it: dimension and metric values (strings) keyed by their headers' names."""
 
     name = "sessions_daily"
-    primary_key = "row_key"
 
     def records(self, client: GA4Client, context: RunContext, parents) -> Iterator[Record]:
         day = context.snapshot_date.isoformat()

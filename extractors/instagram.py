@@ -28,7 +28,6 @@ class User(Stream):
 
 class UserInsights(Stream):
     name = "user_insights"
-    primary_key = "id"
 
     def records(self, client: InstagramClient, context: RunContext, parents) -> Iterator[Record]:
         since = dt.datetime.combine(context.snapshot_date, dt.time(), tzinfo=dt.UTC)
@@ -56,7 +55,6 @@ class Media(Stream):
 
 class MediaInsights(Stream):
     name = "media_insights"
-    parent = "media"
 
     def records(self, client: InstagramClient, context, parents) -> Iterator[Record]:
         metrics = ",".join(INSTAGRAM_MEDIA_METRICS[client.version])
@@ -68,7 +66,6 @@ class MediaInsights(Stream):
 
 class Comments(Stream):
     name = "comments"
-    parent = "media"
 
     def records(self, client: InstagramClient, context, parents) -> Iterator[Record]:
         fields = "id,text,timestamp,username,like_count,replies{id,text,timestamp,username,like_count}"

@@ -71,7 +71,6 @@ class FollowerStatistics(Stream):
     """Lifetime follower counts by facet (no timeIntervals): one element for the organization."""
 
     name = "follower_statistics"
-    primary_key = "organizationalEntity"
 
     def records(self, client: LinkedInClient, context, parents) -> Iterator[Record]:
         params = {"q": "organizationalEntity", "organizationalEntity": client.organization}
@@ -101,8 +100,6 @@ class ShareStatistics(Stream):
     List() parameters, built by hand (httpx would encode the parentheses and commas Rest.li needs)."""
 
     name = "share_statistics"
-    primary_key = "post_urn"  # added: the element names it `share` or `ugcPost`
-    parent = "posts"
 
     def records(self, client: LinkedInClient, context, parents) -> Iterator[Record]:
         urns = [post["id"] for post in parents]
@@ -122,7 +119,6 @@ class Comments(Stream):
     (`commentsSummary`); a reply carries `parentComment`. All are landed under the post's urn."""
 
     name = "comments"
-    parent = "share_statistics"
 
     def records(self, client: LinkedInClient, context, parents) -> Iterator[Record]:
         for statistics in parents:

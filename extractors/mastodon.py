@@ -47,7 +47,6 @@ class Statuses(Stream):
 
 class Replies(Stream):
     name = "replies"
-    parent = "statuses"
 
     def records(self, client: MastodonClient, context, parents) -> Iterator[Record]:
         for status in parents:

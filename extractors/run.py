@@ -8,21 +8,23 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 
+from core import catalog
+from core.config import Settings
+from core.landing import Prepared, Record, landing_line, write_manifest, write_stream
+from core.paths import landing_dir, manifest_file, state_file, stream_file
+from core.secrets import token_for
+from core.window import window_start
 from extractors import bluesky, facebook, ga4, instagram, linkedin, mastodon, tiktok, x, youtube
-from extractors.base import AuthError, ExtractorError, QuotaExhausted, Record, RunContext
-from extractors.landing import manifest_file, stream_file, write_manifest, write_stream
-from warehouse.config import Settings
-from warehouse.secrets import token_for
+from extractors.base import IN_PROCESS_HOST, AuthError, ExtractorError, QuotaExhausted, RunContext
 
 log = logging.getLogger(__name__)
 
-PLATFORMS = {"instagram": instagram, "mastodon": mastodon, "x": x, "bluesky": bluesky, "ga4": ga4,
-             "facebook": facebook, "youtube": youtube, "linkedin": linkedin, "tiktok": tiktok}
-SIMULATOR_HOST = "http://simulator.local"
+# Each platform's extractor module: its CLIENT and its STREAMS, named as in core.catalog.
+EXTRACTORS = {module.CLIENT.platform: module
+              for module in (instagram, mastodon, x, bluesky, ga4, facebook, youtube, linkedin, tiktok)}
 
 
 class ExtractionIncomplete(ExtractorError):
@@ -31,20 +33,16 @@ class ExtractionIncomplete(ExtractorError):
 
 def run_context(settings: Settings, snapshot_date: dt.date, first_run_date: dt.date | None = None) -> RunContext:
     """The posts a night re-reads. The account's first night (and any night up to it) backfills from the
-    configured start date; later nights re-read the lookback window. Both depend only on the logical date
-    and the first night, so running a date again reads exactly what it read before."""
+    configured start date; later nights re-read the lookback window (core.window). Both depend only on the
+    logical date and the first night, so running a date again reads exactly what it read before."""
     if first_run_date is None or snapshot_date <= first_run_date:
         return RunContext(snapshot_date, settings.extraction.start_date)
-    lookback_start = snapshot_date - dt.timedelta(days=settings.extraction.lookback_days - 1)
+    lookback_start = window_start(snapshot_date, settings.extraction.lookback_days)
     return RunContext(snapshot_date, max(settings.extraction.start_date, lookback_start))
 
 
-def state_file(settings: Settings, platform: str, account_id: str) -> Path:
-    return settings.data / "state" / platform / f"{account_id}.json"
-
-
 def read_state(settings: Settings, platform: str, account_id: str) -> dict:
-    path = state_file(settings, platform, account_id)
+    path = state_file(settings.data, platform, account_id)
     return json.loads(path.read_text()) if path.exists() else {}
 
 
@@ -58,19 +56,11 @@ def write_state(settings: Settings, platform: str, account_id: str, snapshot_dat
         previous = streams.get(name, {}).get("last_date")
         if previous is None or previous <= snapshot_date.isoformat():
             streams[name] = {"last_date": snapshot_date.isoformat(), "status": info["status"], "rows": info["rows"]}
-    path = state_file(settings, platform, account_id)
+    path = state_file(settings.data, platform, account_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.write_text(json.dumps(state, indent=2, sort_keys=True))
     os.replace(partial, path)
-
-
-def simulator_transport(settings: Settings, snapshot_date: dt.date, faults=None) -> httpx.BaseTransport:
-    from simulator.api import transport
-    from simulator.world import World
-
-    world = World(settings)
-    return transport(world, world.now(snapshot_date), faults)
 
 
 def extract_account(
@@ -82,31 +72,37 @@ def extract_account(
     transport: httpx.BaseTransport | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict:
-    """Land every stream of one account; return its manifest. Raises AuthError at once on a bad token."""
+    """Land every stream of one account; return its manifest. Raises AuthError at once on a bad token.
+
+    `transport` replaces the network (an in-process API: the simulator, recorded payloads); requests then go
+    to http://simulator.local/<platform> unless the account names its own base URL."""
     brand, account = settings.account(account_key)
-    module = PLATFORMS[account.platform]
-    base_url = None
+    module = EXTRACTORS[account.platform]
     if settings.extraction.source == "simulator" and transport is None:
-        transport = simulator_transport(settings, snapshot_date)
+        raise ValueError(f"{account.key}: the simulated source needs the simulator's transport "
+                         "(warehouse.pipeline passes it)")
+    base_url = None
     if transport is not None and account.base_url is None:
-        base_url = f"{SIMULATOR_HOST}/{account.platform}"
+        base_url = f"{IN_PROCESS_HOST}/{account.platform}"
     client = module.CLIENT(account, token_for(account, settings.extraction.source),
                            base_url=base_url, transport=transport, sleep=sleep)
     first_run = read_state(settings, account.platform, account.account_id).get("first_run_date")
     context = run_context(settings, snapshot_date, dt.date.fromisoformat(first_run) if first_run else None)
     context.hashtags = tuple(sorted({tag for campaign in brand.campaigns for tag in campaign.hashtags}))
-    landing = settings.data / "landing"
+    landing = landing_dir(settings.data)
     started = dt.datetime.now(dt.UTC)
     manifest = {"platform": account.platform, "account_id": account.account_id, "account_key": account.key,
                 "logical_date": snapshot_date.isoformat(), "window_start": context.window_start.isoformat(),
                 "run_id": run_id, "started_at": started.isoformat(), "streams": {}}
     kept: dict[str, list[dict]] = {}
-    parents_of = {stream.parent for stream in module.STREAMS if stream.parent}
+    declared = {item.name: item for item in catalog.streams_of(account.platform)}
+    parents_of = {item.parent for item in declared.values() if item.parent}
     try:
         for stream_class in module.STREAMS:
             stream = stream_class()
+            parent = declared[stream.name].parent
             outcome = {"status": "complete"}
-            records = stream.records(client, context, kept.get(stream.parent, []))
+            records = stream.records(client, context, kept.get(parent, []) if parent else [])
             if stream.name in parents_of:
                 kept[stream.name] = []
                 records = _tee(records, kept[stream.name])
@@ -138,9 +134,19 @@ def _tee(records: Iterator[Record], sink: list[dict]) -> Iterator[Record]:
 
 def _redacted(records: Iterator[Record], redact: Callable[[str], str]) -> Iterator[Record]:
     """Records as received, but for the token: Graph field expansions (a comment's `replies{...}`) carry
-    their own `paging.next` link, and those links hold the access token."""
+    their own `paging.next` link, and those links hold the access token.
+
+    Walking every string of every record is slow, so each record is serialized once, as the line it lands
+    as, and walked only if that text holds something redaction would change (the token, or an
+    `access_token=`); otherwise the landing writes that very text. (A string that redaction would change
+    shows in the line as well: a token holds nothing JSON escapes, and whatever follows `access_token=`
+    stays a character the pattern accepts once escaped.)"""
     for record, parent_id in records:
-        yield _redact_strings(record, redact), parent_id
+        line = landing_line(record, parent_id)
+        if redact(line) == line:
+            yield Prepared(record, parent_id, line)
+        else:
+            yield _redact_strings(record, redact), parent_id
 
 
 def _redact_strings(value, redact: Callable[[str], str]):

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import Client, ExtractorError, Record, RunContext, Stream, parse_json, retry_after
+from extractors.base import IN_PROCESS_HOST, Client, ExtractorError, Record, RunContext, Stream, parse_json, retry_after
 
 USER_FIELDS = "open_id,display_name,follower_count,likes_count,video_count"
 VIDEO_FIELDS = ("id,create_time,title,video_description,duration,view_count,like_count,comment_count,share_count,"
@@ -18,7 +18,6 @@ VIDEO_FIELDS = ("id,create_time,title,video_description,duration,view_count,like
 PAGE_SIZE = 20  # video/list's max_count and video/query's video_ids are capped at 20
 # Each endpoint allows 600 requests a minute, a sliding window: a 429 without Retry-After waits one.
 WINDOW_SECONDS = 60.0
-SIMULATOR_HOSTNAME = "simulator.local"
 
 
 class TikTokClient(Client):
@@ -27,7 +26,7 @@ class TikTokClient(Client):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.http.base_url.host == SIMULATOR_HOSTNAME:
+        if self.http.base_url.host == httpx.URL(IN_PROCESS_HOST).host:
             # The simulated token names no user; the simulator reads whose it is from this header.
             self.http.headers["X-Tiktok-Open-Id"] = self.account.account_id
 
@@ -59,7 +58,6 @@ class TikTokClient(Client):
 
 class User(Stream):
     name = "user"
-    primary_key = "open_id"
 
     def records(self, client: TikTokClient, context, parents) -> Iterator[Record]:
         user = client.data(client.get("/v2/user/info/", {"fields": USER_FIELDS})).get("user") or {}
@@ -93,7 +91,6 @@ class VideoStats(Stream):
     """The window's videos asked for again by id, 20 a call: their counters as of the end of the run."""
 
     name = "video_stats"
-    parent = "videos"
 
     def records(self, client: TikTokClient, context, parents) -> Iterator[Record]:
         ids = [video["id"] for video in parents]

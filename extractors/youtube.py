@@ -85,7 +85,6 @@ class Uploads(Stream):
     uploads carry no `videoPublishedAt` and are skipped."""
 
     name = "uploads"
-    parent = "channel"
 
     def records(self, client: YouTubeClient, context: RunContext, parents) -> Iterator[Record]:
         for channel in parents:
@@ -106,7 +105,6 @@ class Videos(Stream):
     """statistics, snippet and contentDetails of the window's uploads, 50 ids a call."""
 
     name = "videos"
-    parent = "uploads"
 
     def records(self, client: YouTubeClient, context, parents) -> Iterator[Record]:
         ids = [item["contentDetails"]["videoId"] for item in parents]
@@ -122,7 +120,6 @@ class CommentThreads(Stream):
     a thread whose `totalReplyCount` is larger is landed as received (comments.list would read the rest)."""
 
     name = "comment_threads"
-    parent = "videos"
 
     def records(self, client: YouTubeClient, context, parents) -> Iterator[Record]:
         for video in parents:
@@ -139,7 +136,6 @@ class ChannelDays(Stream):
     """YouTube Analytics by day over the window: each row of `rows`, keyed by its `columnHeaders` names."""
 
     name = "channel_days"
-    primary_key = "day"
 
     def records(self, client: YouTubeClient, context: RunContext, parents) -> Iterator[Record]:
         params = {"ids": f"channel=={client.account.account_id}", "dimensions": "day", "sort": "day",

@@ -8,40 +8,17 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 
 import httpx
 
+from core.config import Settings
+from simulator.platforms import ROUTES
+from simulator.protocol import GRAPH_VERSION, ApiError, Handler, Request, Response, iso_z, page_link
 from simulator.world import World
 
-GRAPH_VERSION = "v23.0"
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    base: str  # scheme://host/<platform>, to build absolute paging links as the real APIs do
-    body: object = None  # a POST's JSON body (GA4's runReport), None when absent or not JSON
-
-
-@dataclass
-class Response:
-    status: int
-    body: object
-    headers: dict[str, str]
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, body: object, headers: dict[str, str] | None = None):
-        super().__init__(status)
-        self.response = Response(status, body, headers or {})
-
-
-Handler = Callable[[World, Request, dt.datetime, dict], Response]
-
+__all__ = ["GRAPH_VERSION", "ApiError", "Faults", "Handler", "Request", "Response", "SimulatorApp", "iso_z",
+           "page_link", "simulator_transport", "transport"]
 
 @dataclass
 class Faults:
@@ -65,8 +42,6 @@ class SimulatorApp:
     """A WSGI app: `/<platform>/<platform's own path>`; the simulated clock says what 'now' is."""
 
     def __init__(self, world: World, as_of: dt.datetime, faults: Faults | None = None):
-        from simulator.platforms import ROUTES  # the platform modules import this one
-
         self.world = world
         self.as_of = as_of
         self.faults = faults or Faults()
@@ -150,10 +125,9 @@ def transport(world: World, as_of: dt.datetime, faults: Faults | None = None) ->
     return httpx.WSGITransport(app=SimulatorApp(world, as_of, faults))
 
 
-def page_link(request: Request, **params: object) -> str:
-    query = {**request.query, **{key: str(value) for key, value in params.items()}}
-    return f"{request.base}{request.path}?{urlencode(query)}"
+def simulator_transport(settings: Settings, snapshot_date: dt.date,
+                        faults: Faults | None = None) -> httpx.WSGITransport:
+    """The transport the extractors get for a night of the simulated world (`extraction.source: simulator`)."""
+    world = World(settings)
+    return transport(world, world.now(snapshot_date), faults)
 
-
-def iso_z(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")

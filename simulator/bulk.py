@@ -12,7 +12,6 @@ and an account's comments are dropped once its nights are landed, so memory stay
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -26,10 +25,10 @@ from urllib.parse import parse_qs, unquote
 
 import httpx
 
-from extractors.landing import Prepared, landing_line
+from core.config import Settings, load_settings
+from extractors.run import extract_account
 from simulator.api import Request, SimulatorApp
 from simulator.world import World
-from warehouse.config import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -95,33 +94,6 @@ class BulkWorld(World):
                 self._brands[key] = build()
             return self._brands[key]
         return super().memo(key, build)
-
-
-@contextlib.contextmanager
-def _fast_redaction():
-    """The extractor walks every string of every record to redact tokens. Bulk mode serializes a record once,
-    as the line it lands as, and walks it only if that text holds something redaction would change (the
-    token, or an `access_token=`); otherwise the landing writes that very text: the same records and bytes,
-    for a fraction of the time. (A string that redaction would change shows in the line as well: a token
-    holds nothing JSON escapes, and whatever follows `access_token=` stays a character the pattern accepts
-    once escaped. A line that only looks like it needs redaction takes the extractor's own path.)"""
-    import extractors.run as run
-
-    original = run._redacted
-
-    def redacted(records, redact):
-        for record, parent_id in records:
-            line = landing_line(record, parent_id)
-            if redact(line) == line:
-                yield Prepared(record, parent_id, line)
-            else:
-                yield run._redact_strings(record, redact), parent_id
-
-    run._redacted = redacted
-    try:
-        yield
-    finally:
-        run._redacted = original
 
 
 def land_history(settings: Settings, days: list[dt.date], run_id: str = "bulk", workers: int | None = None,
@@ -206,8 +178,7 @@ class BulkLandingError(RuntimeError):
 def _land_accounts(world: BulkWorld, account_keys: list[str], nights: list[dt.date], run_id: str,
                    census: bool = False) -> dict:
     """Land these accounts for these nights, one account after the other."""
-    with _fast_redaction():
-        return _land_serially(world, account_keys, nights, run_id, census)
+    return _land_serially(world, account_keys, nights, run_id, census)
 
 
 def _land_in_worker(settings: Settings, account_key: str, nights: list[dt.date], run_id: str,
@@ -234,8 +205,6 @@ def _world(settings: Settings) -> BulkWorld:
 
 def _land_serially(world: BulkWorld, account_keys: list[str], nights: list[dt.date], run_id: str,
                    census: bool = False) -> dict:
-    from extractors.run import extract_account
-
     settings = world.settings
     landed = {}
     for key in account_keys:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from warehouse.config import Account, Brand, Campaign, Settings, load_settings
+from core.config import Account, Brand, Campaign, Settings, load_settings
 
 _BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 

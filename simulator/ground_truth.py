@@ -17,9 +17,9 @@ import zoneinfo
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from core.config import Settings, load_settings
 from simulator.community import influencer_posts, ugc_posts
 from simulator.world import CONTENT_LIFT, World
-from warehouse.config import Settings, load_settings
 
 
 def _local(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from core.config import Account, Brand, Settings
 from simulator.phrases import PHRASES, SENTIMENTS, brand_reply, compose
-from warehouse.config import Account, Brand, Settings
 
 UTC = dt.UTC
 

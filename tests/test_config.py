@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from warehouse.config import ConfigError, load_settings
+from core.config import ConfigError, load_settings
 
 VALID = """\
 extraction:

@@ -9,9 +9,10 @@ import json
 import duckdb
 import pytest
 
-from extractors.landing import manifest_file, stream_file, write_manifest, write_stream
-from warehouse.config import load_settings
-from warehouse.load import ReconciliationError, load_date
+from core.config import load_settings
+from core.landing import write_manifest, write_stream
+from core.paths import manifest_file, stream_file
+from loader.load import ReconciliationError, load_date
 
 DAY = dt.date(2026, 10, 30)
 
@@ -23,7 +24,7 @@ def land(settings, lines: list[bytes], rows: int | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(path, "wb") as handle:
         handle.write(b"".join(line + b"\n" for line in lines))
-    from extractors.landing import sha256
+    from core.landing import sha256
 
     write_manifest(manifest_file(landing, "mastodon", DAY, "42"), {
         "platform": "mastodon", "account_id": "42", "logical_date": DAY.isoformat(),
@@ -48,7 +49,7 @@ def night(request, monkeypatch) -> str:
     """Each loader path: a night straight into raw in one transaction, or (past STAGE_ROWS lines) staged batch
     by batch and swapped into raw in one transaction."""
     if request.param == "staged":
-        monkeypatch.setattr("warehouse.load.STAGE_ROWS", 0)
+        monkeypatch.setattr("loader.load.STAGE_ROWS", 0)
     return request.param
 
 
@@ -113,7 +114,7 @@ def test_a_file_that_does_not_reconcile_loads_nothing_of_the_date(data_dir, tamp
 
 def land_account(settings, account_id: str, streams: dict[str, list[bytes]]) -> None:
     """Land several Mastodon streams of one account, with the account's manifest."""
-    from extractors.landing import sha256
+    from core.landing import sha256
 
     landing = settings.data / "landing"
     entries = {}
@@ -130,7 +131,7 @@ def land_account(settings, account_id: str, streams: dict[str, list[bytes]]) -> 
 @pytest.mark.parametrize("batch_lines", [2, 200_000], ids=["batches-of-2-lines", "one-batch"])
 def test_a_night_of_several_streams_and_accounts_loads_each_line_once(data_dir, monkeypatch, batch_lines, night):
     # GIVEN two accounts' statuses and replies, a broken line among them, loaded in small batches or one
-    monkeypatch.setattr("warehouse.load.BATCH_LINES", batch_lines)
+    monkeypatch.setattr("loader.load.BATCH_LINES", batch_lines)
     settings = load_settings()
     reply = json.dumps({"parent_id": "1", "record": {"id": "r1", "in_reply_to_id": "1"}}).encode()
     land_account(settings, "42", {"statuses": [record("1"), b"not json", record("2")], "replies": [reply]})

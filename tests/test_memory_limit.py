@@ -16,10 +16,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extractors.landing import manifest_file, sha256, stream_file, write_manifest
-from warehouse.config import load_settings
-from warehouse.db import connect
-from warehouse.load import load_date
+from core.config import load_settings
+from core.db import connect
+from core.landing import sha256, write_manifest
+from core.paths import manifest_file, stream_file
+from loader.load import load_date
 
 DAY = dt.date(2026, 10, 30)
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,8 +66,8 @@ def test_a_night_larger_than_the_limit_loads_whole(data_dir, monkeypatch):
     # GIVEN a night of 120k statuses of about 2 kB each (230 MB of UTF-8 JSON), and a 128 MB limit
     monkeypatch.setenv("SMW_DUCKDB_MEMORY_LIMIT", "128MB")
     # (staged, as a night of millions of lines would be: in committed batches of 20k lines, then swapped in)
-    monkeypatch.setattr("warehouse.load.STAGE_ROWS", 50_000)
-    monkeypatch.setattr("warehouse.load.BATCH_LINES", 20_000)
+    monkeypatch.setattr("loader.load.STAGE_ROWS", 50_000)
+    monkeypatch.setattr("loader.load.BATCH_LINES", 20_000)
     settings = load_settings()
     landing = settings.data / "landing"
     path = stream_file(landing, "mastodon", "statuses", DAY, "42")

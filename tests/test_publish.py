@@ -6,7 +6,7 @@ import datetime as dt
 
 import duckdb
 
-from warehouse.publish import publish_marts
+from publishing.publish import publish_marts
 
 
 def make_warehouse(path, value: int) -> None:

@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import sys
 import time
+from wsgiref.simple_server import make_server
 
-from warehouse.config import PROJECT_ROOT, load_settings
+import pendulum
+from airflow.dag_processing.dagbag import DagBag
+
+from core.config import load_settings
+from core.db import connect
+from core.paths import PROJECT_ROOT
+from loader import load_date
+from simulator.api import SimulatorApp
+from simulator.bulk import land_history
+from simulator.world import World
+
+DAGS_FOLDER = PROJECT_ROOT / "dags"
+NIGHTLY = "shared_media_nightly"
 
 
 def nightly_dag():
-    path = PROJECT_ROOT / "dags" / "shared_media_nightly.py"
-    spec = importlib.util.spec_from_file_location("shared_media_nightly", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.nightly
+    """The nightly DAG as Airflow's DAG processor sees it: parsed from the DAGs folder."""
+    bag = DagBag(dag_folder=str(DAGS_FOLDER))
+    if NIGHTLY not in bag.dags:
+        raise RuntimeError(f"{NIGHTLY} did not parse from {DAGS_FOLDER}: {bag.import_errors}")
+    return bag.dags[NIGHTLY]
 
 
 def run_dates(days: list[dt.date]) -> int:
     """Run the nightly DAG with Airflow's `dag.test()` for each logical date, in order."""
-    import pendulum
-
     dag = nightly_dag()
     for day in days:
         started = time.monotonic()
@@ -36,10 +46,6 @@ def run_dates(days: list[dt.date]) -> int:
 def simulated_history(days: list[dt.date]) -> dict:
     """Land the simulated world's nights in bulk (the same files the extractors write, without HTTP) and
     load them, as if the nightly DAG had run on each: the history a new install does not have yet."""
-    from simulator.bulk import land_history
-    from warehouse.db import connect
-    from warehouse.load import load_date
-
     settings = load_settings()
     started = time.monotonic()
     landed = land_history(settings, days)
@@ -71,11 +77,6 @@ def demo() -> int:
 
 
 def sandbox(host: str, port: int, day: dt.date | None) -> int:
-    from wsgiref.simple_server import make_server
-
-    from simulator.api import SimulatorApp
-    from simulator.world import World
-
     settings = load_settings()
     world = World(settings)
     day = day or world.end

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from warehouse.config import PROJECT_ROOT, warehouse_path
+from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+from cosmos.operators.local import DbtBuildLocalOperator
+
+from core.paths import PROJECT_ROOT, warehouse_path
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 MANIFEST = DBT_PROJECT / "target" / "manifest.json"
@@ -15,8 +19,6 @@ DBT_VARS = {"logical_date": "{{ ds }}", "lookback_days": "{{ smw_lookback_days()
 
 
 def _profile():
-    from cosmos import ProfileConfig
-
     return ProfileConfig(profile_name="shared_media", target_name="local", profiles_yml_filepath=PROFILES)
 
 
@@ -26,9 +28,6 @@ def build_task(task_id: str, select: list[str]):
     Staging views and intermediate tables: building all of them in one dbt invocation saves the 1.4 s of
     start-up a Cosmos task per model paid (70 s a night at fifty models). A failure
     still names the model in the task's log, and `dbt build` skips the models downstream of it."""
-    from cosmos.constants import InvocationMode
-    from cosmos.operators.local import DbtBuildLocalOperator
-
     return DbtBuildLocalOperator(
         task_id=task_id,
         project_dir=str(DBT_PROJECT),
@@ -47,9 +46,6 @@ def task_group(group_id: str, select: list[str]):
     """A Cosmos task group of the selected models, one task per model (and per test on two models),
     rendered from dbt's manifest (made by `make setup`), so parsing the DAG file runs no dbt command. Every
     task takes the one-slot DuckDB pool: DuckDB allows one writer at a time."""
-    from cosmos import DbtTaskGroup, ExecutionConfig, ProjectConfig, RenderConfig
-    from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
-
     return DbtTaskGroup(
         group_id=group_id,
         project_config=ProjectConfig(

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
 
-from warehouse.config import Settings, load_settings
+from core import paths
+from core.config import Settings, load_settings
+from core.db import connect
+from expectations.gate import validate_marts
+from extractors.run import extract_account
+from loader import load_date
+from publishing.publish import publish_marts
+from publishing.report import write_report
+from sentiment import score_new_texts
+from simulator.api import simulator_transport
 
 log = logging.getLogger(__name__)
-
-
-def published_dir(settings: Settings) -> Path:
-    return settings.data / "published"
 
 
 def lookback_days() -> int:
@@ -26,24 +30,20 @@ def account_keys(settings: Settings | None = None) -> list[str]:
 
 
 def extract(account_key: str, day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
-    from extractors.run import extract_account
-
-    manifest = extract_account(settings or load_settings(), account_key, day, run_id)
+    settings = settings or load_settings()
+    # The simulated world plugs in here, as the extractors' transport; a real source reads the network.
+    transport = simulator_transport(settings, day) if settings.extraction.source == "simulator" else None
+    manifest = extract_account(settings, account_key, day, run_id, transport=transport)
     return {name: {"rows": info["rows"], "status": info["status"]} for name, info in manifest["streams"].items()}
 
 
 def load(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
-    from warehouse.load import load_date
-
     return load_date(settings or load_settings(), day, run_id)
 
 
 def score_sentiment(settings: Settings | None = None) -> dict:
     """Detect the language and score the sentiment of every comment, reply and mention not yet scored by
     the scorer in use (cached by text hash and scorer version: unchanged texts cost nothing)."""
-    from warehouse.db import connect
-    from warehouse.sentiment import score_new_texts
-
     settings = settings or load_settings()
     con = connect(settings)
     try:
@@ -58,27 +58,20 @@ def score_sentiment(settings: Settings | None = None) -> dict:
 
 
 def validate(day: dt.date, settings: Settings | None = None) -> dict:
-    from expectations.gate import validate_marts
-    from warehouse.db import connect
-
     settings = settings or load_settings()
     # Same configuration as dbt-duckdb's connection: in one process (dag.test) DuckDB shares the open
     # instance only between connections of equal configuration; the pool keeps other writers out.
     con = connect(settings)
     try:
-        return validate_marts(con, day, settings.extraction.lookback_days,
-                              settings.data / "validation" / day.isoformat())
+        return validate_marts(con, day, settings.extraction.lookback_days, paths.validation_dir(settings.data, day))
     finally:
         con.close()
 
 
 def publish(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
-    from warehouse.publish import publish_marts
-    from warehouse.report import write_report
-
     settings = settings or load_settings()
-    target = publish_marts(settings.warehouse, published_dir(settings), day, run_id)
-    report = write_report(target, published_dir(settings) / "reports", day)
+    target = publish_marts(settings.warehouse, paths.published_dir(settings.data), day, run_id)
+    report = write_report(target, paths.reports_dir(settings.data), day)
     log.info("published warehouse: %s", target)
     log.info("report: %s", report)
     return {"warehouse": str(target), "report": str(report)}

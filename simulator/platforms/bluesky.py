@@ -8,8 +8,8 @@ import hashlib
 import re
 from functools import lru_cache
 
-from simulator.api import ApiError, Request, Response, iso_z
 from simulator.community import Mention, naming, tagged
+from simulator.protocol import ApiError, Request, Response, iso_z
 from simulator.world import Comment, Post, World
 
 # Bluesky reports no impressions, reach or saves to third parties: likes, reposts, quotes, replies only.

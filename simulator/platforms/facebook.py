@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from simulator.api import GRAPH_VERSION, ApiError, Request, Response
 from simulator.platforms.graph import check_token, cursor_page, graph_error, graph_timestamp
+from simulator.protocol import GRAPH_VERSION, ApiError, Request, Response
 from simulator.world import Post, World
 
 ATTACHMENT = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from simulator.api import ApiError, Request, Response
+from simulator.protocol import ApiError, Request, Response
 from simulator.web import brand_of, sessions_on
 from simulator.world import World
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
-from simulator.api import ApiError, Request, page_link
+from simulator.protocol import ApiError, Request, page_link
 
 
 def graph_timestamp(moment: dt.datetime) -> str:

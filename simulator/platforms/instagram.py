@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from simulator.api import GRAPH_VERSION, ApiError, Request, Response
 from simulator.community import naming
 from simulator.platforms.graph import check_token, cursor_page, graph_error, graph_timestamp
+from simulator.protocol import GRAPH_VERSION, ApiError, Request, Response
 from simulator.world import Post, World, platform_id
 
 MEDIA_SHAPE = {

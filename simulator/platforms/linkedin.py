@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from simulator.api import ApiError, Request, Response
+from simulator.protocol import ApiError, Request, Response
 from simulator.world import Comment, Post, World
 
 # LinkedIn reports no saves, and no video views in share statistics; uniqueImpressionsCount is the reach,

@@ -7,8 +7,8 @@ import datetime as dt
 import hashlib
 from bisect import bisect_right
 
-from simulator.api import ApiError, Request, Response, iso_z, page_link
 from simulator.community import Mention, naming, tagged
+from simulator.protocol import ApiError, Request, Response, iso_z, page_link
 from simulator.world import Comment, Post, World, platform_id
 
 

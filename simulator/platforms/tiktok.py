@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 from bisect import bisect_right
 
-from simulator.api import ApiError, Request, Response
+from simulator.protocol import ApiError, Request, Response
 from simulator.world import Post, World
 
 # The Display API has no comments endpoint and reports no reach, saves or impressions.

@@ -8,8 +8,8 @@ import hashlib
 import re
 from functools import lru_cache
 
-from simulator.api import ApiError, Request, Response, iso_z
 from simulator.community import Mention, naming, tagged
+from simulator.protocol import ApiError, Request, Response, iso_z
 from simulator.world import MAX_COMMENT_AGE, Comment, Post, World, platform_id
 
 # X reports no reach; impression_count is the view count, bookmark_count the saves.

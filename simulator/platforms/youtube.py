@@ -7,7 +7,7 @@ import base64
 import datetime as dt
 import hashlib
 
-from simulator.api import ApiError, Request, Response
+from simulator.protocol import ApiError, Request, Response
 from simulator.world import Comment, Post, World
 
 # YouTube reports no reach, impressions, saves or per-video shares in the Data API.

@@ -6,10 +6,10 @@ import datetime as dt
 import zoneinfo
 from collections import Counter
 
+from core.config import Settings
 from extractors.run import run_context
 from simulator.community import naming
 from simulator.world import World
-from warehouse.config import Settings
 
 
 def window_posts(world: World, settings: Settings, key: str, day: dt.date, first_run: dt.date):

@@ -9,8 +9,8 @@ import duckdb
 import pendulum
 import pytest
 
+from core.config import load_settings
 from warehouse.__main__ import nightly_dag
-from warehouse.config import load_settings
 
 pytestmark = pytest.mark.e2e
 DAY = dt.date(2026, 10, 30)

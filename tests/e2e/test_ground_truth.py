@@ -11,11 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.config import load_settings
 from simulator.community import served
 from simulator.ground_truth import compute
 from simulator.world import World
 from warehouse.__main__ import run_dates, simulated_history
-from warehouse.config import load_settings
 
 pytestmark = pytest.mark.e2e
 CONFIG = Path(__file__).with_name("ground_truth_world.yml")

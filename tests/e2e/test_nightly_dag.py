@@ -14,8 +14,8 @@ import duckdb
 import pytest
 from expected import mart_counts, raw_counts
 
+from core.config import load_settings
 from warehouse.__main__ import nightly_dag, run_dates
-from warehouse.config import load_settings
 
 pytestmark = pytest.mark.e2e
 CONFIG = Path(__file__).with_name("two_platforms.yml")

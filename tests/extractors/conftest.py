@@ -27,9 +27,9 @@ from replay_api import (  # noqa: E402
     simulated_settings,
 )
 
+from core.config import Account, Settings  # noqa: E402
 from extractors.base import RunContext  # noqa: E402
-from extractors.run import PLATFORMS  # noqa: E402
-from warehouse.config import Account, Settings  # noqa: E402
+from extractors.run import EXTRACTORS  # noqa: E402
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def api(account: Account) -> QueuedApi:
 
 @pytest.fixture
 def client(api: QueuedApi, account: Account, sleeps: list[float]):
-    client = PLATFORMS[account.platform].CLIENT(account, "secret-token", transport=api.transport,
+    client = EXTRACTORS[account.platform].CLIENT(account, "secret-token", transport=api.transport,
                                                 sleep=sleeps.append)
     yield client
     client.close()

@@ -23,9 +23,11 @@ from pathlib import Path
 
 import httpx
 
+from core.config import Account, Brand, Campaign, Extraction, Influencer, Settings, Simulator
+from core.paths import stream_file
 from extractors.base import RunContext
-from extractors.landing import stream_file
-from warehouse.config import Account, Brand, Campaign, Extraction, Influencer, Settings, Simulator
+from extractors.run import EXTRACTORS, extract_account, run_context, write_state
+from simulator.api import Faults, simulator_transport
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -219,7 +221,6 @@ def run(key: str, api: RecordedApi, sleeps: list[float], *, lookback_days: int =
         run_id: str = "run-1") -> dict:
     """Extract one recorded account for the recorded night, as the nightly task does on a night after the
     account's first (the first night backfills from the start date instead of the lookback window)."""
-    from extractors.run import extract_account, write_state
 
     settings = make_settings(lookback_days)
     _, account = settings.account(key)
@@ -229,18 +230,14 @@ def run(key: str, api: RecordedApi, sleeps: list[float], *, lookback_days: int =
 
 def client_for(key: str, api: RecordedApi, sleeps: list[float], **options):
     """The platform's client for one recorded account, over the recorded answers."""
-    from extractors.run import PLATFORMS
-
     settings = make_settings()
     _, account = settings.account(key)
     token = INSTAGRAM_TOKEN if account.platform == "instagram" else MASTODON_TOKEN
-    return PLATFORMS[account.platform].CLIENT(account, token, transport=api.transport, sleep=sleeps.append,
+    return EXTRACTORS[account.platform].CLIENT(account, token, transport=api.transport, sleep=sleeps.append,
                                               **options)
 
 
 def context_for(lookback_days: int):
-    from extractors.run import run_context
-
     return run_context(make_settings(lookback_days), SNAPSHOT, first_run_date=SNAPSHOT - dt.timedelta(days=1))
 
 
@@ -282,8 +279,6 @@ def landed_stream(settings: Settings, key: str, stream: str, day: dt.date) -> li
 def extract_simulated(settings: Settings, key: str, day: dt.date, run_id: str = "run-1", faults=None,
                       sleep=lambda _: None) -> dict:
     """Extract one account through the in-process simulator, as the nightly task does."""
-    from extractors.run import extract_account, simulator_transport
-
     return extract_account(settings, key, day, run_id, transport=simulator_transport(settings, day, faults),
                            sleep=sleep)
 
@@ -292,8 +287,6 @@ def check_faults_cost_retries_but_not_rows(settings: Settings, day: dt.date) -> 
     """GIVEN the simulator answering every 5th request with the platform's rate limit, every 7th with a 503
     and cutting every 11th body in half, WHEN the Northwind account is extracted through it, THEN every
     stream completes with the rows of a clean run, after retries."""
-    from simulator.api import Faults
-
     key = next(account.key for _, account in settings.accounts() if account.handle.startswith("northwind"))
     clean = extract_simulated(settings, key, day, "clean")
     waits: list[float] = []

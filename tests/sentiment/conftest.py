@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.sentiment import get_scorer
+from sentiment import get_scorer
 
 DATA_DIR = Path(__file__).parent / "data"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from warehouse.sentiment import detect_languages
-from warehouse.sentiment.evaluate import accuracy, macro_f1, read_labelled
+from sentiment import detect_languages
+from sentiment.evaluate import accuracy, macro_f1, read_labelled
 
 # Floors = figure measured with scorer 'default' (see docs/sentiment.md) minus a margin,
 # so a lexicon or routing regression fails loudly while harmless tweaks pass.

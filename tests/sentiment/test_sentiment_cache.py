@@ -3,8 +3,8 @@
 import duckdb
 import pytest
 
-from warehouse.sentiment import cache as cache_mod
-from warehouse.sentiment import score_new_texts
+from sentiment import cache as cache_mod
+from sentiment import score_new_texts
 
 TEXTS = [
     "I love this brand, amazing quality!",

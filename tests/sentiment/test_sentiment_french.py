@@ -2,7 +2,7 @@
 
 import pytest
 
-from warehouse.sentiment.french import FrenchLexiconScorer, tokenize
+from sentiment.french import FrenchLexiconScorer, tokenize
 
 
 @pytest.fixture(scope="module")

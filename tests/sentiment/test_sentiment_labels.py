@@ -2,7 +2,7 @@
 
 import pytest
 
-from warehouse.sentiment import UNSCORED, available_scorers, get_scorer, label_for
+from sentiment import UNSCORED, available_scorers, get_scorer, label_for
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ import socket
 
 import pytest
 
-from warehouse.sentiment import detect_languages
-from warehouse.sentiment import langdetect as ld
+from sentiment import detect_languages
+from sentiment import langdetect as ld
 
 
 @pytest.mark.parametrize(

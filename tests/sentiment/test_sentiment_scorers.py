@@ -2,7 +2,7 @@
 
 import pytest
 
-from warehouse.sentiment import UNSCORED, get_scorer
+from sentiment import UNSCORED, get_scorer
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from warehouse.config import Settings, load_settings
+from core.config import Settings, load_settings
 
 
 @pytest.fixture(scope="module")

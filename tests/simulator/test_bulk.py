@@ -6,8 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from extractors.landing import read_manifests
+from core.landing import read_manifests
 from extractors.run import extract_account
+from simulator.api import simulator_transport
 from simulator.bulk import land_history
 
 DAYS = [dt.date(2026, 10, 6), dt.date(2026, 10, 7)]
@@ -28,7 +29,7 @@ def _http(settings, root: Path, monkeypatch) -> None:
     monkeypatch.setenv("SMW_DATA_DIR", str(root))
     for day in DAYS:
         for _, account in settings.accounts():
-            extract_account(settings, account.key, day, "run")
+            extract_account(settings, account.key, day, "run", transport=simulator_transport(settings, day))
 
 
 def _bulk(settings, root: Path, monkeypatch, workers: int | None = None) -> dict:

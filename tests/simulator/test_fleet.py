@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from extractors.landing import read_manifests
+from core.config import load_settings
+from core.landing import read_manifests
+from loader.load import primary_keys
 from simulator.bulk import land_history
 from simulator.fleet import copy_id, main, replicate
-from warehouse.config import load_settings
-from warehouse.load import primary_keys
 
 
 def test_copies_get_ids_of_their_own_in_each_platforms_shape(demo_settings):

@@ -152,7 +152,7 @@ def test_phrases_keep_their_shape_for_mentions_and_ugc(demo_settings):
 def scored(demo_settings) -> list[tuple]:
     """(language, intended sentiment, crisis?, label given by the warehouse's scorer) of every comment of a
     month of the demo world and of its crisis days, scored the way the DAG's score_sentiment does."""
-    from warehouse.sentiment import detect_languages, get_scorer
+    from sentiment import detect_languages, get_scorer
 
     world = World(demo_settings)
     key, days = world.crisis

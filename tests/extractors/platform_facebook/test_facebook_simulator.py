@@ -6,7 +6,8 @@ import datetime as dt
 
 from replay_api import check_faults_cost_retries_but_not_rows, landed_stream
 
-from extractors.run import extract_account, run_context, simulator_transport
+from extractors.run import extract_account, run_context
+from simulator.api import simulator_transport
 from simulator.platforms.facebook import comment_id, post_id, reactions_by_type
 from simulator.world import World
 

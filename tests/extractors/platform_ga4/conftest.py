@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.config import Account
 from extractors.base import RunContext
 from extractors.ga4 import GA4Client
-from warehouse.config import Account
 
 PAYLOADS = Path(__file__).parent / "payloads"
 PROPERTY_ID = "351000101"

@@ -8,10 +8,11 @@ import json
 
 import pytest
 
+from core.config import load_settings
 from extractors.run import extract_account
+from simulator.api import simulator_transport
 from simulator.web import default_channel_group, sessions_on
 from simulator.world import World
-from warehouse.config import load_settings
 
 DAY = dt.date(2026, 11, 21)
 
@@ -22,7 +23,8 @@ def test_sessions_daily_lands_the_worlds_sessions_with_string_values(tmp_path, m
     settings = load_settings()
     brand = settings.brands[0]
     # WHEN the property is extracted for one night through the simulator
-    manifest = extract_account(settings, f"ga4:{brand.ga4_property}", DAY, "run-1")
+    manifest = extract_account(settings, f"ga4:{brand.ga4_property}", DAY, "run-1",
+                               transport=simulator_transport(settings, DAY))
     # THEN the landed rows are the world's rows of that local day, values as strings
     with gzip.open(manifest["streams"]["sessions_daily"]["file"], "rt") as handle:
         landed = [json.loads(line)["record"] for line in handle]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from replay_api import recorded_accounts
 
-from warehouse.config import Account
+from core.config import Account
 
 ORGANIZATION_ID = "81234202"
 

@@ -7,7 +7,8 @@ import datetime as dt
 import httpx
 from replay_api import check_faults_cost_retries_but_not_rows, extract_simulated, landed_stream
 
-from extractors.run import run_context, simulator_transport
+from extractors.run import run_context
+from simulator.api import simulator_transport
 from simulator.platforms.linkedin import comment_urn, post_urn
 from simulator.world import World
 

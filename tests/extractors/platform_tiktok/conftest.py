@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from replay_api import recorded_accounts
 
-from warehouse.config import Account
+from core.config import Account
 
 OPEN_ID = "-000Northwind4lQ2mXaZrT0aBcDeFgH202"
 

@@ -7,8 +7,9 @@ import json
 
 from replay_api import check_faults_cost_retries_but_not_rows, landed_stream
 
-from extractors.run import extract_account, run_context, simulator_transport
+from extractors.run import extract_account, run_context
 from extractors.x import RECENT_SEARCH_DAYS
+from simulator.api import simulator_transport
 from simulator.community import naming, tagged
 from simulator.world import World, platform_id
 

@@ -11,7 +11,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from core.paths import PROJECT_ROOT, data_dir, warehouse_path
+
 DEFAULT_CONFIG = PROJECT_ROOT / "warehouse.yml"
 
 Platform = Literal[
@@ -128,21 +129,10 @@ class Extraction(_Strict):
     source: Literal["simulator", "api"] = "simulator"
 
 
-def data_dir() -> Path:
-    """Where landing files, the working and the published warehouse live: SMW_DATA_DIR or ./data."""
-    return Path(os.environ.get("SMW_DATA_DIR") or PROJECT_ROOT / "data").resolve()
-
-
-def warehouse_path() -> Path:
-    """The working DuckDB file: SMW_WAREHOUSE or <data dir>/warehouse.duckdb. Paths come from the
-    environment, not the config file, so the DAG can hand them to dbt without reading files at parse time."""
-    return Path(os.environ.get("SMW_WAREHOUSE") or data_dir() / "warehouse.duckdb").resolve()
-
-
 # DuckDB's own default is 80 % of the machine's memory, which leaves too little to Python, Airflow and the
 # landing workers beside it. Past the limit DuckDB spills to disk (the database file and <file>.tmp) instead of
 # growing. (Not everything obeys it: a transaction's uncommitted rows grow past it, which is why the loader
-# stages large nights, warehouse.load.STAGE_ROWS.) dbt reads the same variable (profiles.yml).
+# stages large nights, loader.load.STAGE_ROWS.) dbt reads the same variable (profiles.yml).
 DEFAULT_DUCKDB_MEMORY_LIMIT = "50%"
 
 

@@ -14,9 +14,9 @@ from multiprocessing import get_context
 import duckdb
 import pyarrow as pa
 
-from warehouse.sentiment.base import NEG_THRESHOLD, POS_THRESHOLD, Scorer
-from warehouse.sentiment.langdetect import detect_languages
-from warehouse.sentiment.registry import configured_scorer_name, get_scorer
+from sentiment.base import NEG_THRESHOLD, POS_THRESHOLD, Scorer
+from sentiment.langdetect import detect_languages
+from sentiment.registry import configured_scorer_name, get_scorer
 
 CACHE_SCHEMA = "sentiment"
 CACHE_TABLE = f"{CACHE_SCHEMA}.text_scores"

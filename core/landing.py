@@ -1,4 +1,6 @@
-"""The landing area: gzip NDJSON per account, stream and logical date, with a manifest that reconciles."""
+"""The landing contract: gzip NDJSON per account, stream and logical date, with a manifest that reconciles.
+
+The extractors write it and the loader reads it; where the files live is core.paths."""
 
 from __future__ import annotations
 
@@ -10,23 +12,18 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from extractors.base import Record
+from core.paths import manifest_glob
 
-
-def stream_file(landing: Path, platform: str, stream: str, day: dt.date, account_id: str) -> Path:
-    return landing / platform / stream / day.isoformat() / f"{account_id}.ndjson.gz"
-
-
-def manifest_file(landing: Path, platform: str, day: dt.date, account_id: str) -> Path:
-    return landing / platform / "_manifests" / day.isoformat() / f"{account_id}.json"
+Record = tuple[dict, str | None]  # the record as received, and the id of the parent it was read under
 
 
 WRITE_BYTES = 1 << 18  # lines are handed to gzip this many bytes at a time (same bytes as line by line)
 
 
 class Prepared(tuple):
-    """A record and its parent id, with the line it lands as already made. Bulk mode serializes each record
-    once, to look for tokens in it, and the landing writes that very text instead of serializing it again."""
+    """A record and its parent id, with the line it lands as already made: the extraction serializes each
+    record once, to look for tokens in it, and the landing writes that very text instead of serializing it
+    again."""
 
     def __new__(cls, record: dict, parent_id: str | None, line: str):
         item = super().__new__(cls, (record, parent_id))
@@ -109,4 +106,4 @@ def write_manifest(path: Path, manifest: dict) -> None:
 
 
 def read_manifests(landing: Path, day: dt.date) -> list[dict]:
-    return [json.loads(path.read_text()) for path in sorted(landing.glob(f"*/_manifests/{day.isoformat()}/*.json"))]
+    return [json.loads(path.read_text()) for path in sorted(landing.glob(manifest_glob(day)))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from warehouse.config import Account
+from core.config import Account
 
 SIMULATOR_TOKEN = "simulated-token"
 
@@ -15,6 +15,8 @@ def token_for(account: Account, source: str) -> str:
     if os.environ.get(env_name):
         return os.environ[env_name]
     try:
+        # Imported only when the environment has no token: the CLI, the bulk workers and the tests run
+        # without Airflow's task context, and the SDK costs a second to import.
         from airflow.sdk import BaseHook
 
         connection = BaseHook.get_connection(account.connection_id)

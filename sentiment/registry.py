@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from warehouse.sentiment.base import NEG_THRESHOLD, POS_THRESHOLD, Scorer
-from warehouse.sentiment.scorers import DefaultScorer, FrenchLexiconScorerAdapter, VaderEnglishScorer
+from sentiment.base import NEG_THRESHOLD, POS_THRESHOLD, Scorer
+from sentiment.scorers import DefaultScorer, FrenchLexiconScorerAdapter, VaderEnglishScorer
 
 ENV_VAR = "SMW_SENTIMENT_SCORER"
 DEFAULT_SCORER = "default"

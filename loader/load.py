@@ -13,9 +13,11 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from extractors.landing import read_manifests, sha256
-from warehouse.config import Settings
-from warehouse.db import connect
+from core import catalog
+from core.config import Settings
+from core.db import connect
+from core.landing import read_manifests, sha256
+from core.paths import landing_dir
 
 log = logging.getLogger(__name__)
 
@@ -63,16 +65,14 @@ class ReconciliationError(RuntimeError):
 
 
 def primary_keys() -> dict[tuple[str, str], str]:
-    from extractors.run import PLATFORMS
-
-    return {(platform, stream.name): stream.primary_key
-            for platform, module in PLATFORMS.items() for stream in module.STREAMS}
+    """Each stream's primary key (a dotted path into the payload), as the catalog declares it."""
+    return {(stream.platform, stream.name): stream.key for stream in catalog.STREAMS}
 
 
 def load_date(settings: Settings, day: dt.date, run_id: str, con: duckdb.DuckDBPyConnection | None = None) -> dict:
     """Replace every raw row of `day` with what its landing files hold, in one transaction (a large night is
     staged first, see STAGE_ROWS)."""
-    landing = settings.data / "landing"
+    landing = landing_dir(settings.data)
     keys = primary_keys()
     streams: dict[tuple[str, str], list[tuple[str, dict]]] = {}
     for manifest in read_manifests(landing, day):

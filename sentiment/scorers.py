@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from warehouse.sentiment.base import NEG_THRESHOLD, POS_THRESHOLD, Scorer
-from warehouse.sentiment.french import LEXICON_VERSION, FrenchLexiconScorer
+from sentiment.base import NEG_THRESHOLD, POS_THRESHOLD, Scorer
+from sentiment.french import LEXICON_VERSION, FrenchLexiconScorer
 
 
 def _pkg_version(name: str) -> str:
@@ -23,6 +23,7 @@ class VaderEnglishScorer(Scorer):
 
     def __init__(self, pos: float = POS_THRESHOLD, neg: float = NEG_THRESHOLD) -> None:
         super().__init__(pos, neg)
+        # Imported when this scorer is chosen: VADER's lexicon is read at import.
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
         self.base_version = f"vader{_pkg_version('vaderSentiment')}"

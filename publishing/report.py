@@ -71,9 +71,10 @@ def write_report(published: Path, report_root: Path, day: dt.date) -> Path:
                                    order by engagements desc, post_key limit 10""", [day]).fetchall()
         campaigns = con.execute("""select campaign_id, sum(posts) from marts.rpt_campaigns where date_day <= ?
                                    group by campaign_id order by 2 desc, 1""", [day]).fetchall()
-        influencers = con.execute("""select handle || ' (' || platform || ', ' || tier || ')',
-                                            sum(engagements) / (max(followers) * sum(posts))
-                                     from marts.rpt_influencers group by all having max(followers) > 0
+        # The rate as the mart computes it (the metric contract), one bar per influencer and campaign.
+        influencers = con.execute("""select handle || ' (' || platform || ', ' || tier || ', ' || campaign_id || ')',
+                                            engagement_rate
+                                     from marts.rpt_influencers where engagement_rate is not null
                                      order by 2 desc, 1""").fetchall()
         alerts = con.execute("""select date_day, alert_type, account_key, severity from marts.rpt_alerts
                                 where date_day between ? and ? order by date_day desc, severity desc limit 10""",

@@ -1,6 +1,6 @@
 """Offline language detection and sentiment scoring of comments and mentions."""
 
-from warehouse.sentiment.base import (
+from sentiment.base import (
     NEG_THRESHOLD,
     POS_THRESHOLD,
     UNSCORED,
@@ -8,9 +8,9 @@ from warehouse.sentiment.base import (
     ScoreResult,
     label_for,
 )
-from warehouse.sentiment.cache import CACHE_TABLE, ensure_cache_table, score_new_texts
-from warehouse.sentiment.langdetect import detect_languages
-from warehouse.sentiment.registry import (
+from sentiment.cache import CACHE_TABLE, ensure_cache_table, score_new_texts
+from sentiment.langdetect import detect_languages
+from sentiment.registry import (
     DEFAULT_SCORER,
     ENV_VAR,
     available_scorers,

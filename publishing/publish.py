@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.db import limit_memory
+from core.db import limit_memory
 
 PUBLISHED_SCHEMA = "marts"
 

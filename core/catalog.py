@@ -1,0 +1,220 @@
+"""The stream catalog: every platform and stream the warehouse extracts, declared once.
+
+For each stream: the endpoint it reads, its primary key, the parent stream it is read under, the replication
+field (the record's time that decides whether it falls in the night's window; None for a stream read whole
+every night, or read per parent), the raw table it loads into, and its description. The extractors name their
+streams after it (a test checks each module's STREAMS against it), the loader takes its keys from it, the
+platform lists derive from it, and dbt's sources are generated from it:
+
+    python -m core.catalog        # writes dbt_project/models/staging/<platform>/_<platform>__sources.yml
+
+Adding a platform is one entry per stream here, one extractor module and one staging folder.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, get_args
+
+Platform = Literal["facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "mastodon", "bluesky", "ga4"]
+PLATFORMS: tuple[str, ...] = get_args(Platform)
+# The social networks, GA4 being web analytics.
+SOCIAL_PLATFORMS: tuple[str, ...] = tuple(platform for platform in PLATFORMS if platform != "ga4")
+
+
+@dataclass(frozen=True)
+class Stream:
+    platform: str
+    name: str
+    endpoint: str
+    description: str
+    key: str = "id"  # a dotted path into the record
+    parent: str | None = None  # the stream whose records this one is read under (their id is _parent_id)
+    replication: str | None = None  # the record's time compared with the window start
+
+    @property
+    def raw_table(self) -> str:
+        """The table in schema `raw` (and the source name in dbt)."""
+        return f"{self.platform}__{self.name}"
+
+
+STREAMS: tuple[Stream, ...] = (
+    # --- instagram
+    Stream('instagram', 'user', endpoint='GET /{ig-user-id}',
+           description='One row per Instagram professional account per logical date (GET /{ig-user-id}).'),
+    Stream('instagram', 'user_insights', endpoint='GET /{ig-user-id}/insights, period=day',
+           description=('One row per account insight metric per logical date (GET /{ig-user-id}/insights, '
+                        'period=day).')),
+    Stream('instagram', 'media', replication='timestamp', endpoint='GET /{ig-user-id}/media',
+           description='One row per media object per logical date (GET /{ig-user-id}/media).'),
+    Stream('instagram', 'media_insights', parent='media', endpoint='GET /{ig-media-id}/insights',
+           description=('One row per media and metric per logical date (GET /{ig-media-id}/insights); _parent_id '
+                        'is the media id.')),
+    Stream('instagram', 'comments', parent='media', endpoint='GET /{ig-media-id}/comments',
+           description=('One row per top-level comment per logical date, replies nested (GET '
+                        '/{ig-media-id}/comments).')),
+    Stream('instagram', 'tags', replication='timestamp', endpoint='GET /{ig-user-id}/tags',
+           description=('One row per media by others that tags or @mentions the account, per logical date (GET '
+                        '/{ig-user-id}/tags).')),
+    # --- mastodon
+    Stream('mastodon', 'account', endpoint='GET /api/v1/accounts/:id',
+           description='One row per Mastodon account per logical date (GET /api/v1/accounts/:id).'),
+    Stream('mastodon', 'statuses', replication='created_at', endpoint='GET /api/v1/accounts/:id/statuses',
+           description='One row per status per logical date (GET /api/v1/accounts/:id/statuses).'),
+    Stream('mastodon', 'replies', parent='statuses', endpoint='GET /api/v1/statuses/:id/context',
+           description=("One row per reply in a status's thread per logical date (GET "
+                        '/api/v1/statuses/:id/context); _parent_id is the root status.')),
+    Stream('mastodon', 'mentions', replication='created_at', endpoint='GET /api/v1/notifications?types[]=mention',
+           description=('One row per mention notification of the account per logical date (GET '
+                        "/api/v1/notifications?types[]=mention): replies to its statuses and others' statuses "
+                        'naming it; the status is nested whole.')),
+    Stream('mastodon', 'hashtag_statuses', replication='created_at', endpoint='GET /api/v1/timelines/tag/:hashtag',
+           description=("One row per status on a campaign hashtag's timeline per logical date (GET "
+                        '/api/v1/timelines/tag/:hashtag); _parent_id is the hashtag.')),
+    # --- x
+    Stream('x', 'user', endpoint='GET /2/users/:id with public_metrics',
+           description='One row per X account per logical date (GET /2/users/:id with public_metrics).'),
+    Stream('x', 'tweets', replication='created_at', endpoint='GET /2/users/:id/tweets, retweets excluded',
+           description=('One row per tweet of the owned account per logical date (GET /2/users/:id/tweets, '
+                        'retweets excluded): its posts and its replies, which carry referenced_tweets of type '
+                        'replied_to.')),
+    Stream('x', 'mentions', replication='created_at', endpoint='GET /2/users/:id/mentions',
+           description=('One row per tweet mentioning the owned account per logical date (GET '
+                        '/2/users/:id/mentions): comments on its posts, replies in their threads and mentions '
+                        'elsewhere; _parent_id is the tweet replied to.')),
+    Stream('x', 'hashtag_search', replication='created_at', endpoint='GET /2/tweets/search/recent, retweets excluded',
+           description=("One row per tweet carrying one of the brand's campaign hashtags per logical date (GET "
+                        '/2/tweets/search/recent, retweets excluded), with its author from includes.users under '
+                        '`author`.')),
+    # --- bluesky
+    Stream('bluesky', 'profile', key='did', endpoint='app.bsky.actor.getProfile',
+           description='One row per Bluesky account per logical date (app.bsky.actor.getProfile).'),
+    Stream('bluesky', 'posts', key='post.uri', replication='post.record.createdAt',
+           endpoint='app.bsky.feed.getAuthorFeed, filter posts_no_replies; reposts and the pinned post skipped',
+           description=('One row per post of the owned account per logical date, as a feed item {post, reply?, '
+                        'reason?} (app.bsky.feed.getAuthorFeed, filter posts_no_replies; reposts and the pinned '
+                        'post skipped).')),
+    Stream('bluesky', 'replies', key='uri', parent='posts', endpoint='',
+           description=("One row per reply in a post's thread per logical date, flattened from "
+                        "app.bsky.feed.getPostThread; _parent_id is the root post's URI.")),
+    Stream('bluesky', 'search', key='uri', replication='record.createdAt', endpoint='',
+           description=('One row per post by others found by app.bsky.feed.searchPosts per logical date: '
+                        'mentioning the account or carrying a campaign hashtag; _parent_id is what was searched '
+                        '(`@handle` or `#hashtag`).')),
+    # --- ga4
+    Stream('ga4', 'sessions_daily', key='row_key', replication='date', endpoint='runReport',
+           description=('One row per (date, source, medium, campaign, ad content) of a GA4 property per logical '
+                        'date (runReport), dimension and metric values as strings keyed by their names, plus '
+                        'row_key, property_id and currency.')),
+    # --- facebook
+    Stream('facebook', 'page', endpoint='GET /{page-id}',
+           description='One row per Facebook Page per logical date (GET /{page-id}).'),
+    Stream('facebook', 'posts', replication='created_time', endpoint='GET /{page-id}/published_posts',
+           description='One row per published Page post per logical date (GET /{page-id}/published_posts).'),
+    Stream('facebook', 'post_insights', parent='posts', endpoint='GET /{post-id}/insights',
+           description=('One row per post and metric per logical date (GET /{post-id}/insights); _parent_id is '
+                        'the post id.')),
+    Stream('facebook', 'comments', parent='posts', endpoint='GET /{post-id}/comments, filter=stream',
+           description=('One row per comment or reply per logical date, flat (GET /{post-id}/comments, '
+                        'filter=stream), a reply naming its parent comment; _parent_id is the post id.')),
+    # --- youtube
+    Stream('youtube', 'channel', endpoint='GET /youtube/v3/channels, part snippet,statistics,contentDetails',
+           description=('One row per YouTube channel per logical date (GET /youtube/v3/channels, part '
+                        'snippet,statistics,contentDetails).')),
+    Stream('youtube', 'uploads', parent='channel', replication='contentDetails.videoPublishedAt',
+           endpoint='GET /youtube/v3/playlistItems',
+           description=("One row per playlist item of the channel's uploads playlist per logical date (GET "
+                        '/youtube/v3/playlistItems).')),
+    Stream('youtube', 'videos', parent='uploads',
+           endpoint='GET /youtube/v3/videos, part statistics,snippet,contentDetails',
+           description=('One row per uploaded video of the window per logical date (GET /youtube/v3/videos, part '
+                        'statistics,snippet,contentDetails).')),
+    Stream('youtube', 'comment_threads', parent='videos', endpoint='GET /youtube/v3/commentThreads',
+           description=('One row per comment thread per logical date, up to five replies embedded under '
+                        'replies.comments (GET /youtube/v3/commentThreads); _parent_id is the video id.')),
+    Stream('youtube', 'channel_days', key='day', replication='day',
+           endpoint='YouTube Analytics v2 reports, dimensions=day',
+           description=('One row per day of the window per logical date (YouTube Analytics v2 reports, '
+                        'dimensions=day).')),
+    # --- linkedin
+    Stream('linkedin', 'follower_statistics', key='organizationalEntity',
+           endpoint='GET /rest/organizationalEntityFollowerStatistics',
+           description=('One row per organization per logical date, lifetime follower counts by facet (GET '
+                        '/rest/organizationalEntityFollowerStatistics).')),
+    Stream('linkedin', 'posts', replication='publishedAt', endpoint='GET /rest/posts?q=author',
+           description='One row per organization post of the window per logical date (GET /rest/posts?q=author).'),
+    Stream('linkedin', 'share_statistics', key='post_urn', parent='posts',
+           endpoint='GET /rest/organizationalEntityShareStatistics',
+           description=('One row per post per logical date, lifetime totalShareStatistics (GET '
+                        '/rest/organizationalEntityShareStatistics); post_urn added by the extractor.')),
+    Stream('linkedin', 'comments', parent='share_statistics', endpoint='GET /rest/socialActions/{urn}/comments',
+           description=('One row per comment or reply per logical date, flat, a reply naming its parentComment '
+                        '(GET /rest/socialActions/{urn}/comments); _parent_id is the post urn.')),
+    # --- tiktok
+    Stream('tiktok', 'user', key='open_id', endpoint='GET /v2/user/info/',
+           description='One row per TikTok account per logical date (GET /v2/user/info/).'),
+    Stream('tiktok', 'videos', replication='create_time', endpoint='POST /v2/video/list/',
+           description='One row per video of the window per logical date (POST /v2/video/list/).'),
+    Stream('tiktok', 'video_stats', parent='videos', endpoint='POST /v2/video/query/',
+           description=('One row per video of the window per logical date, asked for again by id (POST '
+                        '/v2/video/query/).')),
+)
+
+
+def streams_of(platform: str) -> tuple[Stream, ...]:
+    """A platform's streams in extraction order (a parent before the streams read under it)."""
+    return tuple(stream for stream in STREAMS if stream.platform == platform)
+
+
+def stream(platform: str, name: str) -> Stream:
+    for candidate in STREAMS:
+        if candidate.platform == platform and candidate.name == name:
+            return candidate
+    raise KeyError(f"no stream {platform}/{name} in the catalog")
+
+
+SOURCES_HEADER = """\
+# Generated from core/catalog.py by `python -m core.catalog`: edit the catalog, not this file.
+version: 2
+
+sources:
+  - name: raw
+    schema: raw
+    tables:
+"""
+
+
+def sources_yaml(platform: str) -> str:
+    """dbt's source file for one platform's raw tables."""
+    lines = [SOURCES_HEADER]
+    for item in streams_of(platform):
+        lines.append(f"      - name: {item.raw_table}\n")
+        lines.append(f"        description: {_quoted(item.description)}\n")
+        lines.append(f"        meta: {{endpoint: {_quoted(item.endpoint)}, primary_key: {item.key}, "
+                     f"parent: {item.parent or 'null'}, replication: {item.replication or 'null'}}}\n")
+    return "".join(lines)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sources_file(project_dir: Path, platform: str) -> Path:
+    return project_dir / "models" / "staging" / platform / f"_{platform}__sources.yml"
+
+
+def write_sources(project_dir: Path) -> list[Path]:
+    written = []
+    for platform in PLATFORMS:
+        path = sources_file(project_dir, platform)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(sources_yaml(platform))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_sources(Path(__file__).resolve().parent.parent / "dbt_project"):
+        print(path, file=sys.stderr)
