@@ -89,9 +89,12 @@ class Brand(_Strict):
 
     @model_validator(mode="after")
     def _unique_names(self) -> Brand:
-        for label, values in (("campaign", [c.campaign_id for c in self.campaigns]),
-                              ("utm_campaign", [c.utm_campaign for c in self.campaigns]),
-                              ("influencer", [(i.platform, i.handle) for i in self.influencers])):
+        named: tuple[tuple[str, list[object]], ...] = (
+            ("campaign", [c.campaign_id for c in self.campaigns]),
+            ("utm_campaign", [c.utm_campaign for c in self.campaigns]),
+            ("influencer", [(i.platform, i.handle) for i in self.influencers]),
+        )
+        for label, values in named:
             duplicates = sorted({str(v) for v in values if values.count(v) > 1})
             if duplicates:
                 raise ValueError(f"{label} {', '.join(duplicates)} is listed twice in brand {self.brand_id}")

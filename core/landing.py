@@ -25,7 +25,9 @@ class Prepared(tuple):
     record once, to look for tokens in it, and the landing writes that very text instead of serializing it
     again."""
 
-    def __new__(cls, record: dict, parent_id: str | None, line: str):
+    line: str
+
+    def __new__(cls, record: dict, parent_id: str | None, line: str) -> Prepared:
         item = super().__new__(cls, (record, parent_id))
         item.line = line
         return item

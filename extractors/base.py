@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 import httpx
 
@@ -235,13 +235,19 @@ def retry_after(response: httpx.Response) -> float | None:
     return None
 
 
-class Stream:
+C = TypeVar("C", bound=Client)
+
+
+class Stream(Generic[C]):
     """One endpoint: how to read its records for one account and night. What the stream is (its key, its
-    parent stream, its raw table) is declared once, in core.catalog, under the same name."""
+    parent stream, its raw table) is declared once, in core.catalog, under the same name.
+
+    A stream is generic over the client of its platform (`Stream[MastodonClient]`), whose own helpers
+    (paging, batching) its records use."""
 
     name: ClassVar[str]
 
-    def records(self, client: Client, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+    def records(self, client: C, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         raise NotImplementedError
 
 

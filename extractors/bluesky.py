@@ -66,20 +66,20 @@ def created(post_view: dict) -> dt.datetime:
     return dt.datetime.fromisoformat(post_view["record"]["createdAt"].replace("Z", "+00:00"))
 
 
-class Profile(Stream):
+class Profile(Stream[BlueskyClient]):
     name = "profile"
 
-    def records(self, client: BlueskyClient, context, parents) -> Iterator[Record]:
+    def records(self, client: BlueskyClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         response = client.get("/xrpc/app.bsky.actor.getProfile", {"actor": client.account.account_id})
         yield parse_json(response), None
 
 
-class Posts(Stream):
+class Posts(Stream[BlueskyClient]):
     """The account's own posts since the window start, as feed items; reposts and pins are skipped."""
 
     name = "posts"
 
-    def records(self, client: BlueskyClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: BlueskyClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         params = {"actor": client.account.account_id, "limit": 100, "filter": "posts_no_replies"}
         for page in client.pages("app.bsky.feed.getAuthorFeed", params):
             for item in page.get("feed", []):
@@ -90,12 +90,12 @@ class Posts(Stream):
                 yield item, None
 
 
-class Replies(Stream):
+class Replies(Stream[BlueskyClient]):
     """Every reply under each post (inbound comments and the brand's answers), flattened from the thread."""
 
     name = "replies"
 
-    def records(self, client: BlueskyClient, context, parents) -> Iterator[Record]:
+    def records(self, client: BlueskyClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         for item in parents:
             post = item["post"]
             if not post.get("replyCount"):
@@ -117,14 +117,14 @@ def _walk(node: dict) -> Iterator[dict]:
             yield from _walk(child)
 
 
-class Search(Stream):
+class Search(Stream[BlueskyClient]):
     """Others' posts since the window start that mention the account, then those on each campaign hashtag
     (searchPosts, newest first). The parent id is what was searched (`@handle` or the #hashtag), so a post
     found twice lands twice and staging keeps it once."""
 
     name = "search"
 
-    def records(self, client: BlueskyClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: BlueskyClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         since = context.window_start_utc.strftime("%Y-%m-%dT%H:%M:%SZ")
         handle = client.account.handle
         searches = [(f"@{handle}", {"q": handle, "mentions": handle}),
@@ -138,5 +138,5 @@ class Search(Stream):
                     yield post, searched
 
 
-STREAMS: tuple[type[Stream], ...] = (Profile, Posts, Replies, Search)
-CLIENT: type[Client] = BlueskyClient
+STREAMS: tuple[type[Stream[BlueskyClient]], ...] = (Profile, Posts, Replies, Search)
+CLIENT: type[BlueskyClient] = BlueskyClient

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import Client, Record, RunContext, Stream, parse_json
+from extractors.base import Record, RunContext, Stream, parse_json
 from extractors.graph import GraphClient
 
 # Post insights per Graph version. Meta retired post_impressions (Nov 2025) and post_impressions_unique
@@ -37,18 +37,18 @@ def created(record: dict) -> dt.datetime:
     return dt.datetime.strptime(record["created_time"], "%Y-%m-%dT%H:%M:%S%z")
 
 
-class Page(Stream):
+class Page(Stream[FacebookClient]):
     name = "page"
 
-    def records(self, client: FacebookClient, context, parents) -> Iterator[Record]:
+    def records(self, client: FacebookClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         fields = "id,name,username,link,followers_count,fan_count"
         yield parse_json(client.get(client.path(client.account.account_id), {"fields": fields})), None
 
 
-class Posts(Stream):
+class Posts(Stream[FacebookClient]):
     name = "posts"
 
-    def records(self, client: FacebookClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: FacebookClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         params = {"fields": POST_FIELDS, "limit": 50, "since": int(context.window_start_utc.timestamp())}
         # Newest first: once a page reaches posts older than the window, the rest are settled.
         for page in client.pages(client.path(client.account.account_id, "published_posts"), params):
@@ -58,10 +58,10 @@ class Posts(Stream):
                 yield record, None
 
 
-class PostInsights(Stream):
+class PostInsights(Stream[FacebookClient]):
     name = "post_insights"
 
-    def records(self, client: FacebookClient, context, parents) -> Iterator[Record]:
+    def records(self, client: FacebookClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         metrics = ",".join(FACEBOOK_POST_METRICS[client.version])
         for post in parents:
             body = parse_json(client.get(client.path(post["id"], "insights"), {"metric": metrics}))
@@ -69,12 +69,12 @@ class PostInsights(Stream):
                 yield item, post["id"]
 
 
-class Comments(Stream):
+class Comments(Stream[FacebookClient]):
     """Comments and replies in one flat list (`filter=stream`), each reply naming its `parent`."""
 
     name = "comments"
 
-    def records(self, client: FacebookClient, context, parents) -> Iterator[Record]:
+    def records(self, client: FacebookClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         params = {"fields": COMMENT_FIELDS, "filter": "stream", "order": "chronological", "limit": 100}
         for post in parents:
             if not ((post.get("comments") or {}).get("summary") or {}).get("total_count"):
@@ -84,5 +84,5 @@ class Comments(Stream):
                     yield record, post["id"]
 
 
-STREAMS: tuple[type[Stream], ...] = (Page, Posts, PostInsights, Comments)
-CLIENT: type[Client] = FacebookClient
+STREAMS: tuple[type[Stream[FacebookClient]], ...] = (Page, Posts, PostInsights, Comments)
+CLIENT: type[FacebookClient] = FacebookClient

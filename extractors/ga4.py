@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 
@@ -32,13 +33,18 @@ class GA4Client(Client):
         wait = retry_after(response)
         return QUOTA_WAIT_SECONDS if wait is None else wait
 
-    def post(self, url: str, body: dict) -> httpx.Response:
+    def post(self, url: str, json: object = None, params: dict | None = None) -> httpx.Response:
         """POST with the shared retry policy: the body travels as JSON, the answer is checked as for GET."""
-        return self.request("POST", url, json=body)
+        return self.request("POST", url, json=json, params=params)
 
-    def request(self, method: str, url: str, **options) -> httpx.Response:
+    def request(self, method: str, url: str, **options: Any) -> httpx.Response:
         send = self.http.request
-        self.http.get = lambda url, params=None: send(method, url, **options)  # type: ignore[method-assign]
+
+        def get(url: httpx.URL | str, **_: object) -> httpx.Response:
+            return send(method, url, **options)
+
+        # The shared GET path (retries, checks) sends this request instead, for this one call.
+        self.http.get = get  # type: ignore[method-assign]  # deliberate per-call patch, undone below
         try:
             return self.get(url)
         finally:
@@ -57,13 +63,13 @@ class GA4Client(Client):
                 return
 
 
-class SessionsDaily(Stream):
+class SessionsDaily(Stream[GA4Client]):
     """One record per (date, source, medium, campaign, ad content, channel group) of the logical date, as GA4
     reports it: dimension and metric values (strings) keyed by their headers' names."""
 
     name = "sessions_daily"
 
-    def records(self, client: GA4Client, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: GA4Client, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         day = context.snapshot_date.isoformat()
         body = {
             "dateRanges": [{"startDate": day, "endDate": day}],
@@ -86,5 +92,5 @@ class SessionsDaily(Stream):
                 yield record, client.account.account_id
 
 
-STREAMS: tuple[type[Stream], ...] = (SessionsDaily,)
-CLIENT: type[Client] = GA4Client
+STREAMS: tuple[type[Stream[GA4Client]], ...] = (SessionsDaily,)
+CLIENT: type[GA4Client] = GA4Client

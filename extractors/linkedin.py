@@ -67,24 +67,24 @@ def urn_of(statistics: dict) -> str | None:
     return statistics.get("share") or statistics.get("ugcPost")
 
 
-class FollowerStatistics(Stream):
+class FollowerStatistics(Stream[LinkedInClient]):
     """Lifetime follower counts by facet (no timeIntervals): one element for the organization."""
 
     name = "follower_statistics"
 
-    def records(self, client: LinkedInClient, context, parents) -> Iterator[Record]:
+    def records(self, client: LinkedInClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         params = {"q": "organizationalEntity", "organizationalEntity": client.organization}
         body = parse_json(client.get("/rest/organizationalEntityFollowerStatistics", params))
         for element in body.get("elements") or []:
             yield element, client.account.account_id
 
 
-class Posts(Stream):
+class Posts(Stream[LinkedInClient]):
     """The organization's posts published since the window start, newest first."""
 
     name = "posts"
 
-    def records(self, client: LinkedInClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: LinkedInClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         since = context.window_start_utc.timestamp() * 1000
         params = {"author": client.organization, "q": "author", "sortBy": "CREATED"}
         for page in client.pages("/rest/posts", params):
@@ -95,13 +95,13 @@ class Posts(Stream):
                 yield post, client.account.account_id
 
 
-class ShareStatistics(Stream):
+class ShareStatistics(Stream[LinkedInClient]):
     """Lifetime totalShareStatistics of the window's posts: shares and ugcPosts are asked for in their own
     List() parameters, built by hand (httpx would encode the parentheses and commas Rest.li needs)."""
 
     name = "share_statistics"
 
-    def records(self, client: LinkedInClient, context, parents) -> Iterator[Record]:
+    def records(self, client: LinkedInClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         urns = [post["id"] for post in parents]
         for field, prefix in (("shares", "urn:li:share:"), ("ugcPosts", "urn:li:ugcPost:")):
             chosen = [urn for urn in urns if urn.startswith(prefix)]
@@ -114,13 +114,13 @@ class ShareStatistics(Stream):
                     yield {**element, "post_urn": urn_of(element)}, urn_of(element)
 
 
-class Comments(Stream):
+class Comments(Stream[LinkedInClient]):
     """The comments on each post that has any, then the replies to each comment that has some
     (`commentsSummary`); a reply carries `parentComment`. All are landed under the post's urn."""
 
     name = "comments"
 
-    def records(self, client: LinkedInClient, context, parents) -> Iterator[Record]:
+    def records(self, client: LinkedInClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         for statistics in parents:
             post = urn_of(statistics)
             if not post or not int((statistics.get("totalShareStatistics") or {}).get("commentCount") or 0):
@@ -138,5 +138,5 @@ class Comments(Stream):
             yield from page.get("elements") or []
 
 
-STREAMS: tuple[type[Stream], ...] = (FollowerStatistics, Posts, ShareStatistics, Comments)
-CLIENT: type[Client] = LinkedInClient
+STREAMS: tuple[type[Stream[LinkedInClient]], ...] = (FollowerStatistics, Posts, ShareStatistics, Comments)
+CLIENT: type[LinkedInClient] = LinkedInClient

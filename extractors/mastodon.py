@@ -24,17 +24,17 @@ class MastodonClient(Client):
             url, params = response.links.get("next", {}).get("url", ""), {}
 
 
-class Account(Stream):
+class Account(Stream[MastodonClient]):
     name = "account"
 
-    def records(self, client: MastodonClient, context, parents) -> Iterator[Record]:
+    def records(self, client: MastodonClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         yield parse_json(client.get(f"/api/v1/accounts/{client.account.account_id}")), None
 
 
-class Statuses(Stream):
+class Statuses(Stream[MastodonClient]):
     name = "statuses"
 
-    def records(self, client: MastodonClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: MastodonClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         url = f"/api/v1/accounts/{client.account.account_id}/statuses"
         params = {"limit": 40, "exclude_replies": "true", "exclude_reblogs": "true"}
         for page in client.pages(url, params):
@@ -45,10 +45,10 @@ class Statuses(Stream):
                 yield record, None
 
 
-class Replies(Stream):
+class Replies(Stream[MastodonClient]):
     name = "replies"
 
-    def records(self, client: MastodonClient, context, parents) -> Iterator[Record]:
+    def records(self, client: MastodonClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         for status in parents:
             if not status.get("replies_count"):
                 continue
@@ -66,29 +66,29 @@ def _within(client: MastodonClient, url: str, params: dict, context: RunContext)
             yield record
 
 
-class Mentions(Stream):
+class Mentions(Stream[MastodonClient]):
     """Mention notifications of the token's account since the window start: replies to its posts (also
     read as replies) and others' statuses naming it."""
 
     name = "mentions"
 
-    def records(self, client: MastodonClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: MastodonClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         for record in _within(client, "/api/v1/notifications", {"types[]": "mention", "limit": 40}, context):
             yield record, None
 
 
-class HashtagStatuses(Stream):
+class HashtagStatuses(Stream[MastodonClient]):
     """Public statuses on each campaign hashtag's timeline since the window start; the parent id is the
     hashtag, so a status carrying two of them lands twice and staging keeps it once."""
 
     name = "hashtag_statuses"
 
-    def records(self, client: MastodonClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: MastodonClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         for hashtag in context.hashtags:
             url = f"/api/v1/timelines/tag/{hashtag.lstrip('#')}"
             for record in _within(client, url, {"limit": 40}, context):
                 yield record, hashtag
 
 
-STREAMS: tuple[type[Stream], ...] = (Account, Statuses, Replies, Mentions, HashtagStatuses)
-CLIENT: type[Client] = MastodonClient
+STREAMS: tuple[type[Stream[MastodonClient]], ...] = (Account, Statuses, Replies, Mentions, HashtagStatuses)
+CLIENT: type[MastodonClient] = MastodonClient

@@ -91,9 +91,11 @@ def extract_account(
     context.hashtags = tuple(sorted({tag for campaign in brand.campaigns for tag in campaign.hashtags}))
     landing = landing_dir(settings.data)
     started = dt.datetime.now(dt.UTC)
-    manifest = {"platform": account.platform, "account_id": account.account_id, "account_key": account.key,
-                "logical_date": snapshot_date.isoformat(), "window_start": context.window_start.isoformat(),
-                "run_id": run_id, "started_at": started.isoformat(), "streams": {}}
+    streams: dict[str, dict] = {}  # each stream's file, rows, checksum and outcome, as the manifest lists them
+    manifest: dict[str, object] = {
+        "platform": account.platform, "account_id": account.account_id, "account_key": account.key,
+        "logical_date": snapshot_date.isoformat(), "window_start": context.window_start.isoformat(),
+        "run_id": run_id, "started_at": started.isoformat(), "streams": streams}
     kept: dict[str, list[dict]] = {}
     declared = {item.name: item for item in catalog.streams_of(account.platform)}
     parents_of = {item.parent for item in declared.values() if item.parent}
@@ -110,17 +112,17 @@ def extract_account(
                 stream_file(landing, account.platform, stream.name, snapshot_date, account.account_id),
                 _guard(_redacted(records, client.redact), outcome),
             )
-            manifest["streams"][stream.name] = {**info, **outcome}
+            streams[stream.name] = {**info, **outcome}
             if outcome["status"] != "complete":
                 log.warning("%s %s: %s", account.key, stream.name, outcome["error"])
     finally:
         manifest.update(finished_at=dt.datetime.now(dt.UTC).isoformat(), requests=client.stats.requests,
                         retries=client.stats.retries, waited_seconds=round(client.stats.waited_seconds, 3))
         client.close()
-        if manifest["streams"]:
+        if streams:
             write_manifest(manifest_file(landing, account.platform, snapshot_date, account.account_id), manifest)
             write_state(settings, account.platform, account.account_id, snapshot_date, manifest)
-    failed = [name for name, info in manifest["streams"].items() if info["status"] == "failed"]
+    failed = [name for name, info in streams.items() if info["status"] == "failed"]
     if failed:
         raise ExtractionIncomplete(f"{account.key}: streams {', '.join(failed)} failed; see the manifest")
     return manifest

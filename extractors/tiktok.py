@@ -56,10 +56,10 @@ class TikTokClient(Client):
         return body.get("data") or {}
 
 
-class User(Stream):
+class User(Stream[TikTokClient]):
     name = "user"
 
-    def records(self, client: TikTokClient, context, parents) -> Iterator[Record]:
+    def records(self, client: TikTokClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         user = client.data(client.get("/v2/user/info/", {"fields": USER_FIELDS})).get("user") or {}
         if user.get("open_id") != client.account.account_id:
             raise ExtractorError(f"tiktok: the token of connection '{client.account.connection_id}' belongs to "
@@ -67,13 +67,13 @@ class User(Stream):
         yield user, None
 
 
-class Videos(Stream):
+class Videos(Stream[TikTokClient]):
     """The user's videos, newest first, down to the first one created before the window start; a page with
     `has_more: false` (or no videos) is the last."""
 
     name = "videos"
 
-    def records(self, client: TikTokClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: TikTokClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         since = context.window_start_utc.timestamp()
         body: dict = {"max_count": PAGE_SIZE}
         while True:
@@ -87,12 +87,12 @@ class Videos(Stream):
             body = {"max_count": PAGE_SIZE, "cursor": page["cursor"]}
 
 
-class VideoStats(Stream):
+class VideoStats(Stream[TikTokClient]):
     """The window's videos asked for again by id, 20 a call: their counters as of the end of the run."""
 
     name = "video_stats"
 
-    def records(self, client: TikTokClient, context, parents) -> Iterator[Record]:
+    def records(self, client: TikTokClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         ids = [video["id"] for video in parents]
         for start in range(0, len(ids), PAGE_SIZE):
             body = {"filters": {"video_ids": ids[start:start + PAGE_SIZE]}}
@@ -101,5 +101,5 @@ class VideoStats(Stream):
                 yield video, client.account.account_id
 
 
-STREAMS: tuple[type[Stream], ...] = (User, Videos, VideoStats)
-CLIENT: type[Client] = TikTokClient
+STREAMS: tuple[type[Stream[TikTokClient]], ...] = (User, Videos, VideoStats)
+CLIENT: type[TikTokClient] = TikTokClient

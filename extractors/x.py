@@ -68,23 +68,23 @@ def with_author(tweet: dict, page: dict) -> dict:
     return {**tweet, "author": author} if author else tweet
 
 
-class User(Stream):
+class User(Stream[XClient]):
     name = "user"
 
-    def records(self, client: XClient, context, parents) -> Iterator[Record]:
+    def records(self, client: XClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         body = parse_json(
             client.get(f"/2/users/{client.account.account_id}", {"user.fields": "created_at,public_metrics"})
         )
         yield body["data"], None
 
 
-class Tweets(Stream):
+class Tweets(Stream[XClient]):
     """The account's own tweets since the window start: posts, and its replies to comments
     (those carry `referenced_tweets` of type `replied_to`). Retweets are left out."""
 
     name = "tweets"
 
-    def records(self, client: XClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: XClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         params = {
             "max_results": 100,
             "tweet.fields": TWEET_FIELDS,
@@ -99,12 +99,12 @@ class Tweets(Stream):
                 yield record, None
 
 
-class Mentions(Stream):
+class Mentions(Stream[XClient]):
     """Tweets mentioning the account since the window start: the comments on its posts and the rest."""
 
     name = "mentions"
 
-    def records(self, client: XClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: XClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         params = {"max_results": 100, "tweet.fields": TWEET_FIELDS, "start_time": _since(context),
                   "expansions": "author_id", "user.fields": USER_FIELDS}
         for page in client.pages(f"/2/users/{client.account.account_id}/mentions", params):
@@ -122,13 +122,13 @@ class Mentions(Stream):
                 yield with_author(record, page), parent
 
 
-class HashtagSearch(Stream):
+class HashtagSearch(Stream[XClient]):
     """Others' tweets carrying one of the brand's campaign hashtags (retweets left out), since the window
     start or as far back as the recent search reaches."""
 
     name = "hashtag_search"
 
-    def records(self, client: XClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: XClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         if not context.hashtags:
             return
         since = context.search_start_utc(RECENT_SEARCH_DAYS)
@@ -147,5 +147,5 @@ class HashtagSearch(Stream):
                 yield with_author(record, page), None
 
 
-STREAMS: tuple[type[Stream], ...] = (User, Tweets, Mentions, HashtagSearch)
-CLIENT: type[Client] = XClient
+STREAMS: tuple[type[Stream[XClient]], ...] = (User, Tweets, Mentions, HashtagSearch)
+CLIENT: type[XClient] = XClient

@@ -69,10 +69,10 @@ def _at(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-class Channel(Stream):
+class Channel(Stream[YouTubeClient]):
     name = "channel"
 
-    def records(self, client: YouTubeClient, context, parents) -> Iterator[Record]:
+    def records(self, client: YouTubeClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         params = {"part": "snippet,statistics,contentDetails", "id": client.account.account_id}
         items = parse_json(client.get("/youtube/v3/channels", params)).get("items") or []
         if not items:
@@ -80,13 +80,13 @@ class Channel(Stream):
         yield items[0], None
 
 
-class Uploads(Stream):
+class Uploads(Stream[YouTubeClient]):
     """The uploads playlist's items published since the window start (newest first); scheduled or private
     uploads carry no `videoPublishedAt` and are skipped."""
 
     name = "uploads"
 
-    def records(self, client: YouTubeClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: YouTubeClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         for channel in parents:
             uploads = ((channel.get("contentDetails") or {}).get("relatedPlaylists") or {}).get("uploads")
             params = {"part": "contentDetails", "playlistId": uploads or "UU" + channel["id"][2:],
@@ -101,12 +101,12 @@ class Uploads(Stream):
                     yield item, channel["id"]
 
 
-class Videos(Stream):
+class Videos(Stream[YouTubeClient]):
     """statistics, snippet and contentDetails of the window's uploads, 50 ids a call."""
 
     name = "videos"
 
-    def records(self, client: YouTubeClient, context, parents) -> Iterator[Record]:
+    def records(self, client: YouTubeClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         ids = [item["contentDetails"]["videoId"] for item in parents]
         for start in range(0, len(ids), VIDEOS_PER_CALL):
             params = {"part": "statistics,snippet,contentDetails", "id": ",".join(ids[start:start + VIDEOS_PER_CALL]),
@@ -115,13 +115,13 @@ class Videos(Stream):
                 yield video, None
 
 
-class CommentThreads(Stream):
+class CommentThreads(Stream[YouTubeClient]):
     """Top-level comments with their replies (`replies.comments`). The API embeds up to five replies a thread;
     a thread whose `totalReplyCount` is larger is landed as received (comments.list would read the rest)."""
 
     name = "comment_threads"
 
-    def records(self, client: YouTubeClient, context, parents) -> Iterator[Record]:
+    def records(self, client: YouTubeClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         for video in parents:
             if not int((video.get("statistics") or {}).get("commentCount") or 0):
                 continue  # no count: comments are off; zero: nothing to read
@@ -132,12 +132,12 @@ class CommentThreads(Stream):
                     yield thread, video["id"]
 
 
-class ChannelDays(Stream):
+class ChannelDays(Stream[YouTubeClient]):
     """YouTube Analytics by day over the window: each row of `rows`, keyed by its `columnHeaders` names."""
 
     name = "channel_days"
 
-    def records(self, client: YouTubeClient, context: RunContext, parents) -> Iterator[Record]:
+    def records(self, client: YouTubeClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         params = {"ids": f"channel=={client.account.account_id}", "dimensions": "day", "sort": "day",
                   "metrics": ANALYTICS_METRICS, "startDate": context.window_start.isoformat(),
                   "endDate": context.snapshot_date.isoformat()}
@@ -147,5 +147,5 @@ class ChannelDays(Stream):
             yield dict(zip(names, row, strict=True)), client.account.account_id
 
 
-STREAMS: tuple[type[Stream], ...] = (Channel, Uploads, Videos, CommentThreads, ChannelDays)
-CLIENT: type[Client] = YouTubeClient
+STREAMS: tuple[type[Stream[YouTubeClient]], ...] = (Channel, Uploads, Videos, CommentThreads, ChannelDays)
+CLIENT: type[YouTubeClient] = YouTubeClient

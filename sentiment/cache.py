@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from itertools import chain, islice
@@ -139,7 +139,7 @@ def score_new_texts(
         batches = reader.sql(f"SELECT p.text_hash, p.text {missing_sql}", params=version).fetch_record_batch(
             batch_size)
 
-        def chunks():
+        def chunks() -> Iterator[tuple[list[str], list[str]]]:
             """(hashes, texts) of at most batch_size texts each (DuckDB's batches may be smaller)."""
             hashes: list[str] = []
             texts: list[str] = []

@@ -162,8 +162,8 @@ def load_lexicon() -> dict[str, float]:
     lex = {w: PATTERN_SCALE * (sum(v) / len(v)) for w, v in sums.items()}
     lex = {w: v for w, v in lex.items() if abs(v) >= PATTERN_SCALE * PATTERN_MIN_ABS}
     lex.update(OWN_LEXICON)
-    for word, value in list(lex.items()):
-        lex.setdefault(_strip_accents(word), value)
+    for key, value in list(lex.items()):
+        lex.setdefault(_strip_accents(key), value)
     return lex
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import zoneinfo
 from dataclasses import dataclass
+from functools import partial
 
 from simulator.world import HASHTAGS, PHRASES, UTC, World, _rng
 
@@ -177,7 +178,7 @@ def _of_brands(world: World, brands: list, platform: str) -> list[Mention]:
     if len(brands) == len(world.settings.brands):
         return served(world, platform)
     found = [item for brand in brands
-             for item in world.memo(("community-brand", brand.brand_id), lambda brand=brand: build(brand))
+             for item in world.memo(("community-brand", brand.brand_id), partial(build, brand))
              .get(platform, ())]
     return found if len(brands) == 1 else sorted(found, key=_order)
 

@@ -16,6 +16,7 @@ import statistics
 import zoneinfo
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from core.config import Settings, load_settings
 from simulator.community import influencer_posts, ugc_posts
@@ -153,7 +154,7 @@ def compute(settings: Settings) -> dict:
         planted = CONTENT_LIFT.get(platform, {})
         platforms[platform] = {"content_types": lifts,
                                "top_type": max(lifts, key=lambda kind: lifts[kind]["median_engagement_rate"]),
-                               "planted_top_type": max(planted, key=planted.get) if planted else None}
+                               "planted_top_type": max(planted, key=lambda kind: planted[kind]) if planted else None}
     crisis = None
     if world.crisis:
         key, days = world.crisis
@@ -197,7 +198,7 @@ def compute(settings: Settings) -> dict:
                                    if world.profiles[key].brand.brand_id == brand.brand_id
                                    for post in world.posts(key) if post.campaign_id == campaign.campaign_id),
             }
-        influencers = {}
+        influencers: dict[str, dict[str, Any]] = {}  # by handle: the influencer's platform, counts, rates
         for item in influencer_posts(world, brand):
             stats = influencers.setdefault(item.author, {"platform": item.platform, "followers": item.author_followers,
                                                          "posts": 0, "engagements": 0, "rates": []})

@@ -561,8 +561,8 @@ class _Filler:
         if key in _ADJ_KEYS:
             negative = "neg" in key
             if fr:
-                bank = FR_NEGATIVE_ADJ if negative else (FR_POST_ADJ if thing.kind == "post" else FR_POSITIVE_ADJ)
-                return rng.choice([forms[thing.number] for forms in bank if forms[thing.number]])
+                fr_bank = FR_NEGATIVE_ADJ if negative else (FR_POST_ADJ if thing.kind == "post" else FR_POSITIVE_ADJ)
+                return rng.choice([form for forms in fr_bank if (form := forms[thing.number])])
             bank = EN_NEGATIVE_ADJ if negative else (EN_POST_ADJ if thing.kind == "post" else EN_POSITIVE_ADJ)
             return rng.choice(bank)
         if fr:
@@ -599,8 +599,8 @@ def _pools(bank: Bank, language: str) -> tuple[tuple, list[float], float]:
     cached = _POOLS.get((id(bank), language))
     if cached is None or cached[0] is not bank:
         products, post, _ = THINGS[language]
-        pools = [(bank.bodies, products), (bank.post_bodies, post), (bank.free_bodies, ())]
-        pools = [(pool, weight) for pool, weight in zip(pools, bank.weights, strict=True) if pool[0] and weight]
+        candidates = [(bank.bodies, products), (bank.post_bodies, post), (bank.free_bodies, ())]
+        pools = [(pool, weight) for pool, weight in zip(candidates, bank.weights, strict=True) if pool[0] and weight]
         cumulative = list(itertools.accumulate(weight for _, weight in pools))
         cached = _POOLS[(id(bank), language)] = (bank, tuple(pool for pool, _ in pools), cumulative,
                                                  cumulative[-1] + 0.0)

@@ -12,11 +12,13 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar, cast
 
 from core.config import Account, Brand, Settings
 from simulator.phrases import PHRASES, SENTIMENTS, brand_reply, compose
 
 UTC = dt.UTC
+T = TypeVar("T")
 
 # What each platform reports; a metric not listed is left out of its payloads (NULL downstream, never 0).
 PLATFORM_METRICS: dict[str, frozenset[str]] = {
@@ -221,15 +223,15 @@ class World:
         self._memo: dict[tuple, object] = {}
         self._bounds: dict[str, tuple[list[dt.datetime], list[dt.datetime]]] = {}
 
-    def memo(self, key: tuple, build: Callable[[], object]) -> object:
+    def memo(self, key: tuple, build: Callable[[], T]) -> T:
         """A value computed once per key (handlers re-asked for each page); only the last few used are kept."""
         if key in self._memo:
             value = self._memo[key] = self._memo.pop(key)  # most recently used last: evicted last
-            return value
+            return cast(T, value)  # each key names one builder, so what it cached is what `build` returns
         if len(self._memo) >= 16:
             self._memo.pop(next(iter(self._memo)))
-        value = self._memo[key] = build()
-        return value
+        built = self._memo[key] = build()
+        return built
 
     def forget_comments(self, account_key: str, before: dt.datetime) -> None:
         """Drop the generated comments of posts published before `before` (regenerated if read again)."""

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import re
 from functools import lru_cache
+from typing import Any
 
 from simulator.community import Mention, naming, tagged
 from simulator.protocol import ApiError, Request, Response, iso_z
@@ -154,7 +155,7 @@ def _post_view(world: World, post: Post, as_of: dt.datetime) -> dict:
     link = post.link()
     text = f"{post.caption} shop.example/p" if post.content_type == "link" else post.caption
     uri = post_uri(world, post)
-    record = {
+    record: dict[str, Any] = {
         "$type": "app.bsky.feed.post",
         "text": text,
         "createdAt": iso_z(post.published_at),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import cast
 
 from simulator.protocol import ApiError, Request, Response
 from simulator.web import brand_of, sessions_on
@@ -60,7 +61,7 @@ def run_report(world: World, request: Request, as_of: dt.datetime, params: dict)
     brand = brand_of(world, params["property_id"])
     if brand is None:
         raise _error(403, "PERMISSION_DENIED", "User does not have sufficient permissions for this property.")
-    body = request.body or {}
+    body = cast(dict, request.body or {})  # runReport's JSON body is an object
     dimensions = [item.get("name") for item in body.get("dimensions", [])]
     metrics = [item.get("name") for item in body.get("metrics", [])]
     unknown = [name for name in dimensions if name not in DIMENSIONS] + [m for m in metrics if m not in METRICS]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from bisect import bisect_right
+from typing import TypeVar
 
 from simulator.community import Mention, naming, tagged
 from simulator.protocol import ApiError, Request, Response, iso_z, page_link
@@ -50,6 +51,10 @@ def _commenter(author: str, followers: int | None = None) -> dict:
 
 
 MEDIA = {"image": "image", "video": "video"}
+
+T = TypeVar("T")
+# A listing newest first by id: its (id, item) pairs, and their negated ids to bisect (see _newest_first).
+Listing = tuple[list[tuple[int, T]], list[int]]
 
 
 def _status(world: World, post: Post, as_of: dt.datetime) -> dict:
@@ -135,20 +140,20 @@ def _community_status(item: Mention) -> dict:
     }
 
 
-def _newest_first(items: list[tuple[int, object]]) -> tuple[list[tuple[int, object]], list[int]]:
+def _newest_first(items: list[tuple[int, T]]) -> Listing[T]:
     """A listing's items newest first by id (sorted once per listing), with their negated ids to bisect."""
     ordered = sorted(items, key=lambda item: item[0], reverse=True)
     return ordered, [-item[0] for item in ordered]
 
 
-def _page(request: Request, listing: tuple[list[tuple[int, object]], list[int]], limit: int) -> list:
+def _page(request: Request, listing: Listing[T], limit: int) -> list[tuple[int, T]]:
     """The first `limit` items of a _newest_first listing below the request's max_id, if any."""
     ordered, negated = listing
     start = bisect_right(negated, -int(request.query["max_id"])) if request.query.get("max_id") and ordered else 0
     return ordered[start:start + limit] if limit >= 0 else ordered[start:][:limit]
 
 
-def _listing(request: Request, listing: tuple[list[tuple[int, dict]], list[int]]) -> Response:
+def _listing(request: Request, listing: Listing[dict]) -> Response:
     """Newest first by id, `limit` (at most 40) at a time; the Link header's next carries max_id."""
     limit = min(int(request.query.get("limit", 20)), 40)
     page = _page(request, listing, limit)
@@ -169,7 +174,7 @@ def notifications(world: World, request: Request, as_of: dt.datetime, params: di
     if kinds != "mention":
         return Response(200, [], {})
 
-    def build() -> list[tuple[int, dict]]:
+    def build() -> Listing[dict]:
         items = []
         for post in world.posts_as_of(key, as_of):
             for comment in post.visible_comments(as_of):
@@ -188,7 +193,7 @@ def tag_timeline(world: World, request: Request, as_of: dt.datetime, params: dic
     """Public statuses carrying the hashtag (case-insensitive), the brand's own left out here."""
     _check_token(request)
 
-    def build() -> list[tuple[int, dict]]:
+    def build() -> Listing[dict]:
         statuses = map(_community_status, tagged(world, "mastodon", {"#" + params["hashtag"]}, as_of))
         return _newest_first([(int(status["id"]), status) for status in statuses])
 

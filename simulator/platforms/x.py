@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import re
 from functools import lru_cache
+from typing import Any
 
 from simulator.community import Mention, naming, tagged
 from simulator.protocol import ApiError, Request, Response, iso_z
@@ -85,7 +86,7 @@ def _tweet(world: World, post: Post, as_of: dt.datetime) -> dict:
     short = f"https://t.co/{post.post_id[-10:]}"
     text = f"{post.caption} {short}" if post.content_type == "link" else post.caption
     shares = counters["shares"]
-    tweet = {
+    tweet: dict[str, Any] = {
         "id": post.post_id,
         "text": text,
         "created_at": iso_z(post.published_at),
@@ -123,6 +124,7 @@ def _reply(world: World, post: Post, comment: Comment, parents: dict[str, Commen
     """`parents` (the post's comments by id) spares a brand reply the search for its parent."""
     account = world.profiles[post.account_key].account
     if comment.is_brand:
+        assert comment.parent_id is not None, comment.comment_id  # a brand comment answers another
         parent = (parents[comment.parent_id] if parents is not None
                   else next(item for item in post.comments if item.comment_id == comment.parent_id))
         author_id, to_user, text = (
@@ -243,8 +245,8 @@ def _page(request: Request, items: list[tuple[dt.datetime, dict]], default: int 
                 "type": "https://api.twitter.com/2/problems/invalid-request",
             },
         )
-    token = request.query.get(token)
-    start = int(token[-8:], 16) if token else 0  # opaque to clients; ours ends in the hex offset
+    cursor = request.query.get(token)
+    start = int(cursor[-8:], 16) if cursor else 0  # opaque to clients; ours ends in the hex offset
     chunk = [tweet for _, tweet in items[start : start + limit]]
     if not chunk:
         return {"meta": {"result_count": 0}}

@@ -16,10 +16,11 @@ MINUTES = {"video": 8.7, "short": 0.7, "live": 62.1}
 ANALYTICS_METRICS = ("views", "estimatedMinutesWatched", "subscribersGained", "subscribersLost")
 
 
-def _error(status: int, reason: str, message: str, domain: str = "youtube.quota", **extra) -> ApiError:
-    return ApiError(status, {"error": {"code": status, "message": message,
-                                       "errors": [{"message": message, "domain": domain, "reason": reason}],
-                                       **extra}})
+def _error(code: int, reason: str, message: str, domain: str = "youtube.quota", **extra: object) -> ApiError:
+    # `code`, not `status`: Google's error body has a `status` of its own (UNAUTHENTICATED), passed in `extra`.
+    return ApiError(code, {"error": {"code": code, "message": message,
+                                     "errors": [{"message": message, "domain": domain, "reason": reason}],
+                                     **extra}})
 
 
 def expired_token_error() -> ApiError:
