@@ -59,10 +59,12 @@ bench: setup
 	$(BIN)/python bench/pipeline_bench.py
 	$(BIN)/python bench/sentiment_bench.py
 
-## lint: ruff on Python, sqlfluff on the dbt models
+## lint: ruff and mypy on Python, the layer contracts (import-linter), sqlfluff on the dbt models (what CI runs)
 lint: setup
 	$(BIN)/ruff check .
-	cd dbt_project && ../$(BIN)/sqlfluff lint models --templater jinja --dialect duckdb
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	SMW_WAREHOUSE=:memory: $(BIN)/sqlfluff lint dbt_project/models --processes 2
 
 ## dbt-docs: the analysts' data dictionary at http://127.0.0.1:8080
 dbt-docs: setup

@@ -1,7 +1,26 @@
 {#- One row per post: attributes, latest lifetime counters, D+1 and D+7 values and rates, underperforming flag.
     Publication day is D+0; a post younger than 7 days has no D+7 values yet (NULL). -#}
 with posts as (
-    select * from {{ ref('int_posts') }}
+    select
+        post_key,
+        account_key,
+        platform,
+        brand_id,
+        account_timezone,
+        published_at_utc,
+        published_at_local,
+        content_type,
+        post_text,
+        permalink,
+        link_url,
+        utm_content,
+        utm_campaign,
+        hashtags,
+        published_date,
+        published_weekday,
+        published_hour,
+        followers_at_publication
+    from {{ ref('int_posts') }}
 ),
 
 daily as (
@@ -13,13 +32,24 @@ latest as (
 ),
 
 at_day_1 as (
-    select post_key, reach as reach_d1, engagements as engagements_d1
+    select
+        post_key,
+        reach as reach_d1,
+        engagements as engagements_d1
     from daily
     where days_since_publication = {{ var('alert_day') }}
 ),
 
 at_day_7 as (
-    select post_key, likes, comments, shares, saves, engagements, impressions, reach
+    select
+        post_key,
+        likes,
+        comments,
+        shares,
+        saves,
+        engagements,
+        impressions,
+        reach
     from daily
     where days_since_publication = {{ var('benchmark_day') }}
 ),
@@ -27,8 +57,15 @@ at_day_7 as (
 rated as (
     select
         posts.*,
-        latest.likes, latest.comments, latest.shares, latest.saves, latest.engagements,
-        latest.impressions, latest.reach, latest.link_clicks, latest.video_views,
+        latest.likes,
+        latest.comments,
+        latest.shares,
+        latest.saves,
+        latest.engagements,
+        latest.impressions,
+        latest.reach,
+        latest.link_clicks,
+        latest.video_views,
         latest.date_day as counters_as_of,
         at_day_1.reach_d1,
         at_day_1.engagements_d1,
@@ -60,7 +97,7 @@ account_baseline as (
     from rated
     inner join rated as earlier
         on rated.account_key = earlier.account_key
-        and earlier.published_at_utc < rated.published_at_utc
+        and rated.published_at_utc > earlier.published_at_utc
         and earlier.published_at_utc >= {{ dbt.dateadd('day', -90, 'rated.published_at_utc') }}
     group by rated.post_key
 )

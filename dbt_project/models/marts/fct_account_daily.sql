@@ -22,7 +22,10 @@ account_snapshots as (
 ),
 
 bounds as (
-    select account_key, min(snapshot_date) as first_date, max(snapshot_date) as last_date
+    select
+        account_key,
+        min(snapshot_date) as first_date,
+        max(snapshot_date) as last_date
     from account_snapshots
     group by account_key
 ),
@@ -84,7 +87,12 @@ post_activity as (
 ),
 
 sentiment as (
-    select account_key, date_day, items as inbound_items, negative_items, net_sentiment
+    select
+        account_key,
+        date_day,
+        items as inbound_items,
+        negative_items,
+        net_sentiment
     from {{ ref('rpt_sentiment_daily') }}
     where language = 'all'
     {% if is_incremental() %}

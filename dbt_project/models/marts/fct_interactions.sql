@@ -20,11 +20,8 @@ accounts as (
 ),
 
 scores as (
-    -- the scores of the scorer in use (the DAG's score_sentiment step writes both tables)
-    select text_scores.*
-    from {{ source('sentiment', 'text_scores') }} as text_scores
-    inner join {{ source('sentiment', 'scorer_in_use') }} as in_use
-        on text_scores.scorer = in_use.scorer and text_scores.scorer_version = in_use.scorer_version
+    -- the scores of the scorer in use (the DAG's score_sentiment step writes them)
+    select * from {{ ref('stg_sentiment__scores') }}
 ),
 
 first_replies as (
@@ -58,8 +55,11 @@ select
     cast({{ to_local('interactions.created_at_utc', 'accounts.account_timezone') }} as date) as created_date,
     first_replies.first_brand_reply_at_utc,
     -- facts
-    case when not interactions.is_from_brand and first_replies.first_brand_reply_at_utc is not null
-        then {{ dbt.datediff('interactions.created_at_utc', 'first_replies.first_brand_reply_at_utc', 'second') }} / 60.0
+    case
+        when not interactions.is_from_brand and first_replies.first_brand_reply_at_utc is not null
+            then {{ dbt.datediff(
+                'interactions.created_at_utc', 'first_replies.first_brand_reply_at_utc', 'second'
+            ) }} / 60.0
     end as first_response_minutes
 from interactions
 inner join accounts on interactions.account_key = accounts.account_key

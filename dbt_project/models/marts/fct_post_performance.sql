@@ -9,6 +9,9 @@
     on_schema_change='fail',
     pre_hook=["{% if is_incremental() %}delete from {{ this }} where date_day >= " ~ reprocess_from() ~ "{% endif %}"],
 ) }}
+{%- set lifetime_counters = [
+    'likes', 'comments', 'shares', 'saves', 'engagements', 'impressions', 'reach', 'link_clicks', 'video_views',
+] %}
 
 with posts as (
     select * from {{ ref('int_posts') }}
@@ -19,7 +22,9 @@ snapshots as (
 ),
 
 last_read as (
-    select post_key, max(snapshot_date) as last_snapshot_date
+    select
+        post_key,
+        max(snapshot_date) as last_snapshot_date
     from snapshots
     group by post_key
     {% if is_incremental() %}
@@ -42,28 +47,34 @@ post_days as (
 carried as (
     select
         post_days.*,
-        {%- for counter in ['likes', 'comments', 'shares', 'saves', 'engagements', 'impressions', 'reach', 'link_clicks', 'video_views'] %}
+        {%- for counter in lifetime_counters %}
         {{ last_value_ignore_nulls('snapshots.' ~ counter) }} over days_so_far as {{ counter }},
         {%- endfor %}
         max(snapshots.snapshot_date) over days_so_far as snapshot_date
     from post_days
     left join snapshots
         on post_days.post_key = snapshots.post_key and post_days.date_day = snapshots.snapshot_date
-    window days_so_far as (partition by post_days.post_key order by post_days.date_day
-                           rows between unbounded preceding and current row)
+    window days_so_far as (
+        partition by post_days.post_key order by post_days.date_day
+        rows between unbounded preceding and current row
+    )
 ),
 
 gained as (
     select
         *,
-        {%- for counter in ['likes', 'comments', 'shares', 'saves', 'engagements', 'impressions', 'reach'] %}
         -- the increase over the day before; until a counter is first known, from zero. A post published in
         -- the local evening west of UTC is first read on the next UTC night: its first counters are all gained
         -- that day, not lost to a NULL day before.
-        {{ counter }} - coalesce(lag({{ counter }}) over (partition by post_key order by date_day), 0)
-            as {{ counter }}_gained{% if not loop.last %},{% endif %}
-        {%- endfor %}
+        likes - coalesce(lag(likes) over by_day, 0) as likes_gained,
+        comments - coalesce(lag(comments) over by_day, 0) as comments_gained,
+        shares - coalesce(lag(shares) over by_day, 0) as shares_gained,
+        saves - coalesce(lag(saves) over by_day, 0) as saves_gained,
+        engagements - coalesce(lag(engagements) over by_day, 0) as engagements_gained,
+        impressions - coalesce(lag(impressions) over by_day, 0) as impressions_gained,
+        reach - coalesce(lag(reach) over by_day, 0) as reach_gained
     from carried
+    window by_day as (partition by post_key order by date_day)
 )
 
 select
@@ -75,7 +86,9 @@ select
     -- timestamps
     date_day,
     published_date,
-    {{ dbt.datediff('published_date', 'date_day', 'day') }} as days_since_publication,
+    {{ dbt.datediff(
+        'published_date', 'date_day', 'day'
+    ) }} as days_since_publication,
     snapshot_date as counters_read_on,
     -- lifetime counters as of the day
     likes,

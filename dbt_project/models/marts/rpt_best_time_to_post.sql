@@ -10,11 +10,22 @@ accounts as (
     select account_key from {{ ref('dim_accounts') }}
 ),
 
+weekdays as (
+    {{ integer_series('weekday', 1, 7) }}
+),
+
+hours as (
+    {{ integer_series('hour', 0, 23) }}
+),
+
 cells as (
-    select accounts.account_key, weekdays.weekday, hours.hour
+    select
+        accounts.account_key,
+        weekdays.weekday,
+        hours.hour
     from accounts
-    cross join ({{ integer_series('weekday', 1, 7) }}) as weekdays
-    cross join ({{ integer_series('hour', 0, 23) }}) as hours
+    cross join weekdays
+    cross join hours
 ),
 
 slot_stats as (
@@ -85,6 +96,8 @@ select
     audience_activity,
     coalesce(median_engagement_rate_d7 is not null and median_engagement_rate_d7 = max(median_engagement_rate_d7)
         over (partition by account_key), false) as is_best_slot,
-    coalesce(hour_median_engagement_rate_d7 is not null and hour_median_engagement_rate_d7
-        = max(hour_median_engagement_rate_d7) over (partition by account_key), false) as is_best_hour
+    coalesce(
+        hour_median_engagement_rate_d7 is not null and hour_median_engagement_rate_d7
+        = max(hour_median_engagement_rate_d7) over (partition by account_key), false
+    ) as is_best_hour
 from combined

@@ -13,7 +13,12 @@ influencers as (
 ),
 
 campaigns as (
-    select distinct campaign_id, brand_id, utm_campaign, start_date, end_date
+    select distinct
+        campaign_id,
+        brand_id,
+        utm_campaign,
+        start_date,
+        end_date
     from campaign_hashtags
 ),
 

@@ -38,9 +38,9 @@ social_session_reads as (
     from {{ ref('stg_ga4__sessions_daily') }} as ga4
     inner join accounts on ga4.account_key = accounts.account_key
     -- social: the medium says so (GA4's social mediums, not only `social`) or GA4's own channel group does
-    where lower(ga4.session_medium) in (
-            'social', 'social-network', 'social-media', 'sm', 'social network', 'social media'
-        )
+    where
+        lower(ga4.session_medium)
+        in ('social', 'social-network', 'social-media', 'sm', 'social network', 'social media')
         or lower(ga4.session_default_channel_group) in ('organic social', 'paid social')
 ),
 
@@ -55,7 +55,9 @@ social_sessions as (
         conversions,
         revenue
     -- a day's report read again on a later night: the latest read counts
-    from ({{ deduplicate('social_session_reads', 'account_key, row_key', 'snapshot_date desc, _line_no') }}) as latest_reads
+    from (
+        {{ deduplicate('social_session_reads', 'account_key, row_key', 'snapshot_date desc, _line_no') }}
+    ) as latest_reads
 ),
 
 posts as (
@@ -76,7 +78,9 @@ daily_clicks as (
         snapshot_date,
         case
             when snapshot_date = cast(published_at_utc as date) then link_clicks
-            when lag(snapshot_date) over (partition by post_key order by snapshot_date) = {{ add_days('snapshot_date', -1) }}
+            when
+                lag(snapshot_date) over (partition by post_key order by snapshot_date)
+                = {{ add_days('snapshot_date', -1) }}
                 then link_clicks - lag(link_clicks) over (partition by post_key order by snapshot_date)
         end as link_clicks
     from {{ ref('int_post_snapshots_unioned') }}
@@ -179,14 +183,31 @@ platform_clicks as (
 
 unioned as (
     select
-        grain, session_date, brand_id, platform, utm_campaign, post_key, utm_content,
-        sessions, conversions, revenue, link_clicks
+        grain,
+        session_date,
+        brand_id,
+        platform,
+        utm_campaign,
+        post_key,
+        utm_content,
+        sessions,
+        conversions,
+        revenue,
+        link_clicks
     from post_rows
     union all
     select
-        campaign_rows.grain, campaign_rows.session_date, campaign_rows.brand_id, campaign_rows.platform,
-        campaign_rows.utm_campaign, campaign_rows.post_key, campaign_rows.utm_content,
-        campaign_rows.sessions, campaign_rows.conversions, campaign_rows.revenue, campaign_clicks.link_clicks
+        campaign_rows.grain,
+        campaign_rows.session_date,
+        campaign_rows.brand_id,
+        campaign_rows.platform,
+        campaign_rows.utm_campaign,
+        campaign_rows.post_key,
+        campaign_rows.utm_content,
+        campaign_rows.sessions,
+        campaign_rows.conversions,
+        campaign_rows.revenue,
+        campaign_clicks.link_clicks
     from campaign_rows
     left join campaign_clicks
         on campaign_rows.session_date = campaign_clicks.session_date
@@ -194,9 +215,17 @@ unioned as (
         and campaign_rows.utm_campaign = campaign_clicks.utm_campaign
     union all
     select
-        platform_rows.grain, platform_rows.session_date, platform_rows.brand_id, platform_rows.platform,
-        platform_rows.utm_campaign, platform_rows.post_key, platform_rows.utm_content,
-        platform_rows.sessions, platform_rows.conversions, platform_rows.revenue, platform_clicks.link_clicks
+        platform_rows.grain,
+        platform_rows.session_date,
+        platform_rows.brand_id,
+        platform_rows.platform,
+        platform_rows.utm_campaign,
+        platform_rows.post_key,
+        platform_rows.utm_content,
+        platform_rows.sessions,
+        platform_rows.conversions,
+        platform_rows.revenue,
+        platform_clicks.link_clicks
     from platform_rows
     left join platform_clicks
         on platform_rows.session_date = platform_clicks.session_date
@@ -206,7 +235,7 @@ unioned as (
 
 select
     grain || '|' || brand_id || '|' || {{ to_text('session_date') }} || '|'
-        || case grain when 'post' then post_key when 'campaign' then utm_campaign else platform end
+    || case grain when 'post' then post_key when 'campaign' then utm_campaign else platform end
         as conversion_key,
     grain,
     session_date,

@@ -42,7 +42,7 @@ campaign_of_post as (
         on posts.brand_id = campaign_hashtags.brand_id
         and hashtags.hashtag = campaign_hashtags.hashtag_normalized
         and cast({{ to_local('posts.created_at_utc', 'accounts.account_timezone') }} as date)
-            between campaign_hashtags.start_date and campaign_hashtags.end_date
+        between campaign_hashtags.start_date and campaign_hashtags.end_date
     group by posts.community_post_key, posts.brand_id
 ),
 
@@ -79,7 +79,10 @@ per_campaign as (
 ),
 
 totals as (
-    select influencer_key, brand_id, sum(posts) as all_posts
+    select
+        influencer_key,
+        brand_id,
+        sum(posts) as all_posts
     from per_campaign
     group by influencer_key, brand_id
 )

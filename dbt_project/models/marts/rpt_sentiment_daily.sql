@@ -6,9 +6,19 @@ with inbound as (
 ),
 
 by_language as (
-    select account_key, created_date, language, sentiment_label from inbound
+    select
+        account_key,
+        created_date,
+        language,
+        sentiment_label
+    from inbound
     union all
-    select account_key, created_date, 'all' as language, sentiment_label from inbound
+    select
+        account_key,
+        created_date,
+        'all' as language,
+        sentiment_label
+    from inbound
 ),
 
 counted as (

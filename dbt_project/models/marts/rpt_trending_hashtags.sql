@@ -19,7 +19,11 @@ uses as (
 ),
 
 weekly as (
-    select brand_id, hashtag, week_start, count(*) as uses
+    select
+        brand_id,
+        hashtag,
+        week_start,
+        count(*) as uses
     from uses
     group by brand_id, hashtag, week_start
 ),
@@ -59,10 +63,12 @@ select
     is_trending,
     -- 1 = the fastest-growing trending hashtag of the brand's week; a hashtag new this week (no uses the
     -- week before, growth NULL) ranks before any growth
-    case when is_trending then
-        row_number() over (
-            partition by brand_id, week_start, is_trending
-            order by case when growth is null then 0 else 1 end, growth desc, uses desc, hashtag
-        )
+    case
+        when is_trending
+            then
+                row_number() over (
+                    partition by brand_id, week_start, is_trending
+                    order by case when growth is null then 0 else 1 end asc, growth desc, uses desc, hashtag asc
+                )
     end as trend_rank
 from rated

@@ -11,8 +11,9 @@ renamed as (
         -- timestamps
         _logical_date as snapshot_date,
         -- facts: a breakdown (post_reactions_by_type_total is an object of counts by reaction) is no number
-        case when {{ json_text('payload', 'values[0].value') }} not like '{' || '%'
-            then {{ json_number('payload', 'values[0].value') }}
+        case
+            when {{ json_text('payload', 'values[0].value') }} not like '{' || '%'
+                then {{ json_number('payload', 'values[0].value') }}
         end as metric_value
     from source
 )

@@ -16,7 +16,8 @@ renamed as (
         lower({{ json_text('payload', 'sessionMedium') }}) as session_medium,
         nullif({{ json_text('payload', 'sessionCampaignName') }}, '(not set)') as session_campaign,
         nullif({{ json_text('payload', 'sessionManualAdContent') }}, '(not set)') as session_ad_content,
-        -- GA4's own channel of the session, as GA4 spells it ('Organic Social'); NULL in reads made before it was asked for
+        -- GA4's own channel of the session, as GA4 spells it ('Organic Social'); NULL in reads made before it was
+        -- asked for
         {{ json_text('payload', 'sessionDefaultChannelGroup') }} as session_default_channel_group,
         {{ json_text('payload', 'currency') }} as currency,
         -- facts: strings in the API

@@ -10,8 +10,10 @@ renamed as (
         {{ json_text('payload', 'id') }} as post_urn,
         -- timestamps: epoch milliseconds
         _logical_date as snapshot_date,
-        {{ from_epoch_ms("cast(coalesce(" ~ json_text('payload', 'publishedAt') ~ ", " ~ json_text('payload', 'createdAt') ~ ") as bigint)") }}
-            as published_at_utc,
+        {{ from_epoch_ms(
+            "cast(coalesce(" ~ json_text('payload', 'publishedAt') ~ ", "
+            ~ json_text('payload', 'createdAt') ~ ") as bigint)"
+        ) }} as published_at_utc,
         -- attributes
         case
             when {{ json_text('payload', 'content.multiImage') }} is not null then 'carousel'

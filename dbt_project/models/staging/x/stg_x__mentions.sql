@@ -1,1 +1,14 @@
-{{ stg_x_tweets('x__mentions') }}
+{#- Tweets mentioning the owned account (GET /2/users/:id/mentions). X API v2 returns one Tweet object shape from
+    the timeline, the mentions and the recent search: stg_x__tweets and stg_x__hashtag_search read the same columns. -#}
+with source as (
+    select * from {{ source_if_exists('raw', 'x__mentions') }}
+),
+
+renamed as (
+    select
+        {{ x_tweet_columns() }},
+        _line_no
+    from source
+)
+
+select * from renamed

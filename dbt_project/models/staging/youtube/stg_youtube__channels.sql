@@ -13,8 +13,10 @@ renamed as (
         {{ json_text('payload', 'snippet.title') }} as channel_title,
         {{ json_text('payload', 'contentDetails.relatedPlaylists.uploads') }} as uploads_playlist_id,
         -- facts: counts arrive as strings; a hidden subscriber count is not reported
-        case when {{ json_text('payload', 'statistics.hiddenSubscriberCount') }} = 'true' then null
-            else {{ json_number('payload', 'statistics.subscriberCount') }} end as followers,
+        case
+            when {{ json_text('payload', 'statistics.hiddenSubscriberCount') }} = 'true' then null
+            else {{ json_number('payload', 'statistics.subscriberCount') }}
+        end as followers,
         {{ json_number('payload', 'statistics.viewCount') }} as channel_views,
         {{ json_number('payload', 'statistics.videoCount') }} as video_count,
         _line_no

@@ -22,9 +22,19 @@ replies as (
 ),
 
 comments as (
-    select * from top_level
+    select
+        comment,
+        _account_id,
+        _logical_date,
+        _line_no
+    from top_level
     union all
-    select * from replies
+    select
+        comment,
+        _account_id,
+        _logical_date,
+        _line_no
+    from replies
 ),
 
 renamed as (

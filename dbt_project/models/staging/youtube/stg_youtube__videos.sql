@@ -1,3 +1,6 @@
+{#- contentDetails.duration, ISO 8601 (PT#H#M#S) -#}
+{%- set duration = json_text('payload', 'contentDetails.duration') %}
+
 with source as (
     select * from {{ source_if_exists('raw', 'youtube__videos') }}
 ),
@@ -12,9 +15,9 @@ renamed as (
         _logical_date as snapshot_date,
         {{ parse_utc(json_text('payload', 'snippet.publishedAt')) }} as published_at_utc,
         -- attributes: contentDetails.duration is ISO 8601 (PT#H#M#S)
-        coalesce(cast({{ regex_first(json_text('payload', 'contentDetails.duration'), '(\d+)H') }} as integer), 0) * 3600
-            + coalesce(cast({{ regex_first(json_text('payload', 'contentDetails.duration'), '(\d+)M') }} as integer), 0) * 60
-            + coalesce(cast({{ regex_first(json_text('payload', 'contentDetails.duration'), '(\d+)S') }} as integer), 0)
+        coalesce(cast({{ regex_first(duration, '(\d+)H') }} as integer), 0) * 3600
+        + coalesce(cast({{ regex_first(duration, '(\d+)M') }} as integer), 0) * 60
+        + coalesce(cast({{ regex_first(duration, '(\d+)S') }} as integer), 0)
             as duration_seconds,
         {{ json_text('payload', 'snippet.liveBroadcastContent') }} as live_broadcast_content,
         {{ json_text('payload', 'snippet.title') }} as title,

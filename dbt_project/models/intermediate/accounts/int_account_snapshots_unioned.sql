@@ -34,10 +34,6 @@ instagram as (
         and instagram_users.snapshot_date = instagram_daily.metric_date
 ),
 
-
-
-
-
 -- YouTube: subscribers; the channel's daily views (YouTube Analytics) stand in for impressions, like
 -- Instagram's views; no reach
 youtube_daily as (
@@ -62,7 +58,12 @@ youtube as (
     left join youtube_daily
         on channels.account_key = youtube_daily.account_key
         and channels.snapshot_date = youtube_daily.metric_date
-){% for platform, model in followers_only %},
+),
+
+{% for platform, model in followers_only -%}
+{{ platform }}_reads as (
+    {{ deduplicate(ref(model), 'account_key, snapshot_date', '_line_no') }}
+),
 
 {{ platform }} as (
     select
@@ -71,13 +72,16 @@ youtube as (
         followers,
         cast(null as bigint) as impressions,
         cast(null as bigint) as reach
-    from ({{ deduplicate(ref(model), 'account_key, snapshot_date', '_line_no') }}) as read_once
-){% endfor %}
+    from {{ platform }}_reads
+),
 
-select * from instagram
-union all
-select * from youtube
-{%- for platform, _ in followers_only %}
-union all
-select * from {{ platform }}
-{%- endfor %}
+{% endfor -%}
+
+unioned as (
+    {{ union_all_columns(
+        ['instagram', 'youtube'] + followers_only | map(attribute=0) | list,
+        ['account_key', 'snapshot_date', 'followers', 'impressions', 'reach'],
+    ) }}
+)
+
+select * from unioned

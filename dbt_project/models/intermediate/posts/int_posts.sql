@@ -1,5 +1,7 @@
 {#- One row per post: its attributes from the latest night it was read, its publication time in the
     account's time zone, and the account's followers at the end of the day before it was published. -#}
+{#- the URL posted where the text shortens it (X, Bluesky), else the text -#}
+{%- set link_or_text = 'coalesce(latest.link_url, latest.post_text)' %}
 with latest as (
     {{ deduplicate(ref('int_post_snapshots_unioned'), 'post_key', 'snapshot_date desc') }}
 ),
@@ -22,8 +24,8 @@ localized as (
         latest.permalink,
         latest.link_url,
         -- the UTM tags of the post's link: the URL posted where the text shortens it (X, Bluesky), else the text
-        {{ regex_first("coalesce(latest.link_url, latest.post_text)", 'utm_content=([A-Za-z0-9_\-]+)') }} as utm_content,
-        {{ regex_first("coalesce(latest.link_url, latest.post_text)", 'utm_campaign=([A-Za-z0-9_\-]+)') }} as utm_campaign,
+        {{ regex_first(link_or_text, 'utm_content=([A-Za-z0-9_\-]+)') }} as utm_content,
+        {{ regex_first(link_or_text, 'utm_campaign=([A-Za-z0-9_\-]+)') }} as utm_campaign,
         {{ regex_all('lower(latest.post_text)', '#[\\p{L}\\p{N}_]+') }} as hashtags
     from latest
     inner join accounts on latest.account_key = accounts.account_key

@@ -10,35 +10,20 @@ with brand_posts as (
     where replied_to_tweet_id is null
 ),
 
-tweets as (
-    select
-        tweet_key,
-        account_key,
-        tweet_id,
-        conversation_id,
-        replied_to_tweet_id,
-        author_id,
-        is_from_brand,
-        tweet_text,
-        created_at_utc,
-        snapshot_date,
-        _line_no
-    from {{ ref('stg_x__tweets') }}
+own_replies as (
+    select * from {{ ref('stg_x__tweets') }}
     where replied_to_tweet_id is not null
-    union all
-    select
-        tweet_key,
-        account_key,
-        tweet_id,
-        conversation_id,
-        replied_to_tweet_id,
-        author_id,
-        is_from_brand,
-        tweet_text,
-        created_at_utc,
-        snapshot_date,
-        _line_no
-    from {{ ref('stg_x__mentions') }}
+),
+
+mentions as (
+    select * from {{ ref('stg_x__mentions') }}
+),
+
+tweets as (
+    {{ union_all_columns(['own_replies', 'mentions'], [
+        'tweet_key', 'account_key', 'tweet_id', 'conversation_id', 'replied_to_tweet_id', 'author_id',
+        'is_from_brand', 'tweet_text', 'created_at_utc', 'snapshot_date', '_line_no',
+    ]) }}
 ),
 
 seen as (
@@ -82,11 +67,13 @@ shaped as (
         tweet_key as interaction_key,
         'x' as platform,
         account_key,
-        case when is_in_brand_conversation or is_answer_to_brand_post
-            then 'x:' || coalesce(case when is_answer_to_brand_post then replied_to_tweet_id end, conversation_id)
+        case
+            when is_in_brand_conversation or is_answer_to_brand_post
+                then 'x:' || coalesce(case when is_answer_to_brand_post then replied_to_tweet_id end, conversation_id)
         end as post_key,
-        case when not is_answer_to_brand_post and (is_in_brand_conversation or is_answer_to_known_tweet)
-            then 'x:' || replied_to_tweet_id
+        case
+            when not is_answer_to_brand_post and (is_in_brand_conversation or is_answer_to_known_tweet)
+                then 'x:' || replied_to_tweet_id
         end as parent_interaction_key,
         case
             when is_answer_to_brand_post then 'comment'
@@ -96,8 +83,10 @@ shaped as (
         {{ pseudonymize("'x:' || author_id") }} as author_id_hash,
         is_from_brand,
         -- a reply opens with the @handles it answers, added by X: addressing, not content
-        trim(case when replied_to_tweet_id is not null then {{ strip_leading_mentions('tweet_text') }}
-            else tweet_text end) as text,
+        trim(case
+            when replied_to_tweet_id is not null then {{ strip_leading_mentions('tweet_text') }}
+            else tweet_text
+        end) as text,
         created_at_utc,
         first_seen_date
     from classified

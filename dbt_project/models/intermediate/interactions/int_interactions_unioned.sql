@@ -1,0 +1,52 @@
+{#- Every platform's comments, replies and mentions on the shared interaction columns. -#}
+{%- set interaction_columns = [
+    'interaction_key', 'platform', 'account_key', 'post_key', 'parent_interaction_key', 'interaction_type',
+    'author_id_hash', 'is_from_brand', 'text', 'created_at_utc', 'first_seen_date',
+] %}
+
+-- Others' posts naming the brand on the platforms whose mentions are not already in an interactions model
+-- (X's are in int_x__interactions): mentions, on no post. A post naming two owned accounts is kept once.
+with community_mentions as (
+    select
+        community_post_key,
+        platform,
+        account_key,
+        author_key,
+        post_text,
+        created_at_utc,
+        first_seen_date,
+        row_number() over (partition by community_post_key order by account_key) as account_rank
+    from {{ ref('int_community_posts') }}
+    where mentions_brand and platform <> 'x'
+),
+
+mentions as (
+    select
+        community_post_key as interaction_key,
+        platform,
+        account_key,
+        cast(null as {{ dbt.type_string() }}) as post_key,
+        cast(null as {{ dbt.type_string() }}) as parent_interaction_key,
+        'mention' as interaction_type,
+        {{ pseudonymize('author_key') }} as author_id_hash,
+        false as is_from_brand,
+        trim(post_text) as text,
+        created_at_utc,
+        first_seen_date
+    from community_mentions
+    where account_rank = 1
+),
+
+unioned as (
+    {{ union_all_columns([
+        ref('int_instagram__interactions'),
+        ref('int_mastodon__interactions'),
+        ref('int_x__interactions'),
+        ref('int_bluesky__interactions'),
+        ref('int_facebook__interactions'),
+        ref('int_youtube__interactions'),
+        'mentions',
+    ], interaction_columns) }}
+)
+
+select * from unioned
