@@ -51,6 +51,11 @@ def state_file(data: Path, platform: str, account_id: str) -> Path:
     return data / "state" / platform / f"{account_id}.json"
 
 
+def alerts_ledger(data: Path) -> Path:
+    """The alerts already sent, per channel (warehouse.alerts), so that none is sent twice."""
+    return data / "state" / "alerts_sent.json"
+
+
 def validation_dir(data: Path, day: dt.date) -> Path:
     return data / "validation" / day.isoformat()
 

@@ -12,6 +12,10 @@ Every night, for every brand account on every configured platform (`warehouse.ym
 6. **validate**: Great Expectations suites on the marts; a failure stops here and nothing is published.
 7. **publish**: a read-only copy of the marts at `data/published/warehouse.duckdb`, swapped in atomically,
    and the day's HTML report under `data/published/reports/<date>/`.
+8. **deliver_alerts**: new crisis and reach-drop alerts of `rpt_alerts`, once each, by email
+   (connection `smw_alerts_email`) and chat (`smw_alerts_chat`, Apprise: Slack, Teams, webhooks).
+
+A failed task, and a failed quality gate with the path of its results, are sent to the same channels.
 
 If an account fails to extract, the others still load and publish, and `extraction_failed` fails the run.
 Tasks that write DuckDB share the one-slot pool `duckdb_writer`. The logical date is the day whose
@@ -22,6 +26,7 @@ import pendulum
 from airflow.sdk import CronDataIntervalTimetable, dag, task
 
 from warehouse import pipeline
+from warehouse.alerts import failure_notifier
 from warehouse.assets import MARTS, PUBLISHED, RAW
 from warehouse.dbt import DUCKDB_POOL, build_task, task_group
 
@@ -40,7 +45,8 @@ def _day(logical_date) -> "pendulum.Date":
     max_active_runs=1,
     doc_md=__doc__,
     tags=["shared-media", "nightly"],
-    default_args={"retries": 0},
+    # Every task's failure reaches the alert channels (none configured: nothing is sent).
+    default_args={"retries": 0, "on_failure_callback": failure_notifier()},
     user_defined_macros={"smw_lookback_days": pipeline.lookback_days},
 )
 def shared_media_nightly():
@@ -61,13 +67,18 @@ def shared_media_nightly():
     def score_sentiment() -> dict:
         return pipeline.score_sentiment()
 
-    @task(pool=DUCKDB_POOL, outlets=[MARTS])
+    @task(pool=DUCKDB_POOL, outlets=[MARTS], on_failure_callback=failure_notifier(validation_results=True))
     def validate(logical_date=None) -> dict:
         return pipeline.validate(_day(logical_date))
 
     @task(outlets=[PUBLISHED])
     def publish(logical_date=None, run_id=None) -> dict:
         return pipeline.publish(_day(logical_date), run_id)
+
+    # Reads rpt_alerts in the warehouse, hence the writers' pool (DuckDB: one process holds the file).
+    @task(pool=DUCKDB_POOL)
+    def deliver_alerts(logical_date=None, run_id=None) -> dict:
+        return pipeline.deliver_alerts(_day(logical_date), run_id)
 
     # Load runs on all_done so one failing account does not hold back the others; Airflow judges a run by
     # its last tasks, so this one runs only when an extraction failed, and fails the run where it shows.
@@ -81,7 +92,7 @@ def shared_media_nightly():
     # Staging and intermediate models build in one task; each mart is a task of its own in the UI.
     staging = build_task("transform_staging", ["path:models/staging", "path:models/intermediate"])
     marts = task_group("transform_marts", ["path:models/marts"])
-    extracted >> loaded >> staging >> score_sentiment() >> marts >> validate() >> publish()
+    extracted >> loaded >> staging >> score_sentiment() >> marts >> validate() >> publish() >> deliver_alerts()
 
 
 nightly = shared_media_nightly()

@@ -35,6 +35,11 @@ def test_the_nightly_dag_has_its_stages_in_order_and_serializes_duckdb_writers(a
     assert set(tasks["validate"].upstream_task_ids) <= {t for t in transform if t.startswith("transform_marts.")}
     assert tasks["score_sentiment"].upstream_task_ids == {"transform_staging"}
     assert tasks["transform_staging"].upstream_task_ids == {"load"}
+    # alerts go out after the publish, read the warehouse under the pool, and every failure is notified
+    assert tasks["deliver_alerts"].upstream_task_ids == {"publish"}
+    assert tasks["deliver_alerts"].pool == "duckdb_writer"
+    assert all(task.has_on_failure_callback for task in tasks.values())
+    assert tasks["validate"].on_failure_callback[0].validation_results is True
 
 
 def test_no_airflow_2_spellings():

@@ -15,6 +15,7 @@ from publishing.publish import publish_marts
 from publishing.report import write_report
 from sentiment import score_new_texts
 from simulator.api import simulator_transport
+from warehouse.alerts import deliver_new_alerts
 
 log = logging.getLogger(__name__)
 
@@ -75,3 +76,8 @@ def publish(day: dt.date, run_id: str, settings: Settings | None = None) -> dict
     log.info("published warehouse: %s", target)
     log.info("report: %s", report)
     return {"warehouse": str(target), "report": str(report)}
+
+
+def deliver_alerts(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
+    """Send the crisis and reach-drop alerts first seen in the lookback window to the configured channels."""
+    return deliver_new_alerts(settings or load_settings(), day, run_id)
