@@ -128,6 +128,6 @@ def transport(world: World, as_of: dt.datetime, faults: Faults | None = None) ->
 def simulator_transport(settings: Settings, snapshot_date: dt.date,
                         faults: Faults | None = None) -> httpx.WSGITransport:
     """The transport the extractors get for a night of the simulated world (`extraction.source: simulator`)."""
-    world = World(settings)
+    world = World(settings, through=snapshot_date)
     return transport(world, world.now(snapshot_date), faults)
 

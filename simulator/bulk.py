@@ -77,8 +77,8 @@ class BulkWorld(World):
     # last few brands are kept across accounts and nights (a worker lands a brand's accounts in a row).
     BRANDS_KEPT = 4
 
-    def __init__(self, settings: Settings):
-        super().__init__(settings)
+    def __init__(self, settings: Settings, through: dt.date | None = None):
+        super().__init__(settings, through)
         self._lasting: dict[tuple, object] = {}
         self._brands: dict[tuple, object] = {}
 
@@ -110,7 +110,7 @@ def land_history(settings: Settings, days: list[dt.date], run_id: str = "bulk", 
     workers = min(len(accounts), workers or _default_workers())
     started = time.perf_counter()
     if workers <= 1:
-        landed = _land_accounts(BulkWorld(settings), accounts, nights, run_id, census)
+        landed = _land_accounts(BulkWorld(settings, through=nights[-1]), accounts, nights, run_id, census)
     else:
         landed = {}
         # Forked (no imports to repeat, no `if __name__ == "__main__"` needed in the caller's script) unless the
@@ -185,21 +185,21 @@ def _land_in_worker(settings: Settings, account_key: str, nights: list[dt.date],
                     census: bool = False) -> dict:
     """One account, in a worker process."""
     try:
-        return _land_accounts(_world(settings), [account_key], nights, run_id, census)
+        return _land_accounts(_world(settings, nights[-1]), [account_key], nights, run_id, census)
     except Exception as error:
         raise BulkLandingError(f"landing {account_key}: {''.join(traceback.format_exception(error))}") from None
 
 
-_worlds: dict[str, BulkWorld] = {}
+_worlds: dict[tuple[str, dt.date], BulkWorld] = {}
 
 
-def _world(settings: Settings) -> BulkWorld:
+def _world(settings: Settings, through: dt.date) -> BulkWorld:
     """A worker process's world for these settings: it lands several accounts, and others' posts about the
     brands are generated once per process, not once per account."""
-    key = settings.model_dump_json()
+    key = (settings.model_dump_json(), through)
     if key not in _worlds:
         _worlds.clear()
-        _worlds[key] = BulkWorld(settings)
+        _worlds[key] = BulkWorld(settings, through=through)
     return _worlds[key]
 
 

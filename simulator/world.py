@@ -209,14 +209,30 @@ class AccountProfile:
         return self.activity[local.weekday()][local.hour]
 
 
+def planned_end(settings: Settings) -> dt.date:
+    """The last day of the configured history: `extraction.start_date` plus `simulator.history_days` - 1."""
+    return settings.extraction.start_date + dt.timedelta(days=settings.simulator.history_days - 1)
+
+
+def demo_end(settings: Settings, today: dt.date | None = None) -> dt.date:
+    """The last night the demo lands: yesterday (UTC), the latest night a nightly run could have read, so the
+    scheduler's next run continues the history. Before the world's start (a clock set back) it is the planned
+    end."""
+    yesterday = (today or dt.datetime.now(dt.UTC).date()) - dt.timedelta(days=1)
+    return yesterday if yesterday > settings.extraction.start_date else planned_end(settings)
+
+
 class World:
     """The simulated world for a configuration; every value is a pure function of seed and config."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, through: dt.date | None = None):
         self.settings = settings
         self.seed = settings.simulator.seed
         self.start = settings.extraction.start_date
-        self.end = self.start + dt.timedelta(days=settings.simulator.history_days - 1)
+        # The planned history (its campaigns, crisis and reach drop fall inside it), continued through any later
+        # day asked for: the demo lives in today's calendar, so its next nights must exist. Each day is drawn
+        # from its own seed, so continuing the world changes nothing before its planned end.
+        self.end = max(planned_end(settings), through or self.start)
         self._posts: dict[str, list[Post]] = {}
         self._index: dict[tuple[str, str], dict[str, Post]] = {}  # (account, id name) -> id -> post
         self._by_platform: dict[str, list[str]] = {}

@@ -11,7 +11,7 @@ import pytest
 
 from simulator.community import influencer_posts, mentions, ugc_posts
 from simulator.phrases import LANGUAGES, SENTIMENTS, compose
-from simulator.world import CONTENT_LIFT, PHRASES, REACH_DROP, World
+from simulator.world import CONTENT_LIFT, PHRASES, REACH_DROP, World, demo_end, planned_end
 
 NETWORKS = set(CONTENT_LIFT)  # the eight simulated social networks
 
@@ -183,3 +183,25 @@ def test_crisis_comments_are_clearly_negative(scored):
     labels = Counter(label for *_, in_crisis, label in scored if in_crisis)
     assert sum(labels.values()) >= 100
     assert labels["negative"] / sum(labels.values()) >= 0.95, labels
+
+
+def test_the_world_continues_past_its_planned_history_without_changing_it(small):
+    # GIVEN the planned world and the same world continued 20 days past its end
+    planned = World(small)
+    continued = World(small, through=planned.end + dt.timedelta(days=20))
+    key = planned.social_accounts()[0]
+    # THEN the planned days are the same posts, and the continuation has posts of its own on the later days
+    before = [p.post_id for p in continued.posts(key) if p.published_at.date() <= planned.end - dt.timedelta(days=1)]
+    assert before == [p.post_id for p in planned.posts(key)
+                      if p.published_at.date() <= planned.end - dt.timedelta(days=1)]
+    assert max(p.published_at.date() for p in continued.posts(key)) > planned.end + dt.timedelta(days=10)
+    # and a day inside the planned history does not shrink the world
+    assert World(small, through=planned.start).end == planned.end
+
+
+def test_the_demo_ends_yesterday_in_todays_calendar(small):
+    start = small.extraction.start_date
+    assert demo_end(small, today=start + dt.timedelta(days=40)) == start + dt.timedelta(days=39)
+    assert demo_end(small, today=start + dt.timedelta(days=400)) == start + dt.timedelta(days=399)
+    # a clock before the world began: the planned history
+    assert demo_end(small, today=start - dt.timedelta(days=3)) == planned_end(small)
