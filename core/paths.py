@@ -56,6 +56,11 @@ def alerts_ledger(data: Path) -> Path:
     return data / "state" / "alerts_sent.json"
 
 
+def logs_dir(data: Path) -> Path:
+    """The command line's full logs (`python -m warehouse demo | run`), one file per command."""
+    return data / "logs"
+
+
 def validation_dir(data: Path, day: dt.date) -> Path:
     return data / "validation" / day.isoformat()
 

@@ -1,34 +1,26 @@
 """
-### Shared media: nightly
+### Shared media: nightly extract and load
 
 Every night, for every brand account on every configured platform (`warehouse.yml`):
 
-1. **extract** (one mapped task per account): read the platform's API through its extractor and land the
-   payloads as received under `data/landing/<platform>/<stream>/<date>/`, with a manifest.
+1. **extract** (one mapped task per account, named by its account): read the platform's API through its
+   extractor and land the payloads as received under `data/landing/<platform>/<stream>/<date>/`, with a manifest.
 2. **load**: replace the date's rows in the DuckDB `raw` tables; bad rows go to `raw._quarantine`.
-3. **transform_staging**: `dbt build` of the staging views and intermediate tables and their tests, in one task.
-4. **score_sentiment**: language and sentiment of every new comment, reply and mention (cached).
-5. **transform_marts**: the dbt marts, one task per model (astronomer-cosmos), each followed by its tests.
-6. **validate**: Great Expectations suites on the marts; a failure stops here and nothing is published.
-7. **publish**: a read-only copy of the marts at `data/published/warehouse.duckdb`, swapped in atomically,
-   and the day's HTML report under `data/published/reports/<date>/`.
-8. **deliver_alerts**: new crisis and reach-drop alerts of `rpt_alerts`, once each, by email
-   (connection `smw_alerts_email`) and chat (`smw_alerts_chat`, Apprise: Slack, Teams, webhooks).
-
-A failed task, and a failed quality gate with the path of its results, are sent to the same channels.
+   It updates the Asset `duckdb://warehouse/raw` with the night it loaded, and that starts
+   **shared_media_publish** (transform, validate, publish, alerts) for that night: one click runs the whole night.
 
 If an account fails to extract, the others still load and publish, and `extraction_failed` fails the run.
-Tasks that write DuckDB share the one-slot pool `duckdb_writer`. The logical date is the day whose
-counters are read (the run starts when that day ends, UTC).
+Every failed task is sent to the alert channels (connections `smw_alerts_email`, `smw_alerts_chat`).
+The logical date is the day whose counters are read (the run starts when that day ends, UTC).
 """
 
 import pendulum
-from airflow.sdk import CronDataIntervalTimetable, dag, task
+from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
 
 from warehouse import pipeline
 from warehouse.alerts import failure_notifier
-from warehouse.assets import MARTS, PUBLISHED, RAW
-from warehouse.dbt import DUCKDB_POOL, build_task, task_group
+from warehouse.assets import RAW
+from warehouse.dbt import DUCKDB_POOL
 
 
 def _day(logical_date) -> "pendulum.Date":
@@ -47,38 +39,26 @@ def _day(logical_date) -> "pendulum.Date":
     tags=["shared-media", "nightly"],
     # Every task's failure reaches the alert channels (none configured: nothing is sent).
     default_args={"retries": 0, "on_failure_callback": failure_notifier()},
-    user_defined_macros={"smw_lookback_days": pipeline.lookback_days},
 )
 def shared_media_nightly():
     @task
     def accounts() -> list[str]:
         return pipeline.account_keys()
 
-    @task(max_active_tis_per_dagrun=4)
+    # The UI names each mapped task by its account ("instagram:1784..."), not by its index.
+    @task(max_active_tis_per_dagrun=4, map_index_template="{{ account_key }}")
     def extract(account_key: str, logical_date=None, run_id=None) -> dict:
+        get_current_context()["account_key"] = account_key  # type: ignore[typeddict-unknown-key]
         return pipeline.extract(account_key, _day(logical_date), run_id)
 
     # all_done: one platform failing must not stop the other platforms' data from loading.
     @task(trigger_rule="all_done", pool=DUCKDB_POOL, outlets=[RAW])
-    def load(logical_date=None, run_id=None) -> dict:
-        return pipeline.load(_day(logical_date), run_id)
-
-    @task(pool=DUCKDB_POOL)
-    def score_sentiment() -> dict:
-        return pipeline.score_sentiment()
-
-    @task(pool=DUCKDB_POOL, outlets=[MARTS], on_failure_callback=failure_notifier(validation_results=True))
-    def validate(logical_date=None) -> dict:
-        return pipeline.validate(_day(logical_date))
-
-    @task(outlets=[PUBLISHED])
-    def publish(logical_date=None, run_id=None) -> dict:
-        return pipeline.publish(_day(logical_date), run_id)
-
-    # Reads rpt_alerts in the warehouse, hence the writers' pool (DuckDB: one process holds the file).
-    @task(pool=DUCKDB_POOL)
-    def deliver_alerts(logical_date=None, run_id=None) -> dict:
-        return pipeline.deliver_alerts(_day(logical_date), run_id)
+    def load(logical_date=None, run_id=None, outlet_events=None) -> dict:
+        day = _day(logical_date)
+        result = pipeline.load(day, run_id)
+        # The publishing DAG reads which night to transform from the Asset event.
+        outlet_events[RAW].extra = {"day": day.isoformat()}
+        return result
 
     # Load runs on all_done so one failing account does not hold back the others; Airflow judges a run by
     # its last tasks, so this one runs only when an extraction failed, and fails the run where it shows.
@@ -88,11 +68,7 @@ def shared_media_nightly():
 
     extracted = extract.expand(account_key=accounts())
     extracted >> extraction_failed()
-    loaded = load()
-    # Staging and intermediate models build in one task; each mart is a task of its own in the UI.
-    staging = build_task("transform_staging", ["path:models/staging", "path:models/intermediate"])
-    marts = task_group("transform_marts", ["path:models/marts"])
-    extracted >> loaded >> staging >> score_sentiment() >> marts >> validate() >> publish() >> deliver_alerts()
+    extracted >> load()
 
 
 nightly = shared_media_nightly()

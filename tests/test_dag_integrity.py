@@ -13,32 +13,45 @@ def test_every_dag_file_imports_without_errors(airflow_db, dbt_manifest):
 
     bag = DagBag(dag_folder=str(DAGS), safe_mode=False)
     assert bag.import_errors == {}
-    assert "shared_media_nightly" in bag.dag_ids
+    assert {"shared_media_nightly", "shared_media_publish"} <= set(bag.dag_ids)
 
 
-def test_the_nightly_dag_has_its_stages_in_order_and_serializes_duckdb_writers(airflow_db, dbt_manifest):
-    from warehouse.__main__ import nightly_dag
+def test_the_nightly_dags_have_their_stages_in_order_and_serialize_duckdb_writers(airflow_db, dbt_manifest):
+    from warehouse.__main__ import nightly_dag, publish_dag
+    from warehouse.assets import RAW
 
-    dag = nightly_dag()
-    assert dag.doc_md and "publish" in dag.doc_md
+    # extract and load, every night
+    nightly = nightly_dag()
+    tasks = {task.task_id: task for task in nightly.tasks}
+    assert set(tasks) == {"accounts", "extract", "extraction_failed", "load"}
+    assert tasks["load"].trigger_rule == "all_done" and tasks["load"].pool == "duckdb_writer"
+    assert tasks["load"].outlets == [RAW]
+    # the UI names each mapped extraction by its account
+    assert tasks["extract"].partial_kwargs.get("map_index_template") == "{{ account_key }}"
+    # transform, validate, publish and alert, on the raw Asset the load updates
+    dag = publish_dag()
+    assert [asset.uri for asset in dag.timetable.asset_condition.objects] == [RAW.uri]
+    assert dag.doc_md and "publish" in dag.doc_md and "day" in dag.params
     tasks = {task.task_id: task for task in dag.tasks}
     transform = sorted(task_id for task_id in tasks if task_id.startswith("transform_"))
     assert "transform_marts.fct_post_performance_model_build" in transform
     # the views build in one dbt invocation; each mart is a task of its own
     assert "transform_staging" in transform
     assert tasks["transform_staging"].select == "path:models/staging path:models/intermediate"
+    # dbt's incremental models read the night the first task resolved
+    assert "xcom_pull(task_ids='night')" in tasks["transform_staging"].vars["logical_date"]
     # every task that writes DuckDB takes the one-slot pool
-    writers = ["load", "score_sentiment", "validate", *transform]
+    writers = ["night", "score_sentiment", "validate", "deliver_alerts", *transform]
     assert {tasks[task_id].pool for task_id in writers} == {"duckdb_writer"}
-    assert tasks["load"].trigger_rule == "all_done"
-    assert tasks["publish"].upstream_task_ids == {"validate"}
-    assert set(tasks["validate"].upstream_task_ids) <= {t for t in transform if t.startswith("transform_marts.")}
+    assert tasks["transform_staging"].upstream_task_ids == {"night"}
     assert tasks["score_sentiment"].upstream_task_ids == {"transform_staging"}
-    assert tasks["transform_staging"].upstream_task_ids == {"load"}
-    # alerts go out after the publish, read the warehouse under the pool, and every failure is notified
-    assert tasks["deliver_alerts"].upstream_task_ids == {"publish"}
-    assert tasks["deliver_alerts"].pool == "duckdb_writer"
-    assert all(task.has_on_failure_callback for task in tasks.values())
+    assert set(tasks["validate"].upstream_task_ids) - {"night"} <= {t for t in transform
+                                                                   if t.startswith("transform_marts.")}
+    assert tasks["publish"].upstream_task_ids == {"night", "validate"}
+    assert tasks["deliver_alerts"].upstream_task_ids == {"night", "publish"}
+    # every failure is notified; the gate's with its validation results
+    for each in (nightly, dag):
+        assert all(task.has_on_failure_callback for task in each.tasks)
     assert tasks["validate"].on_failure_callback[0].validation_results is True
 
 

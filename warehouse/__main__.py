@@ -17,33 +17,52 @@ from core.paths import PROJECT_ROOT
 from loader import load_date
 from simulator.api import SimulatorApp
 from simulator.bulk import land_history
-from simulator.world import World
+from simulator.world import World, demo_end
+from warehouse.progress import Progress, quiet, summary
+from warehouse.progress import log_path as progress_log
 
 DAGS_FOLDER = PROJECT_ROOT / "dags"
 NIGHTLY = "shared_media_nightly"
+PUBLISH = "shared_media_publish"
+
+
+def _parsed(dag_id: str):
+    """A DAG as Airflow's DAG processor sees it: parsed from the DAGs folder."""
+    bag = DagBag(dag_folder=str(DAGS_FOLDER))
+    if dag_id not in bag.dags:
+        raise RuntimeError(f"{dag_id} did not parse from {DAGS_FOLDER}: {bag.import_errors}")
+    return bag.dags[dag_id]
 
 
 def nightly_dag():
-    """The nightly DAG as Airflow's DAG processor sees it: parsed from the DAGs folder."""
-    bag = DagBag(dag_folder=str(DAGS_FOLDER))
-    if NIGHTLY not in bag.dags:
-        raise RuntimeError(f"{NIGHTLY} did not parse from {DAGS_FOLDER}: {bag.import_errors}")
-    return bag.dags[NIGHTLY]
+    """Extract and load (scheduled every night)."""
+    return _parsed(NIGHTLY)
 
 
-def run_dates(days: list[dt.date]) -> int:
-    """Run the nightly DAG with Airflow's `dag.test()` for each logical date, in order."""
-    dag = nightly_dag()
+def publish_dag():
+    """Transform, validate, publish and alert (scheduled on the raw Asset the nightly DAG updates)."""
+    return _parsed(PUBLISH)
+
+
+def run_dates(days: list[dt.date], progress: Progress | None = None) -> int:
+    """Run the night with Airflow's `dag.test()` for each logical date, in order: the nightly DAG, then the
+    publishing DAG the scheduler would start from its Asset event (dag.test starts no other DAG)."""
+    progress = progress or Progress()
+    dags = [nightly_dag(), publish_dag()]
     for day in days:
-        started = time.monotonic()
-        run = dag.test(logical_date=pendulum.datetime(day.year, day.month, day.day, tz="UTC"))
-        print(f"shared_media_nightly {day}: {run.state} in {time.monotonic() - started:.1f}s", flush=True)
-        if str(run.state) != "success":
-            return 1
+        for dag in dags:
+            started = time.monotonic()
+            progress.text(f"{dag.dag_id} for {day} (Airflow dag.test) ...")
+            run = dag.test(logical_date=pendulum.datetime(day.year, day.month, day.day, tz="UTC"),
+                           run_conf={"day": day.isoformat()} if dag.dag_id == PUBLISH else None)
+            progress.dag_run(run)
+            progress.text(f"{dag.dag_id} for {day}: {run.state} in {time.monotonic() - started:.1f} s")
+            if str(run.state) != "success":
+                return 1
     return 0
 
 
-def simulated_history(days: list[dt.date]) -> dict:
+def simulated_history(days: list[dt.date], progress: Progress | None = None) -> dict:
     """Land the simulated world's nights in bulk (the same files the extractors write, without HTTP) and
     load them, as if the nightly DAG had run on each: the history a new install does not have yet."""
     settings = load_settings()
@@ -56,30 +75,47 @@ def simulated_history(days: list[dt.date]) -> dict:
     finally:
         con.close()
     summary = {"nights": len(days), "rows": landed["rows"], "seconds": round(time.monotonic() - started, 1)}
-    print(f"simulated history: {summary}", flush=True)
+    (progress or Progress()).line("simulated history", f"{len(days)} nights ({days[0]} to {days[-1]}) landed and "
+                                  f"loaded, {landed['rows']:,} rows", summary["seconds"])
     return summary
 
 
 def demo() -> int:
-    """The simulated world's history landed and loaded in bulk, then the nightly DAG for its last day."""
+    """The simulated world's history landed and loaded in bulk up to the day before yesterday, then the nightly
+    DAGs for yesterday: the demo lives in today's calendar, and the scheduler's next run is the real next night."""
     settings = load_settings()
-    world_end = settings.extraction.start_date + dt.timedelta(days=settings.simulator.history_days - 1)
+    world_end = demo_end(settings)
     history = [settings.extraction.start_date + dt.timedelta(days=offset)
-               for offset in range(settings.simulator.history_days - 1)]
-    simulated_history(history)
-    status = run_dates([world_end])
-    if status == 0:
-        published = settings.data / "published"
-        print("\nPublished warehouse (read-only, for BI tools and analysts):", published / "warehouse.duckdb")
-        print("Report:", published / "reports" / world_end.isoformat() / "index.html")
-        print("Validation results:", settings.data / "validation" / world_end.isoformat() / "validation.json")
+               for offset in range((world_end - settings.extraction.start_date).days)]
+    log_file = progress_log(settings, "demo")
+    print(f"The demo: the simulated world from {settings.extraction.start_date} to {world_end} (yesterday); "
+          f"full logs in {log_file}", flush=True)
+    with quiet(log_file) as terminal:
+        progress = Progress(terminal)
+        if history:
+            simulated_history(history, progress)
+        status = run_dates([world_end], progress)
+        summary(progress, settings, world_end, log_file, status == 0)
+    return status
+
+
+def run(days: list[dt.date], verbose: bool) -> int:
+    if verbose:
+        return run_dates(days)
+    settings = load_settings()
+    log_file = progress_log(settings, "run")
+    print(f"full logs in {log_file}", flush=True)
+    with quiet(log_file) as terminal:
+        progress = Progress(terminal)
+        status = run_dates(days, progress)
+        summary(progress, settings, days[-1], log_file, status == 0)
     return status
 
 
 def sandbox(host: str, port: int, day: dt.date | None) -> int:
     settings = load_settings()
-    world = World(settings)
-    day = day or world.end
+    day = day or demo_end(settings)
+    world = World(settings, through=day)
     app = SimulatorApp(world, world.now(day))
     print(f"Simulated APIs as of the end of {day} on http://{host}:{port}/<platform>/... (Ctrl-C stops)")
     for brand, account in settings.accounts():
@@ -98,8 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("demo", help="the simulated world's history in bulk, then the DAG for its last day")
     history = commands.add_parser("simulated-history", help="land and load simulated nights without the DAG")
     history.add_argument("--date", action="append", type=dt.date.fromisoformat, required=True)
-    run = commands.add_parser("run", help="run the nightly DAG for logical dates (dag.test)")
-    run.add_argument("--date", action="append", type=dt.date.fromisoformat, required=True)
+    nights = commands.add_parser("run", help="run the nightly DAGs for logical dates (dag.test)")
+    nights.add_argument("--date", action="append", type=dt.date.fromisoformat, required=True)
+    nights.add_argument("-v", "--verbose", action="store_true", help="print every log line, not the stages")
     serve = commands.add_parser("sandbox", help="serve the simulated APIs on a local port")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
@@ -108,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         return demo()
     if args.command == "run":
-        return run_dates(args.date)
+        return run(args.date, args.verbose)
     if args.command == "simulated-history":
         simulated_history(args.date)
         return 0

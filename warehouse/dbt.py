@@ -13,9 +13,12 @@ MANIFEST = DBT_PROJECT / "target" / "manifest.json"
 PROFILES = DBT_PROJECT / "profiles.yml"
 DUCKDB_POOL = "duckdb_writer"
 
-# Incremental models recompute from the run's logical date minus the lookback window; both are rendered
-# when the task runs (smw_lookback_days is a DAG macro reading warehouse.yml then).
-DBT_VARS = {"logical_date": "{{ ds }}", "lookback_days": "{{ smw_lookback_days() }}"}
+# The publishing DAG's first task: the night it publishes (an Asset-triggered run has no logical date).
+NIGHT_TASK = "night"
+# Incremental models recompute from that night minus the lookback window; both are rendered when the task
+# runs (smw_lookback_days is a DAG macro reading warehouse.yml then).
+DBT_VARS = {"logical_date": "{{ ti.xcom_pull(task_ids='" + NIGHT_TASK + "') }}",
+            "lookback_days": "{{ smw_lookback_days() }}"}
 
 
 def _profile():

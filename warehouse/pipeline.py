@@ -42,6 +42,26 @@ def load(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
     return load_date(settings or load_settings(), day, run_id)
 
 
+def night_to_publish(requested: str | None, raw_events: list[dict], settings: Settings | None = None) -> dt.date:
+    """The night the publishing DAG transforms and publishes: the one asked for by hand, else the latest night
+    the raw Asset's events name (several loads may queue one run), else the latest night loaded."""
+    if requested:
+        return dt.date.fromisoformat(requested)
+    named = [extra["day"] for extra in raw_events if extra and extra.get("day")]
+    if named:
+        return dt.date.fromisoformat(max(named))
+    con = connect(settings or load_settings())
+    try:
+        loaded = con.execute("select max(_logical_date) from raw._loads").fetchone()
+    except Exception as error:  # no raw._loads yet: nothing was ever loaded
+        raise RuntimeError("no night has been loaded yet: run shared_media_nightly first") from error
+    finally:
+        con.close()
+    if not loaded or loaded[0] is None:
+        raise RuntimeError("no night has been loaded yet: run shared_media_nightly first")
+    return loaded[0]
+
+
 def score_sentiment(settings: Settings | None = None) -> dict:
     """Detect the language and score the sentiment of every comment, reply and mention not yet scored by
     the scorer in use (cached by text hash and scorer version: unchanged texts cost nothing)."""

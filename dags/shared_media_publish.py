@@ -1,0 +1,78 @@
+"""
+### Shared media: transform, validate, publish
+
+Runs when **shared_media_nightly** has loaded a night into the raw tables (the Asset `duckdb://warehouse/raw`),
+for that night; or by hand, to rebuild, re-validate and re-publish the marts without extracting again
+(Trigger with the `day` parameter; empty: the latest night loaded).
+
+1. **night**: the night to publish (the `day` parameter, else the night the Asset event names).
+2. **transform_staging**: `dbt build` of the staging views and intermediate tables and their tests, in one task.
+3. **score_sentiment**: language and sentiment of every new comment, reply and mention (cached).
+4. **transform_marts**: the dbt marts, one task per model (astronomer-cosmos), each followed by its tests.
+5. **validate**: Great Expectations suites on the marts; a failure stops here and nothing is published.
+6. **publish**: a read-only copy of the marts at `data/published/warehouse.duckdb`, swapped in atomically,
+   and the day's HTML report under `data/published/reports/<date>/`.
+7. **deliver_alerts**: new crisis and reach-drop alerts of `rpt_alerts`, once each, by email
+   (connection `smw_alerts_email`) and chat (`smw_alerts_chat`, Apprise: Slack, Teams, webhooks).
+
+A failed task, and a failed quality gate with the path of its results, are sent to the same channels.
+Tasks that write DuckDB share the one-slot pool `duckdb_writer`.
+"""
+
+import pendulum
+from airflow.sdk import Param, dag, task
+
+from warehouse import pipeline
+from warehouse.alerts import failure_notifier
+from warehouse.assets import MARTS, PUBLISHED, RAW
+from warehouse.dbt import DUCKDB_POOL, NIGHT_TASK, build_task, task_group
+
+
+@dag(
+    dag_id="shared_media_publish",
+    schedule=[RAW],
+    start_date=pendulum.datetime(2026, 10, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["shared-media", "nightly"],
+    default_args={"retries": 0, "on_failure_callback": failure_notifier()},
+    params={"day": Param(None, type=["null", "string"], format="date",
+                         description="The night to publish (YYYY-MM-DD); empty: the night the raw Asset names, "
+                                     "else the latest night loaded.")},
+    user_defined_macros={"smw_lookback_days": pipeline.lookback_days},
+)
+def shared_media_publish():
+    # Reads raw._loads when no night is named, hence the writers' pool.
+    @task(task_id=NIGHT_TASK, pool=DUCKDB_POOL)
+    def night(params=None, triggering_asset_events=None) -> str:
+        events = (triggering_asset_events or {}).get(RAW, [])
+        return pipeline.night_to_publish(params.get("day"), [event.extra for event in events]).isoformat()
+
+    @task(pool=DUCKDB_POOL)
+    def score_sentiment() -> dict:
+        return pipeline.score_sentiment()
+
+    @task(pool=DUCKDB_POOL, outlets=[MARTS], on_failure_callback=failure_notifier(validation_results=True))
+    def validate(day: str) -> dict:
+        return pipeline.validate(pendulum.Date.fromisoformat(day))
+
+    @task(outlets=[PUBLISHED])
+    def publish(day: str, run_id=None) -> dict:
+        return pipeline.publish(pendulum.Date.fromisoformat(day), run_id)
+
+    # Reads rpt_alerts in the warehouse, hence the writers' pool (DuckDB: one process holds the file).
+    @task(pool=DUCKDB_POOL)
+    def deliver_alerts(day: str, run_id=None) -> dict:
+        return pipeline.deliver_alerts(pendulum.Date.fromisoformat(day), run_id)
+
+    day = night()
+    # Staging and intermediate models build in one task; each mart is a task of its own in the UI.
+    staging = build_task("transform_staging", ["path:models/staging", "path:models/intermediate"])
+    marts = task_group("transform_marts", ["path:models/marts"])
+    validated = validate(day)
+    published = publish(day)
+    day >> staging >> score_sentiment() >> marts >> validated >> published >> deliver_alerts(day)
+
+
+publish_dag = shared_media_publish()
