@@ -1,23 +1,35 @@
-"""Publish the marts as a read-only DuckDB file, replaced atomically so open readers are never broken."""
+"""Publish the marts as a read-only DuckDB file and as Parquet files, each replaced atomically so open readers are
+never broken and never see half a publication."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import shutil
+import time
 from pathlib import Path
 
 import duckdb
 
 from core.db import limit_memory
 
+log = logging.getLogger(__name__)
+
 PUBLISHED_SCHEMA = "marts"
+# data/published/parquet -> .parquet-<version>/ (a relative symbolic link, replaced in one rename)
+PARQUET = "parquet"
+PUBLICATION_TABLE = "_publication"
 
 
 def publish_marts(warehouse: Path, published_dir: Path, day: dt.date, run_id: str) -> Path:
-    """Copy every table of `marts` into a new file beside the published one, then rename it over it."""
+    """Copy every table of `marts` into a new file beside the published one, export each to Parquet in a new
+    folder, then swap both in: the file renamed over the old one, the `parquet` link pointed at the new folder."""
     published_dir.mkdir(parents=True, exist_ok=True)
     target = published_dir / "warehouse.duckdb"
     aside = published_dir / f".warehouse.{run_id.replace(':', '_').replace('/', '_')}.duckdb"
+    # Unique per call (a re-run of a task has the same run id): never the folder the link points at now.
+    parquet_version = published_dir / f".{PARQUET}-{time.time_ns()}"
     aside.unlink(missing_ok=True)
     try:
         # Attach the new file to a connection on the working warehouse rather than the reverse: in one
@@ -34,15 +46,60 @@ def publish_marts(warehouse: Path, published_dir: Path, day: dt.date, run_id: st
             for table in tables:
                 con.execute(f"create table publishing.{PUBLISHED_SCHEMA}.{table} as "
                             f"select * from {PUBLISHED_SCHEMA}.{table}")
-            con.execute(f"""create table publishing.{PUBLISHED_SCHEMA}._publication as
+            con.execute(f"""create table publishing.{PUBLISHED_SCHEMA}.{PUBLICATION_TABLE} as
                             select ?::date as logical_date, ? as run_id, now()::timestamp as published_at_utc,
                                    ? as tables""", [day, run_id, ",".join(tables)])
+            started = time.monotonic()
+            export_parquet(con, "publishing", [*tables, PUBLICATION_TABLE], parquet_version)
+            log.info("parquet: %d tables exported in %.2f s", len(tables) + 1, time.monotonic() - started)
             con.execute("detach publishing")
         finally:
             con.close()
-        # A reader holding the old file keeps its inode; new readers open the new one.
+        # Read-only on disk too: a reader that forgets to open it read-only gets an error, instead of the write lock
+        # that would shut every other reader out. A reader holding the old file keeps its inode; new readers open
+        # the new one.
+        os.chmod(aside, 0o444)
         os.replace(aside, target)
+        swap_link(parquet_version, published_dir / PARQUET)
+    except BaseException:
+        shutil.rmtree(parquet_version, ignore_errors=True)
+        raise
     finally:
         aside.unlink(missing_ok=True)
         Path(str(aside) + ".wal").unlink(missing_ok=True)
     return target
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, database: str, tables: list[str], folder: Path) -> None:
+    """One file per table: <folder>/<table>/<table>.parquet (zstd), the published tables' rows and types; but
+    128-bit integers (DuckDB's sum of integers), which Parquet has not and DuckDB would write as doubles, are
+    written as 64-bit ones (a count that does not fit fails the publish rather than lose digits)."""
+    for table in tables:
+        columns = con.execute(
+            "select column_name, data_type from duckdb_columns() where database_name = ? and schema_name = ?"
+            " and table_name = ? order by column_index", [database, PUBLISHED_SCHEMA, table]).fetchall()
+        quoted = [(name.replace('"', '""'), kind) for name, kind in columns]
+        select = ", ".join(f'cast("{name}" as bigint) as "{name}"' if kind in ("HUGEINT", "UHUGEINT") else f'"{name}"'
+                           for name, kind in quoted)
+        (folder / table).mkdir(parents=True)
+        path = folder / table / f"{table}.parquet"
+        con.execute(f"copy (select {select} from {database}.{PUBLISHED_SCHEMA}.{table}) to '{path}'"
+                    " (format parquet, compression zstd)")
+
+
+def swap_link(version: Path, link: Path) -> None:
+    """Point `link` at the folder `version` (a sibling) in one rename, so a reader finds either the old set or
+    the new one, never a half-written one nor none; keep the version it replaced (a reader may still be listing
+    it) and remove older ones."""
+    previous = link.resolve() if link.is_symlink() else None
+    if link.exists() and not link.is_symlink():  # a plain folder (published before the link): set it aside
+        previous = link.with_name(f".{link.name}-0")
+        shutil.rmtree(previous, ignore_errors=True)
+        os.replace(link, previous)
+    pending = link.with_name(f".{link.name}.link-{version.name}")
+    pending.unlink(missing_ok=True)
+    pending.symlink_to(version.name)
+    os.replace(pending, link)
+    for old in link.parent.glob(f".{link.name}-*"):
+        if old.name not in (version.name, previous.name if previous else None):
+            shutil.rmtree(old, ignore_errors=True)
