@@ -1,0 +1,117 @@
+"""One report per brand and logical date, from the published marts: the page, its PDF, and the indexes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from core import paths
+from publishing.report import charts, figures, pages
+from publishing.report.figures import Brand, Window
+
+log = logging.getLogger(__name__)
+
+
+def write_report(published: Path, reports: Path, day: dt.date, validation: Path | None = None,
+                 pdf: bool = True) -> Path:
+    """Write every brand's report of the day (HTML, and PDF unless `pdf=False`) from the published read-only
+    warehouse, copy the quality gate's results beside them, and regenerate the date's page and the index of
+    every report on disk. Returns the date's page (`core.paths.report_file`)."""
+    gate = _gate(validation)
+    has_validation = validation is not None and validation.exists()
+    if validation is not None and has_validation:
+        target = paths.report_day_dir(reports, day) / "validation.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(validation, target)
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        for brand in figures.brands(con):
+            started = time.monotonic()
+            page = pages.render("brand.html.j2", **brand_context(con, brand, day, gate, has_validation))
+            pages.write_text(paths.brand_report_file(reports, day, brand.brand_id), page)
+            drawn = time.monotonic()
+            if pdf:
+                pages.write_pdf(page, paths.brand_report_pdf(reports, day, brand.brand_id))
+            pages.write_meta(reports, day, brand.brand_id, brand.name, pdf)
+            log.info("report of %s for %s: page in %.1f s, PDF in %.1f s", brand.brand_id, day, drawn - started,
+                     time.monotonic() - drawn)
+    finally:
+        con.close()
+    return pages.write_indexes(reports, day, gate, has_validation)
+
+
+def _gate(validation: Path | None) -> dict[str, Any] | None:
+    """The quality gate's summary (expectations/gate.py writes validation.json), for the page."""
+    if validation is None or not validation.exists():
+        return None
+    results = json.loads(validation.read_text(encoding="utf-8"))
+    marts = [{"mart": mart, "rows": info.get("rows"), "passed": info.get("passed"), "failed": info.get("failed")}
+             for mart, info in (results.get("marts") or {}).items() if isinstance(info, dict)]
+    return {"success": bool(results.get("success")), "logical_date": results.get("logical_date"), "marts": marts,
+            "passed": sum(mart["passed"] or 0 for mart in marts), "failed": sum(mart["failed"] or 0 for mart in marts)}
+
+
+def brand_context(con: duckdb.DuckDBPyConnection, brand: Brand, day: dt.date, gate: dict[str, Any] | None,
+                  has_validation: bool) -> dict[str, Any]:
+    """Every section's figures and charts for the brand's page."""
+    trend = figures.trends(con, brand, day)
+    cells, best = figures.best_time(con, brand)
+    types = figures.content_types(con, brand)
+    top, under = figures.top_posts(con, brand, day)
+    sentiment, alerts = figures.sentiment(con, brand, day)
+    response, response_daily = figures.response(con, brand, day)
+    conversions = figures.conversions(con, brand, day)
+    campaigns, campaign_days = figures.campaigns(con, brand, day)
+    crises = [row for row in alerts.rows if row["alert_type"] == "negative_spike"]
+    # The charts' span as the page states it: from the first day in the marts when that is later.
+    trend_window = Window.ending(day, figures.TREND_DAYS)
+    since = figures.first_day(con, brand)
+    if since is not None and trend_window.start < since <= day:
+        trend_window = Window(since, day)
+    svg = {
+        "engagement_rate": trend["engagement_rate"].rows and charts.lines(
+            trend["engagement_rate"].rows, "engagement rate", ".1%",
+            "Daily engagement rate per account", zero=True),
+        "reach": trend["reach"].rows and charts.lines(
+            trend["reach"].rows, "reach", "~s", "Daily reach per account", zero=True),
+        "followers": trend["followers"].rows and charts.lines(
+            trend["followers"].rows, "followers", "~s", "Followers per account", zero=False),
+        "best_time": cells.rows and charts.heatmaps(
+            cells.rows, "Median D+7 engagement rate by weekday and hour of publication, per account"),
+        "content_types": types.rows and charts.lift_bars(
+            types.rows, "Content-type lift over each account's median D+7 engagement rate"),
+        "sentiment": sentiment.rows and charts.lines(
+            [dict(row, value=row["net_sentiment"]) for row in sentiment.rows],
+            "net sentiment", "+.1f", "Daily net sentiment per account, crisis alerts marked", zero=True,
+            domain=(-1, 1), marks=crises),
+        "response": response_daily.rows and charts.lines(
+            [dict(row, value=row["response_rate"]) for row in response_daily.rows], "answered within 24 h",
+            ".0%", "Daily response rate per account", domain=(0, 1)),
+        "conversions": conversions["platform"].rows and charts.bars(
+            conversions["platform"].rows, "platform_name",
+            [("sessions", "social sessions", "~s"), ("conversions", "conversions", "~s")],
+            "Social sessions and conversions by platform"),
+        "campaigns": campaign_days.rows and charts.daily_bars(
+            campaign_days.rows, "campaign_id", "posts", "others' posts",
+            "Others' posts carrying each campaign's hashtags, per day"),
+    }
+    monday = day - dt.timedelta(days=day.weekday())
+    return {
+        "brand": brand, "day": day, "tiles": figures.headline(con, brand, day), "svg": svg,
+        "windows": {"seven": Window.ending(day, 7), "twenty_eight": Window.ending(day, 28),
+                    "trend": trend_window, "recent": Window.ending(day, figures.RECENT_DAYS),
+                    "posts": figures.posts_window(day)},
+        "trend": trend, "best": best, "types": types, "top": top, "under": under, "sentiment": sentiment,
+        "alerts": alerts, "response": response, "conversions": conversions, "campaigns": campaigns,
+        "influencers": figures.influencers(con, brand), "hashtags": figures.hashtags(con, brand, day),
+        "weeks": {"this": monday, "before": monday - dt.timedelta(days=7)},
+        "gate": gate, "has_validation": has_validation,
+        "platform_name": figures.platform_name, "weekdays": figures.WEEKDAYS,
+    }
