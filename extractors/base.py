@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import json
 import logging
 import random
@@ -44,6 +45,16 @@ class QuotaExhausted(ExtractorError):
     """The API's quota is gone for longer than the run may wait: the stream stops cleanly."""
 
 
+class ApiRefusal(ExtractorError):
+    """A 4xx answer that is neither an auth error nor a rate limit: the API refused this one request. `status`
+    and `body` (the parsed JSON answer) let a stream tell a refusal of one item or one metric from the rest."""
+
+    def __init__(self, message: str, status: int, body: object):
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
 @dataclass
 class RunContext:
     """What one nightly extraction of one account needs to know about time."""
@@ -60,11 +71,6 @@ class RunContext:
     def snapshot_end_utc(self) -> dt.datetime:
         return dt.datetime.combine(self.snapshot_date + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
 
-    def search_start_utc(self, reach_days: int) -> dt.datetime:
-        """The window start, or the oldest time a search API reaching `reach_days` back still accepts from
-        a run made up to a day late; derived from the logical date alone, so a re-run asks the same."""
-        return max(self.window_start_utc, self.snapshot_end_utc - dt.timedelta(days=reach_days - 1))
-
 
 @dataclass
 class Stats:
@@ -74,11 +80,74 @@ class Stats:
     notes: list[str] = field(default_factory=list)
 
 
+LISTED = 50  # a manifest lists at most this many items of a kind; the count covers all of them
+
+
+@dataclass
+class Findings:
+    """What one stream met that did not stop it, for its entry in the manifest (and the run's log):
+    - `missing`: items landed without a field the extractor reads, by field (a LinkedIn comment without its
+      urn lands, but its replies cannot be asked for);
+    - `skipped`: items not landed, by reason (no id to load them under, no time to place them in a window);
+    - `item_errors`: items whose own read failed (one media's insights), with the API's error;
+    - `dropped_metrics`: metrics the API refused (retired, or not for this media type), asked again without;
+    - `api_errors`: errors an answer carried beside its data (X's partial errors);
+    - `gaps`: time the stream could not read (a search that does not reach that far back)."""
+
+    missing: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    item_errors: list[dict] = field(default_factory=list)
+    item_error_count: int = 0
+    dropped_metrics: list[dict] = field(default_factory=list)
+    api_errors: list[dict] = field(default_factory=list)
+    api_error_count: int = 0
+    gaps: list[dict] = field(default_factory=list)
+
+    def manifest(self) -> dict:
+        """The non-empty findings, lists cut to LISTED entries (with the full count beside them)."""
+        entry: dict[str, object] = {}
+        if self.missing:
+            entry["missing_fields"] = dict(sorted(self.missing.items()))
+        if self.skipped:
+            entry["skipped"] = dict(sorted(self.skipped.items()))
+        if self.item_error_count:
+            entry["item_errors"] = self.item_errors[:LISTED]
+            entry["item_error_count"] = self.item_error_count
+        if self.dropped_metrics:
+            entry["dropped_metrics"] = self.dropped_metrics
+        if self.api_error_count:
+            entry["api_errors"] = self.api_errors[:LISTED]
+            entry["api_error_count"] = self.api_error_count
+        if self.gaps:
+            entry["gaps"] = self.gaps
+        return entry
+
+
+def parse_time(value: object) -> dt.datetime | None:
+    """An API's timestamp as an aware datetime: ISO 8601 with `Z` or an offset (`+00:00`, Graph's `+0000`),
+    or epoch seconds; None when absent or unreadable (the caller decides what an item without it means)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        try:
+            return dt.datetime.fromtimestamp(value, dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 class Client:
     """One HTTP client per platform and account. Subclasses say how to authenticate and read errors."""
 
     platform: ClassVar[str]
     default_base_url: ClassVar[str]
+    version: str = ""  # the pinned API version, for the platforms that have one (core.config.Extraction)
 
     def __init__(
         self,
@@ -91,13 +160,21 @@ class Client:
         max_wait_seconds: float = 900.0,
         sleep: Callable[[float], None] = time.sleep,
         timeout: float = 30.0,
+        version: str | None = None,
     ):
         self.account = account
         self._token = token
         self.max_attempts = max_attempts
         self.max_wait_seconds = max_wait_seconds
         self.sleep = sleep
+        if version:
+            self.version = version
         self.stats = Stats()
+        self.findings = Findings()  # the current stream's; extractors.run gives each stream a fresh one
+        # What time it is for the API: a test may set a clock; else the Date of the API's latest answer (the
+        # clock its window rules are checked against), else this machine's.
+        self.clock: Callable[[], dt.datetime] | None = None
+        self._server_time: tuple[dt.datetime, float] | None = None
         self.http = httpx.Client(
             base_url=base_url or account.base_url or self.default_base_url,
             transport=transport,
@@ -121,6 +198,59 @@ class Client:
             return None
         wait = retry_after(response)
         return 60.0 if wait is None else wait  # 0 means the window has already reset
+
+    def inspect(self, response: httpx.Response) -> None:
+        """Look at a successful answer before the stream reads it (X keeps partial errors beside the data)."""
+
+    # --- what the streams report -------------------------------------------------------------
+    def now(self) -> dt.datetime:
+        if self.clock is not None:
+            return self.clock()
+        if self._server_time is not None:
+            said, at = self._server_time
+            return said + dt.timedelta(seconds=time.monotonic() - at)
+        return dt.datetime.now(dt.UTC)
+
+    def missing(self, field_name: str) -> None:
+        """An item landed without a field the extractor reads."""
+        count = self.findings.missing[field_name] = self.findings.missing.get(field_name, 0) + 1
+        if count == 1:
+            log.warning("%s %s: an item without %s is landed as received", self.platform, self.account.key,
+                        field_name)
+
+    def skip(self, reason: str) -> None:
+        """An item not landed, counted in the manifest."""
+        count = self.findings.skipped[reason] = self.findings.skipped.get(reason, 0) + 1
+        if count == 1:
+            log.warning("%s %s: skipped %s", self.platform, self.account.key, reason)
+
+    def item_error(self, item_id: str, error: ExtractorError) -> None:
+        """One item whose own read the API refused: the stream carries on without it."""
+        self.findings.item_error_count += 1
+        self.findings.item_errors.append({"id": item_id, "error": self.redact(str(error))[:500]})
+        log.warning("%s %s: item %s skipped: %s", self.platform, self.account.key, item_id,
+                    self.redact(str(error))[:300])
+
+    def dropped_metric(self, metric: str, scope: str, error: ExtractorError) -> None:
+        """A metric the API refused for `scope` (a media type, the account): asked again without it."""
+        self.findings.dropped_metrics.append({"metric": metric, "scope": scope,
+                                              "error": self.redact(str(error))[:500]})
+        log.warning("%s %s: metric %s dropped for %s: %s", self.platform, self.account.key, metric, scope,
+                    self.redact(str(error))[:300])
+
+    def api_errors(self, errors: list, where: str) -> None:
+        """Errors an answer carried beside its data: kept in the manifest and logged, the data still landed."""
+        self.findings.api_error_count += len(errors)
+        room = LISTED - len(self.findings.api_errors)
+        self.findings.api_errors.extend(errors[:max(0, room)])
+        log.warning("%s %s: %s answered %d error(s) beside its data: %s", self.platform, self.account.key,
+                    where, len(errors), self.redact(json.dumps(errors[:3], ensure_ascii=False))[:500])
+
+    def gap(self, start: dt.datetime, end: dt.datetime, reason: str) -> None:
+        """Time the stream could not read."""
+        self.findings.gaps.append({"from": start.isoformat(), "to": end.isoformat(), "reason": reason})
+        log.warning("%s %s: not read from %s to %s: %s", self.platform, self.account.key, start.isoformat(),
+                    end.isoformat(), reason)
 
     # --- the shared mechanism ----------------------------------------------------------------
     def redact(self, text: str) -> str:
@@ -156,6 +286,7 @@ class Client:
             except (httpx.TimeoutException, httpx.TransportError) as error:
                 self._backoff(attempt, f"{type(error).__name__}")
                 continue
+            self._note_date(response)
             if self.is_auth_error(response):
                 raise AuthError(self.platform, self.account, self._describe(response))
             wait = self.rate_limit_wait(response)
@@ -175,8 +306,9 @@ class Client:
                 self._backoff(attempt, f"HTTP {response.status_code} with an unreadable body")
                 continue
             if response.status_code >= 400:
-                raise ExtractorError(
-                    f"{self.platform} {self.redact(str(response.request.url))}: {self._describe(response)}"
+                raise ApiRefusal(
+                    f"{self.platform} {self.redact(str(response.request.url))}: {self._describe(response)}",
+                    response.status_code, response.json(),
                 )
             try:
                 response.json()
@@ -184,10 +316,23 @@ class Client:
                 # A body cut short in transit: the same request usually succeeds again.
                 self._backoff(attempt, "truncated or invalid JSON body")
                 continue
+            self.inspect(response)
             return response
         raise ExtractorError(
             f"{self.platform} {self.redact(url)}: gave up after {self.max_attempts} attempts"
         )
+
+    def _note_date(self, response: httpx.Response) -> None:
+        header = response.headers.get("date")
+        if not header:
+            return
+        try:
+            said = email.utils.parsedate_to_datetime(header)
+        except (TypeError, ValueError, IndexError):
+            return
+        if said.tzinfo is None:
+            said = said.replace(tzinfo=dt.UTC)
+        self._server_time = (said, time.monotonic())
 
     def _describe(self, response: httpx.Response) -> str:
         return f"HTTP {response.status_code} {self.redact(response.text[:300])}"

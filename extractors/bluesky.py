@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import Client, Record, RunContext, Stream, parse_json, retry_after
+from extractors.base import Client, Record, RunContext, Stream, parse_json, parse_time, retry_after
 
 # The app view's rate-limit policy is announced as "<limit>;w=<seconds>"; without headers, wait a window.
 WINDOW_SECONDS = 300.0
@@ -62,8 +62,8 @@ class BlueskyClient(Client):
                 return
 
 
-def created(post_view: dict) -> dt.datetime:
-    return dt.datetime.fromisoformat(post_view["record"]["createdAt"].replace("Z", "+00:00"))
+def created(post_view: dict) -> dt.datetime | None:
+    return parse_time((post_view.get("record") or {}).get("createdAt"))
 
 
 class Profile(Stream[BlueskyClient]):
@@ -85,7 +85,15 @@ class Posts(Stream[BlueskyClient]):
             for item in page.get("feed", []):
                 if item.get("reason"):
                     continue  # a repost (sorted by repost time) or the pinned post: not a post of the window
-                if created(item["post"]) < context.window_start_utc:
+                post = item.get("post")
+                if not isinstance(post, dict) or not post.get("uri"):
+                    client.skip("feed item without a post uri")
+                    continue
+                when = created(post)
+                if when is None:
+                    client.skip("post without record.createdAt")  # no time: in no window, no mart; counted
+                    continue
+                if when < context.window_start_utc:
                     return
                 yield item, None
 
@@ -97,8 +105,8 @@ class Replies(Stream[BlueskyClient]):
 
     def records(self, client: BlueskyClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         for item in parents:
-            post = item["post"]
-            if not post.get("replyCount"):
+            post = item.get("post") or {}
+            if not post.get("uri") or not post.get("replyCount"):
                 continue  # saves a call per silent post
             params = {"uri": post["uri"], "depth": 100, "parentHeight": 0}
             body = parse_json(client.get("/xrpc/app.bsky.feed.getPostThread", params))
@@ -133,8 +141,11 @@ class Search(Stream[BlueskyClient]):
             params = {**filters, "sort": "latest", "since": since, "limit": 100}
             for page in client.pages("app.bsky.feed.searchPosts", params, items="posts"):
                 for post in page.get("posts", []):
-                    if post["author"].get("did") == client.account.account_id:
+                    if (post.get("author") or {}).get("did") == client.account.account_id:
                         continue  # the brand's own posts are read from its feed
+                    if not post.get("uri"):
+                        client.skip("post without uri")
+                        continue
                     yield post, searched
 
 

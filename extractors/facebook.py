@@ -7,19 +7,22 @@ from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import Record, RunContext, Stream, parse_json
-from extractors.graph import GraphClient
+from extractors.base import ApiRefusal, Record, RunContext, Stream, parse_json, parse_time
+from extractors.graph import GraphClient, InsightsReader
 
-# Post insights per Graph version. Meta retired post_impressions (Nov 2025) and post_impressions_unique
-# (June 2025) for every version; their replacements are views and unique viewers. A retired metric fails
-# the whole call, so the list follows the pinned version in graph.py.
-FACEBOOK_POST_METRICS = {
-    "v23.0": ("post_media_view", "post_total_media_view_unique", "post_reactions_by_type_total"),
-}
+# Post insights. Meta retired post_impressions (Nov 2025) and post_impressions_unique (June 2025) for every
+# version; their replacements are views and unique viewers. A retired metric fails the whole call with `The
+# value must be a valid insights metric` (naming none): InsightsReader then asks each metric alone, drops the
+# refused one and records it in the manifest.
+FACEBOOK_POST_METRICS = ("post_media_view", "post_total_media_view_unique", "post_reactions_by_type_total")
 POST_FIELDS = (
-    "id,created_time,message,permalink_url,status_type,attachments{media_type,type,unshimmed_url},"
+    "id,created_time,message,permalink_url,status_type,attachments{media_type,type,unshimmed_url,target},"
     "reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),shares"
 )
+# The Video node's fields read for a video post: live_status (LIVE, LIVE_STOPPED, VOD...) is set only on a video
+# that was broadcast live.
+VIDEO_FIELDS = "id,live_status"
+VIDEOS_PER_CALL = 50  # ids a `?ids=` read takes
 COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},like_count,comment_count"
 
 
@@ -33,8 +36,8 @@ class FacebookClient(GraphClient):
         return error if isinstance(error, dict) else {}
 
 
-def created(record: dict) -> dt.datetime:
-    return dt.datetime.strptime(record["created_time"], "%Y-%m-%dT%H:%M:%S%z")
+def created(record: dict) -> dt.datetime | None:
+    return parse_time(record.get("created_time"))
 
 
 class Page(Stream[FacebookClient]):
@@ -53,7 +56,14 @@ class Posts(Stream[FacebookClient]):
         # Newest first: once a page reaches posts older than the window, the rest are settled.
         for page in client.pages(client.path(client.account.account_id, "published_posts"), params):
             for record in page.get("data", []):
-                if created(record) < context.window_start_utc:
+                if not record.get("id"):
+                    client.skip("post without id")
+                    continue
+                when = created(record)
+                if when is None:
+                    client.skip("post without created_time")  # no time: in no window, no mart; counted
+                    continue
+                if when < context.window_start_utc:
                     return
                 yield record, None
 
@@ -62,10 +72,16 @@ class PostInsights(Stream[FacebookClient]):
     name = "post_insights"
 
     def records(self, client: FacebookClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
-        metrics = ",".join(FACEBOOK_POST_METRICS[client.version])
+        reader = InsightsReader(client)
         for post in parents:
-            body = parse_json(client.get(client.path(post["id"], "insights"), {"metric": metrics}))
-            for item in body.get("data", []):
+            if not post.get("id"):
+                continue  # the posts stream skipped and counted it
+            try:
+                data = reader.read(post["id"], "post", FACEBOOK_POST_METRICS)
+            except ApiRefusal as error:
+                reader.failed(post["id"], error)  # one post refused (a reel has no insights edge): skipped
+                continue
+            for item in data:
                 yield item, post["id"]
 
 
@@ -77,12 +93,39 @@ class Comments(Stream[FacebookClient]):
     def records(self, client: FacebookClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         params = {"fields": COMMENT_FIELDS, "filter": "stream", "order": "chronological", "limit": 100}
         for post in parents:
-            if not ((post.get("comments") or {}).get("summary") or {}).get("total_count"):
+            if not post.get("id") or not ((post.get("comments") or {}).get("summary") or {}).get("total_count"):
                 continue  # no top-level comment means no reply either
             for page in client.pages(client.path(post["id"], "comments"), params):
                 for record in page.get("data", []):
                     yield record, post["id"]
 
 
-STREAMS: tuple[type[Stream[FacebookClient]], ...] = (Page, Posts, PostInsights, Comments)
+class Videos(Stream[FacebookClient]):
+    """The Video node of each video post (its attachment's `target`), for `live_status`: the Post object carries no
+    live marker, the Video does (set only on a live broadcast). Read by id, VIDEOS_PER_CALL ids a call (`?ids=`)."""
+
+    name = "videos"
+
+    def records(self, client: FacebookClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        posts_of: dict[str, str] = {}  # video id -> the post it is attached to
+        for post in parents:
+            for attachment in ((post.get("attachments") or {}).get("data") or []):
+                video = (attachment.get("target") or {}).get("id")
+                if post.get("id") and attachment.get("media_type") == "video" and video:
+                    posts_of.setdefault(str(video), post["id"])
+        ids = list(posts_of)
+        for start in range(0, len(ids), VIDEOS_PER_CALL):
+            chunk = ids[start:start + VIDEOS_PER_CALL]
+            try:
+                body = parse_json(client.get(client.path(""), {"ids": ",".join(chunk), "fields": VIDEO_FIELDS}))
+            except ApiRefusal as error:
+                for video in chunk:
+                    client.item_error(video, error)  # the videos stay `video`: recorded, the night goes on
+                continue
+            for video in chunk:
+                if isinstance(body.get(video), dict):
+                    yield body[video], posts_of[video]
+
+
+STREAMS: tuple[type[Stream[FacebookClient]], ...] = (Page, Posts, PostInsights, Comments, Videos)
 CLIENT: type[FacebookClient] = FacebookClient

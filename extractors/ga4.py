@@ -78,8 +78,8 @@ class SessionsDaily(Stream[GA4Client]):
             "keepEmptyRows": False,
         }
         for page in client.report_pages(client.account.account_id, body):
-            names = [header["name"] for header in page.get("dimensionHeaders", [])]
-            metrics = [header["name"] for header in page.get("metricHeaders", [])]
+            names = [header.get("name") for header in page.get("dimensionHeaders", [])]
+            metrics = [header.get("name") for header in page.get("metricHeaders", [])]
             if page.get("rows") and (names != list(DIMENSIONS) or metrics != list(METRICS)):
                 raise ExtractorError(f"ga4 answered headers {names} {metrics}, not the ones asked for")
             for row in page.get("rows") or []:

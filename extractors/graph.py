@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 
 import httpx
 
-from extractors.base import Client, parse_json, retry_after
+from core.config import Extraction
+from extractors.base import ApiRefusal, Client, ExtractorError, parse_json, retry_after
 
-GRAPH_API_VERSION = "v23.0"
+# The pinned version (core.config keeps it with its sunset day; extractors.run hands it to the client).
+GRAPH_API_VERSION = Extraction.model_fields["graph_api"].default.version
 
-# Metrics per Graph version. Asking for a retired metric fails the whole call, so the list follows the
-# version: impressions and plays were retired for media in v22 (2025), replaced by views.
-INSTAGRAM_MEDIA_METRICS = {
-    "v21.0": ("reach", "saved", "shares", "impressions", "total_interactions"),
-    "v23.0": ("reach", "saved", "shares", "views", "total_interactions"),
+# Instagram media insights per media product type, as the Instagram Media Insights reference documents them
+# since v22 (views replaced impressions, plays and clips_replays_count, retired in 2025): the contract's metrics
+# each type reports. A story has no `saved`; carousel albums are FEED media (no insights for their children).
+# Meta also refuses a documented metric for some media (users report `views` and `shares` refused): such a
+# metric is dropped for that type and asked again without (InsightsReader), and the manifest says so.
+INSTAGRAM_MEDIA_METRICS: dict[str, tuple[str, ...]] = {
+    "FEED": ("reach", "saved", "shares", "views", "total_interactions"),
+    "CAROUSEL_ALBUM": ("reach", "saved", "shares", "views", "total_interactions"),
+    "REELS": ("reach", "saved", "shares", "views", "total_interactions"),
+    "STORY": ("reach", "shares", "views", "total_interactions"),
 }
+# The account's daily reach and views: views exists only as a total_value (the v22 change), so both are asked
+# for as one day's total.
+INSTAGRAM_USER_METRICS = ("reach", "views")
 
 # Meta's throttling codes: app (4), user (17), too many calls (32), page/account (613, 80001-80006).
 RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80002, 80004, 80005, 80006}
@@ -62,6 +73,103 @@ class GraphClient(Client):
             url, params = (body.get("paging") or {}).get("next") or "", {}
             if not body.get("data"):
                 return
+
+
+def graph_error(error: ApiRefusal) -> dict:
+    body = error.body.get("error") if isinstance(error.body, dict) else None
+    return body if isinstance(body, dict) else {}
+
+
+def refuses_metric(error: ApiRefusal) -> bool:
+    """A refusal of the metric list (a retired metric, or one not for this media type), as opposed to a
+    refusal of the object itself (media posted before the business conversion: subcode 2108006, `Invalid
+    parameter`; a story with too few viewers: code 10; a reel without an insights edge)."""
+    detail = graph_error(error)
+    return detail.get("code") == 100 and "metric" in str(detail.get("message", "")).lower()
+
+
+def refused_metrics(error: ApiRefusal, asked: Sequence[str]) -> list[str]:
+    """The metrics of `asked` that the refusal names: `metric[0] must be one of the following values: a, b`
+    lists the allowed ones; `The Media Insights API does not support the impressions, replies metric for this
+    media product type` and `Starting from version v22.0 ... the impressions metric is no longer supported`
+    name the refused ones. Facebook's `The value must be a valid insights metric` names none."""
+    detail = graph_error(error)
+    message = f"{detail.get('message', '')} {detail.get('error_user_msg', '')}"
+    listed = re.search(r"must be one of the following values:\s*(.+)", message)
+    if listed:
+        allowed = {name.strip(" .") for name in listed.group(1).split(",")}
+        return [metric for metric in asked if metric not in allowed]
+    return [metric for metric in asked if re.search(rf"(?<![\w]){re.escape(metric)}(?![\w])", message)]
+
+
+class InsightsReader:
+    """`/{object-id}/insights` for the objects of one stream. A metric the API refuses (retired, or not for
+    this kind of object) is dropped, recorded in the manifest, and the call made again without it; it is not
+    asked for again for that kind during the stream. When the refusal does not say which metric it is, each is
+    asked alone once. An object the API refuses as a whole raises ApiRefusal for the stream to record
+    (`failed`); a stream whose first objects are all refused (a missing permission) fails."""
+
+    FAIL_AFTER = 3  # refusals in a row, before any object succeeded, that fail the stream
+
+    def __init__(self, client: GraphClient, extra: dict | None = None):
+        self.client = client
+        self.extra = extra or {}
+        self.refused: dict[str, set[str]] = {}
+        self.succeeded = 0
+        self.failures = 0
+
+    def read(self, object_id: str, kind: str, wanted: Sequence[str]) -> list[dict]:
+        """The insights items (`data`) of one object; [] when every metric was refused for its kind."""
+        refused = self.refused.setdefault(kind, set())
+        metrics = [metric for metric in wanted if metric not in refused]
+        while metrics:
+            try:
+                data = self._get(object_id, metrics)
+            except ApiRefusal as error:
+                if not refuses_metric(error):
+                    raise
+                named = refused_metrics(error, metrics)
+                if named:
+                    self._drop(named, kind, error)
+                    metrics = [metric for metric in metrics if metric not in named]
+                    continue
+                return self._one_by_one(object_id, kind, metrics, error)
+            self.succeeded += 1
+            return data
+        self.succeeded += 1
+        return []
+
+    def failed(self, object_id: str, error: ApiRefusal) -> None:
+        """Record an object the API refused; raise once the stream's first objects were all refused."""
+        self.client.item_error(object_id, error)
+        self.failures += 1
+        if not self.succeeded and self.failures >= self.FAIL_AFTER:
+            raise ExtractorError(f"{self.client.platform}: the insights of the first {self.failures} objects "
+                                 f"were all refused; the last: {error}")
+
+    def _get(self, object_id: str, metrics: Sequence[str]) -> list[dict]:
+        params = {"metric": ",".join(metrics), **self.extra}
+        return parse_json(self.client.get(self.client.path(object_id, "insights"), params)).get("data") or []
+
+    def _one_by_one(self, object_id: str, kind: str, metrics: list[str], error: ApiRefusal) -> list[dict]:
+        data, named = [], []
+        for metric in metrics:
+            try:
+                data += self._get(object_id, [metric])
+            except ApiRefusal as alone:
+                if not refuses_metric(alone):
+                    raise
+                named.append(metric)
+        if not named:
+            raise error  # each metric alone is accepted: the list as a whole was refused for another reason
+        self._drop(named, kind, error)
+        self.succeeded += 1
+        return data
+
+    def _drop(self, metrics: Sequence[str], kind: str, error: ApiRefusal) -> None:
+        for metric in metrics:
+            self.refused.setdefault(kind, set()).add(metric)
+            self.client.dropped_metric(metric, kind, error)
 
 
 def usage_wait(response: httpx.Response) -> float:

@@ -1,21 +1,49 @@
 """Instagram Graph API: user, user insights, media, media insights and comments of a professional account,
-and the media by others that tag or @mention it."""
+and the media by others in which it is photo-tagged (the `tags` edge; caption @mentions are not read: the
+Graph API serves them only through the mentions webhook, see docs/DECISIONLOG.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 
-from extractors.base import Record, RunContext, Stream, parse_json
-from extractors.graph import INSTAGRAM_MEDIA_METRICS, GraphClient
+from extractors.base import ApiRefusal, Record, RunContext, Stream, parse_json, parse_time
+from extractors.graph import INSTAGRAM_MEDIA_METRICS, INSTAGRAM_USER_METRICS, GraphClient, InsightsReader
 
 
 class InstagramClient(GraphClient):
     platform = "instagram"
 
 
-def published(record: dict) -> dt.datetime:
-    return dt.datetime.strptime(record["timestamp"], "%Y-%m-%dT%H:%M:%S%z")
+def published(record: dict) -> dt.datetime | None:
+    return parse_time(record.get("timestamp"))
+
+
+def media_kind(media: dict) -> str:
+    """The media product type whose metric list applies: FEED, CAROUSEL_ALBUM (a FEED album), REELS, STORY;
+    FEED for any other (AD)."""
+    product = media.get("media_product_type") or "FEED"
+    if product == "FEED" and media.get("media_type") == "CAROUSEL_ALBUM":
+        return "CAROUSEL_ALBUM"
+    return product if product in INSTAGRAM_MEDIA_METRICS else "FEED"
+
+
+def newest_first(client: InstagramClient, url: str, params: dict, start: dt.datetime) -> Iterator[dict]:
+    """A newest-first listing's media down to the first one older than `start`: once a page reaches those,
+    the rest are settled. A media without an id (nothing could be read under it, nor loaded) or without its
+    timestamp (it belongs to no window and no day of the marts) is skipped, and counted in the manifest."""
+    for page in client.pages(url, params):
+        for record in page.get("data", []):
+            if not record.get("id"):
+                client.skip("media without id")
+                continue
+            when = published(record)
+            if when is None:
+                client.skip("media without timestamp")
+                continue
+            if when < start:
+                return
+            yield record
 
 
 class User(Stream[InstagramClient]):
@@ -27,14 +55,17 @@ class User(Stream[InstagramClient]):
 
 
 class UserInsights(Stream[InstagramClient]):
+    """The account's reach and views of the logical date (UTC), as one day's totals (`metric_type=total_value`,
+    which `views` requires). A metric the API refuses is dropped and recorded."""
+
     name = "user_insights"
 
     def records(self, client: InstagramClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         since = dt.datetime.combine(context.snapshot_date, dt.time(), tzinfo=dt.UTC)
-        params = {"metric": "reach", "period": "day", "since": int(since.timestamp()),
-                  "until": int((since + dt.timedelta(days=1)).timestamp())}
-        body = parse_json(client.get(client.path(client.account.account_id, "insights"), params))
-        for item in body.get("data", []):
+        reader = InsightsReader(client, {"period": "day", "metric_type": "total_value",
+                                         "since": int(since.timestamp()),
+                                         "until": int((since + dt.timedelta(days=1)).timestamp())})
+        for item in reader.read(client.account.account_id, "account", INSTAGRAM_USER_METRICS):
             yield item, client.account.account_id
 
 
@@ -45,23 +76,30 @@ class Media(Stream[InstagramClient]):
         fields = ("id,caption,media_type,media_product_type,permalink,timestamp,username,"
                   "like_count,comments_count")
         url = client.path(client.account.account_id, "media")
-        # Newest first: once a page reaches posts older than the window, the rest are settled.
-        for page in client.pages(url, {"fields": fields, "limit": 50}):
-            for record in page.get("data", []):
-                if published(record) < context.window_start_utc:
-                    return
-                yield record, None
+        for record in newest_first(client, url, {"fields": fields, "limit": 50}, context.window_start_utc):
+            yield record, None
 
 
 class MediaInsights(Stream[InstagramClient]):
+    """Lifetime insights of each media, with the metrics Meta documents for its product type. A media the API
+    refuses (posted before the account became a business account) is skipped and recorded with its error."""
+
     name = "media_insights"
 
     def records(self, client: InstagramClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
-        metrics = ",".join(INSTAGRAM_MEDIA_METRICS[client.version])
+        reader = InsightsReader(client)
         for media in parents:
-            body = parse_json(client.get(client.path(media["id"], "insights"), {"metric": metrics}))
-            for item in body.get("data", []):
-                yield item, media["id"]
+            media_id = media.get("id")
+            if not media_id:
+                continue  # the media stream skipped and counted it
+            kind = media_kind(media)
+            try:
+                data = reader.read(media_id, kind, INSTAGRAM_MEDIA_METRICS[kind])
+            except ApiRefusal as error:
+                reader.failed(media_id, error)
+                continue
+            for item in data:
+                yield item, media_id
 
 
 class Comments(Stream[InstagramClient]):
@@ -70,7 +108,7 @@ class Comments(Stream[InstagramClient]):
     def records(self, client: InstagramClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         fields = "id,text,timestamp,username,like_count,replies{id,text,timestamp,username,like_count}"
         for media in parents:
-            if not media.get("comments_count"):
+            if not media.get("id") or not media.get("comments_count"):
                 continue  # saves a call per silent post; the count is exact
             for page in client.pages(client.path(media["id"], "comments"), {"fields": fields, "limit": 50}):
                 for record in page.get("data", []):
@@ -78,18 +116,17 @@ class Comments(Stream[InstagramClient]):
 
 
 class Tags(Stream[InstagramClient]):
-    """Media by others in which the account is tagged or @mentioned, since the window start (newest
-    first). Instagram's hashtag search is not read: it gives no author and only a day of media."""
+    """Media by others in which the account is photo-tagged, since the window start (newest first). The
+    `tags` edge does not return caption @mentions (those need the mentions webhook and `mentioned_media`
+    lookups); Instagram's hashtag search is not read either: it gives no author and only a day of media."""
 
     name = "tags"
 
     def records(self, client: InstagramClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         fields = "id,caption,media_type,permalink,timestamp,username,like_count,comments_count"
-        for page in client.pages(client.path(client.account.account_id, "tags"), {"fields": fields, "limit": 50}):
-            for record in page.get("data", []):
-                if published(record) < context.window_start_utc:
-                    return
-                yield record, None
+        url = client.path(client.account.account_id, "tags")
+        for record in newest_first(client, url, {"fields": fields, "limit": 50}, context.window_start_utc):
+            yield record, None
 
 
 STREAMS: tuple[type[Stream[InstagramClient]], ...] = (User, UserInsights, Media, MediaInsights, Comments, Tags)

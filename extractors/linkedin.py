@@ -1,6 +1,7 @@
-"""LinkedIn Community Management API (versioned /rest): lifetime follower statistics, the organization's posts,
-their share statistics and their comments (with the replies to them). An account's account_id is the numeric
-organization id; its token is a member's OAuth token with an ADMINISTRATOR role on the page."""
+"""LinkedIn Community Management API (versioned /rest): lifetime follower statistics with the organization's
+follower total (networkSizes), the organization's posts, their share statistics and their comments (with the
+replies to them). An account's account_id is the numeric organization id; its token is a member's OAuth token
+with an ADMINISTRATOR role on the page."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from urllib.parse import quote
 
 import httpx
 
-from extractors.base import Client, Record, RunContext, Stream, parse_json, retry_after
+from core.config import Extraction
+from extractors.base import ApiRefusal, Client, Record, RunContext, Stream, parse_json, retry_after
 
-# One pinned version for every call: LinkedIn supports a version for at least a year, then answers 426.
-LINKEDIN_VERSION = "202607"
+# One pinned version for every call: LinkedIn supports a version for at least a year, then answers 426. The pin
+# and its sunset live in core.config (extraction.linkedin_api); extractors.run hands the configured one over.
+LINKEDIN_VERSION = Extraction.model_fields["linkedin_api"].default.version
 PAGE_SIZE = 100
 STATS_PER_CALL = 20  # post urns per share statistics call, kept well inside the URL length limit
 # LinkedIn's throttles answer 429 without Retry-After; the daily ones (".. DAY limit ..") reset at midnight UTC.
@@ -23,9 +26,10 @@ WINDOW_SECONDS = 60.0
 class LinkedInClient(Client):
     platform = "linkedin"
     default_base_url = "https://api.linkedin.com"
+    version = LINKEDIN_VERSION
 
     def auth_headers(self) -> dict[str, str]:
-        return {**super().auth_headers(), "LinkedIn-Version": LINKEDIN_VERSION, "X-Restli-Protocol-Version": "2.0.0"}
+        return {**super().auth_headers(), "LinkedIn-Version": self.version, "X-Restli-Protocol-Version": "2.0.0"}
 
     def rate_limit_wait(self, response: httpx.Response) -> float | None:
         if response.status_code != 429:
@@ -68,15 +72,27 @@ def urn_of(statistics: dict) -> str | None:
 
 
 class FollowerStatistics(Stream[LinkedInClient]):
-    """Lifetime follower counts by facet (no timeIntervals): one element for the organization."""
+    """Lifetime follower counts by facet (no timeIntervals): one element for the organization, with the
+    organization's follower total from the Organization Lookup API's networkSizes (`firstDegreeSize` of the
+    COMPANY_FOLLOWED_BY_MEMBER edge) attached under `networkSize`, as received. The facets cannot give the
+    total: each lists its top 100 values only, and their organicFollowerCount already includes the paid
+    followers. A networkSizes call the API refuses is recorded; the element still lands (staging then sums
+    the largest facet present, a lower bound)."""
 
     name = "follower_statistics"
 
     def records(self, client: LinkedInClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         params = {"q": "organizationalEntity", "organizationalEntity": client.organization}
         body = parse_json(client.get("/rest/organizationalEntityFollowerStatistics", params))
-        for element in body.get("elements") or []:
-            yield element, client.account.account_id
+        elements = body.get("elements") or [{"organizationalEntity": client.organization}]
+        try:
+            size = parse_json(client.get(f"/rest/networkSizes/{restli(client.organization)}",
+                                         {"edgeType": "COMPANY_FOLLOWED_BY_MEMBER"}))
+        except ApiRefusal as error:
+            client.item_error(f"networkSizes {client.organization}", error)
+            size = None
+        for element in elements:
+            yield ({**element, "networkSize": size} if size is not None else element), client.account.account_id
 
 
 class Posts(Stream[LinkedInClient]):
@@ -89,8 +105,14 @@ class Posts(Stream[LinkedInClient]):
         params = {"author": client.organization, "q": "author", "sortBy": "CREATED"}
         for page in client.pages("/rest/posts", params):
             for post in page.get("elements") or []:
+                if not post.get("id"):
+                    client.skip("post without id")
+                    continue
                 published = post.get("publishedAt") or post.get("createdAt")
-                if published is not None and published < since:
+                if not isinstance(published, int | float):
+                    client.skip("post without publishedAt or createdAt")  # in no window, no mart; counted
+                    continue
+                if published < since:
                     return
                 yield post, client.account.account_id
 
@@ -102,7 +124,7 @@ class ShareStatistics(Stream[LinkedInClient]):
     name = "share_statistics"
 
     def records(self, client: LinkedInClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
-        urns = [post["id"] for post in parents]
+        urns = [post["id"] for post in parents if post.get("id")]
         for field, prefix in (("shares", "urn:li:share:"), ("ugcPosts", "urn:li:ugcPost:")):
             chosen = [urn for urn in urns if urn.startswith(prefix)]
             for start in range(0, len(chosen), STATS_PER_CALL):
@@ -129,7 +151,11 @@ class Comments(Stream[LinkedInClient]):
                 yield comment, post
                 summary = comment.get("commentsSummary") or {}
                 if int(summary.get("aggregatedTotalComments") or summary.get("totalFirstLevelComments") or 0):
-                    for reply in self._comments(client, comment.get("commentUrn") or comment["$URN"]):
+                    urn = comment.get("commentUrn") or comment.get("$URN")
+                    if not urn:
+                        client.missing("commentUrn")  # its replies cannot be asked for
+                        continue
+                    for reply in self._comments(client, urn):
                         yield reply, post
 
     @staticmethod

@@ -1,12 +1,19 @@
 """Mastodon REST API v1: the account, its statuses (Link-header paging), the replies in their context, the
-mentions of the account (notifications) and others' statuses on the brand's campaign hashtags."""
+mentions of the account (notifications) and others' statuses on the brand's campaign hashtags.
+
+A status's `content` is HTML. Each status is landed as received plus `content_text`, its text as a reader sees
+it (`plain_text`): entities decoded, a link as its plain URL, a hashtag as `#Tag`, a mention as `@user`."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 
-from extractors.base import Client, Record, RunContext, Stream, parse_json
+from extractors.base import Client, Record, RunContext, Stream, parse_json, parse_time
+
+TEXT_FIELD = "content_text"
 
 
 class MastodonClient(Client):
@@ -24,6 +31,92 @@ class MastodonClient(Client):
             url, params = response.links.get("next", {}).get("url", ""), {}
 
 
+class _Text(HTMLParser):
+    """Mastodon's status HTML as text. Mastodon writes a link as `<a href="URL"><span class="invisible">https://
+    </span><span class="ellipsis">first 30 characters</span><span class="invisible">the rest</span></a>`,
+    a hashtag as `<a class="mention hashtag">#<span>Tag</span></a>` and a mention as `<a class="u-url
+    mention">@<span>user</span></a>`: a link becomes its URL, a hashtag or mention its text. Paragraphs and
+    line breaks become newlines; entities (`&amp;`, `&quot;`, `&#39;`) are decoded by the parser."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.link: dict | None = None  # the open <a>: its href, its kind and its text so far
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = {key: value or "" for key, value in attrs}
+        if tag == "br":
+            self._put("\n")
+        elif tag == "p" and self.parts:
+            self._put("\n\n")
+        elif tag == "a" and self.link is None:
+            classes = set(named.get("class", "").split())
+            self.link = {"href": named.get("href", ""), "text": [], "spans": False,
+                         "label": bool(classes & {"mention", "hashtag"})}
+        elif tag == "span" and self.link is not None:
+            if set(named.get("class", "").split()) & {"invisible", "ellipsis"}:
+                self.link["spans"] = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.link is not None:
+            link, self.link = self.link, None
+            text = "".join(link["text"])
+            href = link["href"]
+            if link["label"] or not href:
+                self._put(text)
+            elif link["spans"] or _same_url(text, href):
+                self._put(href)
+            else:  # a link with a text of its own (Markdown-enabled servers): both
+                self._put(f"{text} {href}")
+
+    def handle_data(self, data: str) -> None:
+        if self.link is not None:
+            self.link["text"].append(data)
+        else:
+            self._put(data)
+
+    def _put(self, text: str) -> None:
+        self.parts.append(text)
+
+
+def _same_url(text: str, href: str) -> bool:
+    strip = re.compile(r"^[a-z]+://(www\.)?|/$|…$")
+    return strip.sub("", text.strip()) in strip.sub("", href)
+
+
+def plain_text(content: str) -> str:
+    """A status's HTML `content` as plain text (see _Text)."""
+    parser = _Text()
+    parser.feed(content)
+    parser.close()
+    lines = ("".join(parser.parts)).split("\n")
+    return "\n".join(re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in lines).strip()
+
+
+def with_text(status: dict) -> dict:
+    """The status as received, plus its plain text under `content_text` (when it has HTML content)."""
+    content = status.get("content")
+    return {**status, TEXT_FIELD: plain_text(content)} if isinstance(content, str) else status
+
+
+def created(record: dict) -> dt.datetime | None:
+    return parse_time(record.get("created_at"))
+
+
+def _within(client: MastodonClient, url: str, params: dict, context: RunContext) -> Iterator[dict]:
+    """A newest-first listing's records until the first one older than the window start. A record without
+    its time belongs to no window and no day of the marts: it is skipped, and counted in the manifest."""
+    for page in client.pages(url, params):
+        for record in page:
+            when = created(record)
+            if when is None:
+                client.skip("item without created_at")
+                continue
+            if when < context.window_start_utc:
+                return
+            yield record
+
+
 class Account(Stream[MastodonClient]):
     name = "account"
 
@@ -37,12 +130,11 @@ class Statuses(Stream[MastodonClient]):
     def records(self, client: MastodonClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         url = f"/api/v1/accounts/{client.account.account_id}/statuses"
         params = {"limit": 40, "exclude_replies": "true", "exclude_reblogs": "true"}
-        for page in client.pages(url, params):
-            for record in page:
-                created = dt.datetime.fromisoformat(record["created_at"].replace("Z", "+00:00"))
-                if created < context.window_start_utc:
-                    return
-                yield record, None
+        for record in _within(client, url, params, context):
+            if not record.get("id"):
+                client.skip("status without id")
+                continue
+            yield with_text(record), None
 
 
 class Replies(Stream[MastodonClient]):
@@ -50,20 +142,11 @@ class Replies(Stream[MastodonClient]):
 
     def records(self, client: MastodonClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         for status in parents:
-            if not status.get("replies_count"):
+            if not status.get("id") or not status.get("replies_count"):
                 continue
             body = parse_json(client.get(f"/api/v1/statuses/{status['id']}/context"))
             for record in body.get("descendants", []):
-                yield record, status["id"]
-
-
-def _within(client: MastodonClient, url: str, params: dict, context: RunContext) -> Iterator[dict]:
-    """A newest-first listing's records until the first one older than the window start."""
-    for page in client.pages(url, params):
-        for record in page:
-            if dt.datetime.fromisoformat(record["created_at"].replace("Z", "+00:00")) < context.window_start_utc:
-                return
-            yield record
+                yield with_text(record), status["id"]
 
 
 class Mentions(Stream[MastodonClient]):
@@ -74,7 +157,8 @@ class Mentions(Stream[MastodonClient]):
 
     def records(self, client: MastodonClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         for record in _within(client, "/api/v1/notifications", {"types[]": "mention", "limit": 40}, context):
-            yield record, None
+            status = record.get("status")
+            yield ({**record, "status": with_text(status)} if isinstance(status, dict) else record), None
 
 
 class HashtagStatuses(Stream[MastodonClient]):
@@ -87,7 +171,7 @@ class HashtagStatuses(Stream[MastodonClient]):
         for hashtag in context.hashtags:
             url = f"/api/v1/timelines/tag/{hashtag.lstrip('#')}"
             for record in _within(client, url, {"limit": 40}, context):
-                yield record, hashtag
+                yield with_text(record), hashtag
 
 
 STREAMS: tuple[type[Stream[MastodonClient]], ...] = (Account, Statuses, Replies, Mentions, HashtagStatuses)

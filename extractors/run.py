@@ -18,7 +18,8 @@ from core.paths import landing_dir, manifest_file, state_file, stream_file
 from core.secrets import token_for
 from core.window import window_start
 from extractors import bluesky, facebook, ga4, instagram, linkedin, mastodon, tiktok, x, youtube
-from extractors.base import IN_PROCESS_HOST, AuthError, ExtractorError, QuotaExhausted, RunContext
+from extractors.base import IN_PROCESS_HOST, AuthError, ExtractorError, Findings, QuotaExhausted, RunContext
+from extractors.versions import notice_for, pinned_api
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +85,10 @@ def extract_account(
     base_url = None
     if transport is not None and account.base_url is None:
         base_url = f"{IN_PROCESS_HOST}/{account.platform}"
+    pinned = pinned_api(settings.extraction, account.platform)
     client = module.CLIENT(account, token_for(account, settings.extraction.source),
-                           base_url=base_url, transport=transport, sleep=sleep)
+                           base_url=base_url, transport=transport, sleep=sleep,
+                           version=pinned[1].version if pinned else None)
     first_run = read_state(settings, account.platform, account.account_id).get("first_run_date")
     context = run_context(settings, snapshot_date, dt.date.fromisoformat(first_run) if first_run else None)
     context.hashtags = tuple(sorted({tag for campaign in brand.campaigns for tag in campaign.hashtags}))
@@ -96,6 +99,15 @@ def extract_account(
         "platform": account.platform, "account_id": account.account_id, "account_key": account.key,
         "logical_date": snapshot_date.isoformat(), "window_start": context.window_start.isoformat(),
         "run_id": run_id, "started_at": started.isoformat(), "streams": streams}
+    if pinned:
+        api_version: dict[str, object] = {"version": pinned[1].version, "sunset": pinned[1].sunset.isoformat()}
+        notice = notice_for(*pinned, started.date())
+        if notice is not None:
+            # A warning in the 30 days before the pinned version's sunset, an alert once it has passed; the
+            # pipeline reports and alerts on extractors.versions.sunset_notices once a night.
+            (log.error if notice.passed else log.warning)("%s: %s", account.key, notice.message)
+            api_version["notice"] = notice.as_dict()
+        manifest["api_version"] = api_version
     kept: dict[str, list[dict]] = {}
     declared = {item.name: item for item in catalog.streams_of(account.platform)}
     parents_of = {item.parent for item in declared.values() if item.parent}
@@ -104,6 +116,7 @@ def extract_account(
             stream = stream_class()
             parent = declared[stream.name].parent
             outcome = {"status": "complete"}
+            client.findings = Findings()
             records = stream.records(client, context, kept.get(parent, []) if parent else [])
             if stream.name in parents_of:
                 kept[stream.name] = []
@@ -112,9 +125,12 @@ def extract_account(
                 stream_file(landing, account.platform, stream.name, snapshot_date, account.account_id),
                 _guard(_redacted(records, client.redact), outcome),
             )
-            streams[stream.name] = {**info, **outcome}
+            findings = client.findings.manifest()
+            streams[stream.name] = {**info, **outcome, **findings}
             if outcome["status"] != "complete":
                 log.warning("%s %s: %s", account.key, stream.name, outcome["error"])
+            if findings:
+                log.warning("%s %s: %s", account.key, stream.name, _summary(findings))
     finally:
         manifest.update(finished_at=dt.datetime.now(dt.UTC).isoformat(), requests=client.stats.requests,
                         retries=client.stats.retries, waited_seconds=round(client.stats.waited_seconds, 3))
@@ -161,8 +177,28 @@ def _redact_strings(value, redact: Callable[[str], str]):
     return value
 
 
+def _summary(findings: dict) -> str:
+    """One line of what a stream met without stopping (the manifest holds the details)."""
+    parts = []
+    for name in ("missing_fields", "skipped"):
+        if name in findings:
+            parts.append(f"{name.replace('_', ' ')} " + ", ".join(f"{k}: {v}" for k, v in findings[name].items()))
+    if "item_error_count" in findings:
+        parts.append(f"{findings['item_error_count']} item(s) skipped on their own error")
+    if "dropped_metrics" in findings:
+        dropped = findings["dropped_metrics"]
+        parts.append("dropped metrics " + ", ".join(f"{d['metric']} ({d['scope']})" for d in dropped))
+    if "api_error_count" in findings:
+        parts.append(f"{findings['api_error_count']} error(s) beside the data")
+    if "gaps" in findings:
+        parts.append("not read " + ", ".join(f"{g['from']} to {g['to']}" for g in findings["gaps"]))
+    return "; ".join(parts)
+
+
 def _guard(records: Iterator[Record], outcome: dict) -> Iterator[Record]:
-    """Keep what a stream read before it stopped; a quota stop is clean, other API errors fail it."""
+    """Keep what a stream read before it stopped; a quota stop is clean, other API errors fail it. An answer of
+    an unexpected shape (a field missing where the stream cannot do without it) fails that stream alone: the
+    account's later streams still run."""
     try:
         yield from records
     except AuthError:
@@ -171,3 +207,5 @@ def _guard(records: Iterator[Record], outcome: dict) -> Iterator[Record]:
         outcome.update(status="quota_exhausted", error=str(error))
     except ExtractorError as error:
         outcome.update(status="failed", error=str(error))
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
+        outcome.update(status="failed", error=f"unexpected answer shape: {type(error).__name__} {error}")

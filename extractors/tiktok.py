@@ -79,7 +79,14 @@ class Videos(Stream[TikTokClient]):
         while True:
             page = client.data(client.post("/v2/video/list/", json=body, params={"fields": VIDEO_FIELDS}))
             for video in page.get("videos") or []:
-                if video.get("create_time", since) < since:
+                if not video.get("id"):
+                    client.skip("video without id")
+                    continue
+                created = video.get("create_time")
+                if not isinstance(created, int | float):
+                    client.skip("video without create_time")  # in no window, no mart; counted
+                    continue
+                if created < since:
                     return
                 yield video, client.account.account_id
             if not page.get("has_more") or not page.get("videos") or page.get("cursor") is None:
@@ -93,7 +100,7 @@ class VideoStats(Stream[TikTokClient]):
     name = "video_stats"
 
     def records(self, client: TikTokClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
-        ids = [video["id"] for video in parents]
+        ids = [video["id"] for video in parents if video.get("id")]
         for start in range(0, len(ids), PAGE_SIZE):
             body = {"filters": {"video_ids": ids[start:start + PAGE_SIZE]}}
             page = client.data(client.post("/v2/video/query/", json=body, params={"fields": VIDEO_FIELDS}))

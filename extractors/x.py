@@ -1,5 +1,8 @@
 """X API v2: the user (public_metrics), its tweets (posts and its own replies), its mentions, and the recent
-search for the brand's campaign hashtags."""
+search for the brand's campaign hashtags.
+
+An answer with HTTP 200 may carry an `errors` array beside its `data` (partial errors: a deleted author of an
+expansion, a withheld tweet): the data lands, the errors go to the manifest and the log."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import Client, Record, RunContext, Stream, parse_json, retry_after
+from extractors.base import Client, ExtractorError, Record, RunContext, Stream, parse_json, parse_time, retry_after
 
 TWEET_FIELDS = (
     "id,text,created_at,author_id,conversation_id,lang,public_metrics,entities,attachments,"
@@ -18,8 +21,12 @@ TWEET_FIELDS = (
 USER_FIELDS = "username,public_metrics"
 # X's rate-limit windows are 15 minutes; a 429 without a reset header waits one window.
 WINDOW_SECONDS = 900.0
-# The recent search reaches 7 days back from the request (the full archive needs the Pro tier).
+# The recent search accepts a start_time within the 7 days before the request, by X's clock (the full archive
+# needs the Pro tier), and an end_time at least 10 seconds before the request. The margin covers the time
+# between reading the clock and the request, and a clock a little behind X's.
 RECENT_SEARCH_DAYS = 7
+SEARCH_MARGIN = dt.timedelta(minutes=2)
+END_TIME_LAG = dt.timedelta(seconds=10)
 
 
 class XClient(Client):
@@ -39,6 +46,15 @@ class XClient(Client):
         wait = retry_after(response)  # 0.0 when the reset has already passed: retry at once
         return WINDOW_SECONDS if wait is None else wait
 
+    def inspect(self, response: httpx.Response) -> None:
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            return
+        errors = body.get("errors") if isinstance(body, dict) else None
+        if isinstance(errors, list) and errors:
+            self.api_errors(errors, response.request.url.path)
+
     def pages(self, url: str, params: dict, token_param: str = "pagination_token") -> Iterator[dict]:
         """Follow meta.next_token (sent back as `pagination_token`, or `next_token` on the search
         endpoints); a page without it, or `meta.result_count: 0` without data, is the last."""
@@ -51,12 +67,48 @@ class XClient(Client):
                 return
 
 
-def created(record: dict) -> dt.datetime:
-    return dt.datetime.fromisoformat(record["created_at"].replace("Z", "+00:00"))
+def created(record: dict) -> dt.datetime | None:
+    return parse_time(record.get("created_at"))
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _since(context: RunContext) -> str:
-    return context.window_start_utc.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _stamp(context.window_start_utc)
+
+
+def newest_first(client: XClient, pages: Iterator[dict], start: dt.datetime) -> Iterator[tuple[dict, dict]]:
+    """Each tweet of newest-first pages, with its page, down to the first one older than `start` (start_time
+    already bounds them; the check guards a lax server). A tweet without an id or without created_at (it
+    belongs to no window and no day of the marts) is skipped, and counted in the manifest."""
+    for page in pages:
+        for record in page.get("data") or []:
+            if not record.get("id"):
+                client.skip("tweet without id")
+                continue
+            when = created(record)
+            if when is None:
+                client.skip("tweet without created_at")
+                continue
+            if when < start:
+                return
+            yield record, page
+
+
+def search_window(client: XClient, context: RunContext) -> tuple[dt.datetime, dt.datetime, bool]:
+    """The part of the night's window the recent search still serves: from the window start, or from 7 days
+    before now on X's clock if that is later, to the end of the logical date; and whether that end may be
+    sent as end_time (it must be 10 seconds old). What the search no longer reaches is recorded as a gap."""
+    now = client.now()
+    floor = now - dt.timedelta(days=RECENT_SEARCH_DAYS) + SEARCH_MARGIN
+    floor = floor.replace(microsecond=0) + dt.timedelta(seconds=1 if floor.microsecond else 0)
+    start, end = max(context.window_start_utc, floor), context.snapshot_end_utc
+    if start > context.window_start_utc:
+        client.gap(context.window_start_utc, min(start, end),
+                   f"X's recent search reaches {RECENT_SEARCH_DAYS} days back from the request ({_stamp(now)})")
+    return start, end, end <= now - END_TIME_LAG
 
 
 def with_author(tweet: dict, page: dict) -> dict:
@@ -75,6 +127,9 @@ class User(Stream[XClient]):
         body = parse_json(
             client.get(f"/2/users/{client.account.account_id}", {"user.fields": "created_at,public_metrics"})
         )
+        if not isinstance(body.get("data"), dict):  # X answers a missing user with 200 and errors alone
+            raise ExtractorError(f"x: user {client.account.account_id} not returned: "
+                                 f"{json.dumps(body.get('errors'), ensure_ascii=False)[:300]}")
         yield body["data"], None
 
 
@@ -91,12 +146,9 @@ class Tweets(Stream[XClient]):
             "exclude": "retweets",
             "start_time": _since(context),
         }
-        for page in client.pages(f"/2/users/{client.account.account_id}/tweets", params):
-            for record in page.get("data", []):
-                # Newest first; start_time already bounds it, the check guards a lax server.
-                if created(record) < context.window_start_utc:
-                    return
-                yield record, None
+        pages = client.pages(f"/2/users/{client.account.account_id}/tweets", params)
+        for record, _ in newest_first(client, pages, context.window_start_utc):
+            yield record, None
 
 
 class Mentions(Stream[XClient]):
@@ -107,44 +159,43 @@ class Mentions(Stream[XClient]):
     def records(self, client: XClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         params = {"max_results": 100, "tweet.fields": TWEET_FIELDS, "start_time": _since(context),
                   "expansions": "author_id", "user.fields": USER_FIELDS}
-        for page in client.pages(f"/2/users/{client.account.account_id}/mentions", params):
-            for record in page.get("data", []):
-                if created(record) < context.window_start_utc:
-                    return
-                parent = next(
-                    (
-                        ref["id"]
-                        for ref in record.get("referenced_tweets", [])
-                        if ref.get("type") == "replied_to"
-                    ),
-                    None,
-                )
-                yield with_author(record, page), parent
+        pages = client.pages(f"/2/users/{client.account.account_id}/mentions", params)
+        for record, page in newest_first(client, pages, context.window_start_utc):
+            parent = next(
+                (ref.get("id") for ref in record.get("referenced_tweets") or [] if ref.get("type") == "replied_to"),
+                None,
+            )
+            yield with_author(record, page), parent
 
 
 class HashtagSearch(Stream[XClient]):
-    """Others' tweets carrying one of the brand's campaign hashtags (retweets left out), since the window
-    start or as far back as the recent search reaches."""
+    """Others' tweets carrying one of the brand's campaign hashtags (retweets left out), from the window start,
+    or from as far back as the recent search reaches (7 days before now, on X's clock), to the end of the
+    logical date (end_time). A night too old to search is not asked for; the manifest records the gap."""
 
     name = "hashtag_search"
 
     def records(self, client: XClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         if not context.hashtags:
             return
-        since = context.search_start_utc(RECENT_SEARCH_DAYS)
+        since, until, send_until = search_window(client, context)
+        if since >= until:
+            return  # the whole night is older than the search reaches: recorded as a gap
         params = {
             "query": f"({' OR '.join(context.hashtags)}) -is:retweet",
             "max_results": 100,
             "tweet.fields": TWEET_FIELDS,
             "expansions": "author_id",
             "user.fields": USER_FIELDS,
-            "start_time": since.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "start_time": _stamp(since),
+            **({"end_time": _stamp(until)} if send_until else {}),
         }
-        for page in client.pages("/2/tweets/search/recent", params, token_param="next_token"):
-            for record in page.get("data", []):
-                if created(record) < since:
-                    return
-                yield with_author(record, page), None
+        pages = client.pages("/2/tweets/search/recent", params, token_param="next_token")
+        for record, page in newest_first(client, pages, since):
+            when = created(record)
+            if when is not None and when >= until:
+                continue  # after the night (end_time could not be sent yet)
+            yield with_author(record, page), None
 
 
 STREAMS: tuple[type[Stream[XClient]], ...] = (User, Tweets, Mentions, HashtagSearch)

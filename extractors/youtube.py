@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import Client, ExtractorError, Record, RunContext, Stream, parse_json, retry_after
+from extractors.base import Client, ExtractorError, Record, RunContext, Stream, parse_json, parse_time, retry_after
 
 ANALYTICS_URL = "https://youtubeanalytics.googleapis.com/v2/reports"
 ANALYTICS_METRICS = "views,estimatedMinutesWatched,subscribersGained,subscribersLost"
@@ -65,10 +64,6 @@ class YouTubeClient(Client):
         return self.get("/v2/reports", params)
 
 
-def _at(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 class Channel(Stream[YouTubeClient]):
     name = "channel"
 
@@ -89,28 +84,35 @@ class Uploads(Stream[YouTubeClient]):
     def records(self, client: YouTubeClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         for channel in parents:
             uploads = ((channel.get("contentDetails") or {}).get("relatedPlaylists") or {}).get("uploads")
-            params = {"part": "contentDetails", "playlistId": uploads or "UU" + channel["id"][2:],
+            channel_id = channel.get("id") or client.account.account_id
+            params = {"part": "contentDetails", "playlistId": uploads or "UU" + channel_id[2:],
                       "maxResults": 50}
             for page in client.pages("/youtube/v3/playlistItems", params):
                 for item in page.get("items", []):
-                    published = (item.get("contentDetails") or {}).get("videoPublishedAt")
-                    if not published:
+                    details = item.get("contentDetails") or {}
+                    if not details.get("videoId"):
+                        client.skip("playlist item without videoId")
                         continue
-                    if _at(published) < context.window_start_utc:
+                    published = parse_time(details.get("videoPublishedAt"))
+                    if published is None:
+                        continue  # scheduled or private: no videoPublishedAt until it is published
+                    if published < context.window_start_utc:
                         return
-                    yield item, channel["id"]
+                    yield item, channel_id
 
 
 class Videos(Stream[YouTubeClient]):
-    """statistics, snippet and contentDetails of the window's uploads, 50 ids a call."""
+    """statistics, snippet, contentDetails and liveStreamingDetails of the window's uploads, 50 ids a call."""
 
     name = "videos"
 
     def records(self, client: YouTubeClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
-        ids = [item["contentDetails"]["videoId"] for item in parents]
+        ids = [item["contentDetails"]["videoId"] for item in parents]  # the uploads stream kept only these
         for start in range(0, len(ids), VIDEOS_PER_CALL):
-            params = {"part": "statistics,snippet,contentDetails", "id": ",".join(ids[start:start + VIDEOS_PER_CALL]),
-                      "maxResults": VIDEOS_PER_CALL}
+            # liveStreamingDetails: the only mark of a live broadcast once it is over (liveBroadcastContent is
+            # then `none`, as for any video)
+            params = {"part": "statistics,snippet,contentDetails,liveStreamingDetails",
+                      "id": ",".join(ids[start:start + VIDEOS_PER_CALL]), "maxResults": VIDEOS_PER_CALL}
             for video in parse_json(client.get("/youtube/v3/videos", params)).get("items", []):
                 yield video, None
 
@@ -123,7 +125,7 @@ class CommentThreads(Stream[YouTubeClient]):
 
     def records(self, client: YouTubeClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
         for video in parents:
-            if not int((video.get("statistics") or {}).get("commentCount") or 0):
+            if not video.get("id") or not int((video.get("statistics") or {}).get("commentCount") or 0):
                 continue  # no count: comments are off; zero: nothing to read
             params = {"part": "snippet,replies", "videoId": video["id"], "maxResults": 100,
                       "textFormat": "plainText"}
@@ -142,8 +144,11 @@ class ChannelDays(Stream[YouTubeClient]):
                   "metrics": ANALYTICS_METRICS, "startDate": context.window_start.isoformat(),
                   "endDate": context.snapshot_date.isoformat()}
         body = parse_json(client.analytics(params))
-        names = [header["name"] for header in body.get("columnHeaders", [])]
+        names = [header.get("name") for header in body.get("columnHeaders", [])]
         for row in body.get("rows") or []:  # no `rows` at all when the range has no data yet
+            if not isinstance(row, list) or len(row) != len(names):
+                client.skip("row not matching the column headers")
+                continue
             yield dict(zip(names, row, strict=True)), client.account.account_id
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import email.utils
 import json
 import re
 import time
@@ -14,11 +16,11 @@ import httpx
 
 from core.config import Settings
 from simulator.platforms import ROUTES
-from simulator.protocol import GRAPH_VERSION, ApiError, Handler, Request, Response, iso_z, page_link
+from simulator.protocol import GRAPH_VERSION, ApiError, Handler, Quirks, Request, Response, iso_z, page_link
 from simulator.world import World
 
-__all__ = ["GRAPH_VERSION", "ApiError", "Faults", "Handler", "Request", "Response", "SimulatorApp", "iso_z",
-           "page_link", "simulator_transport", "transport"]
+__all__ = ["GRAPH_VERSION", "ApiError", "Faults", "Handler", "Quirks", "Request", "Response", "SimulatorApp",
+           "iso_z", "page_link", "simulator_transport", "transport"]
 
 @dataclass
 class Faults:
@@ -31,6 +33,7 @@ class Faults:
     delay_seconds: float = 0.0  # slow answers: the server waits this long before answering ...
     delay_every: int = 0  # ... every Nth request (0: every request, when delay_seconds is set)
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    quirks: Quirks = field(default_factory=Quirks)  # documented but unhappy answers (simulator.protocol.Quirks)
 
     def delay_for(self, request_number: int) -> float:
         if self.delay_seconds <= 0:
@@ -62,6 +65,7 @@ class SimulatorApp:
                      if key.startswith("HTTP_")},
             base=f"{environ.get('wsgi.url_scheme', 'http')}://{host}/{platform}",
             body=_json_body(environ),
+            quirks=self.faults.quirks,
         )
         delay = self.faults.delay_for(self.requests)
         if delay:
@@ -70,9 +74,15 @@ class SimulatorApp:
         payload = json.dumps(response.body, ensure_ascii=False).encode()
         if self.faults.truncate_every and self.requests % self.faults.truncate_every == 0:
             payload = payload[: len(payload) // 2]
-        headers = [("Content-Type", "application/json; charset=utf-8"), *response.headers.items()]
-        start_response(f"{response.status} {'OK' if response.status < 400 else 'Error'}", headers)
+        start_response(f"{response.status} {'OK' if response.status < 400 else 'Error'}", self.headers(response))
         return [payload]
+
+    def headers(self, response: Response) -> list[tuple[str, str]]:
+        """An answer's headers. Every answer says what time it is on the simulated clock (`Date`), as HTTP
+        servers do on theirs: the clock the simulated APIs check their window rules against."""
+        return [("Content-Type", "application/json; charset=utf-8"),
+                ("Date", email.utils.format_datetime(self.as_of.astimezone(dt.UTC), usegmt=True)),
+                *response.headers.items()]
 
     def _dispatch(self, platform: str, request: Request) -> Response:
         module = self.routes.get(platform)
@@ -90,10 +100,41 @@ class SimulatorApp:
                 if match:
                     response = handler(self.world, request, self.as_of, match.groupdict())
                     self.served[platform] = self.served.get(platform, 0) + 1
-                    return response
+                    return _without_fields(response, request.quirks)
             return Response(404, {"error": f"no route {request.path}"}, {})
         except ApiError as error:
             return error.response
+
+
+# Where each API's listings keep their items: Graph and X `data`, LinkedIn `elements`, YouTube `items`, Bluesky
+# `feed` and `posts`, Mastodon a bare list (and `descendants` of a context), TikTok `data.videos`.
+LIST_KEYS = ("data", "elements", "items", "feed", "posts", "descendants")
+
+
+def _without_fields(response: Response, quirks: Quirks) -> Response:
+    """The answer with quirks.missing_fields left out of every missing_every-th item of its listing (on a copy:
+    the handlers memoize what they shape)."""
+    if not quirks.missing_fields or quirks.missing_every <= 0 or response.status >= 400:
+        return response
+    body = copy.deepcopy(response.body)
+    response = Response(response.status, body, response.headers)
+    items = body if isinstance(body, list) else None
+    if isinstance(body, dict):
+        items = next((body[key] for key in LIST_KEYS if isinstance(body.get(key), list)), None)
+        if items is None and isinstance(body.get("data"), dict) and isinstance(body["data"].get("videos"), list):
+            items = body["data"]["videos"]
+    if not items:
+        return response
+    for index in range(quirks.missing_every - 1, len(items), quirks.missing_every):
+        item = items[index]
+        for path in quirks.missing_fields:
+            *parents, last = path.split(".")
+            holder = item
+            for part in parents:
+                holder = holder.get(part) if isinstance(holder, dict) else None
+            if isinstance(holder, dict):
+                holder.pop(last, None)
+    return response
 
 
 _PATTERNS: dict[str, re.Pattern] = {}

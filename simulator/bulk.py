@@ -56,11 +56,11 @@ class DirectTransport(httpx.BaseTransport):
             headers={key.lower(): value for key, value in request.headers.items()},
             base=f"{request.url.scheme}://{request.url.netloc.decode('ascii')}/{platform}",
             body=body,
+            quirks=self.app.faults.quirks,
         )
         response = self.app._dispatch(platform, simulated)
         payload = json.dumps(response.body, ensure_ascii=False).encode()
-        headers = [("Content-Type", "application/json; charset=utf-8"), *response.headers.items()]
-        return httpx.Response(response.status, headers=headers, content=payload, request=request)
+        return httpx.Response(response.status, headers=self.app.headers(response), content=payload, request=request)
 
 
 class BulkWorld(World):

@@ -68,16 +68,26 @@ def content_lifts(rates: list[tuple]) -> dict:
             for kind, values in sorted(by_type.items())}
 
 
-def response_minutes(world: World, key: str) -> dict:
+def response_minutes(world: World, key: str, as_of: dt.datetime | None = None,
+                     days: tuple[dt.date, dt.date] | None = None) -> dict:
+    """Inbound comments and the brand's first replies to them, as the world holds them at `as_of` (default: the
+    end of its last night, what a warehouse can have read): the response rate within 24 hours, and the median and
+    interpolated 90th percentile (the contract's quantile_cont) of the first response times. With `days`, only the
+    comments written on those local dates (first, last) count."""
+    as_of = as_of or world.now(world.end)
+    zone = world.zone(key)
     delays = []
     inbound = answered = 0
     for post in world.posts(key):
         first_reply: dict[str, dt.datetime] = {}
         for comment in post.comments:
-            if comment.is_brand and comment.parent_id and comment.parent_id not in first_reply:
+            if (comment.is_brand and comment.parent_id and comment.parent_id not in first_reply
+                    and comment.created_at <= as_of):
                 first_reply[comment.parent_id] = comment.created_at
         for comment in post.comments:
-            if comment.is_brand:
+            if comment.is_brand or comment.created_at > as_of:
+                continue
+            if days and not days[0] <= _local(comment.created_at, zone).date() <= days[1]:
                 continue
             inbound += 1
             if comment.comment_id in first_reply:
@@ -86,9 +96,8 @@ def response_minutes(world: World, key: str) -> dict:
                 answered += delay <= 24 * 60
     if not delays:
         return {"inbound": inbound}
-    ordered = sorted(delays)
-    return {"median_minutes": round(statistics.median(delays), 1),
-            "p90_minutes": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
+    p90 = statistics.quantiles(delays, n=10, method="inclusive")[8] if len(delays) > 1 else delays[0]
+    return {"median_minutes": round(statistics.median(delays), 1), "p90_minutes": round(p90, 1),
             "response_rate": round(answered / inbound, 4), "inbound": inbound, "answered": len(delays)}
 
 
@@ -103,13 +112,13 @@ def negative_by_day(world: World, key: str) -> Counter:
 
 
 def negative_spikes(world: World, key: str) -> list[dict]:
-    """Days the crisis alert fires: negatives > mean + 3 sd of the 28 days before, and at least 20."""
+    """Days the crisis alert fires: negatives > mean + 3 sample sd of the 28 days before, and at least 20."""
     counts = negative_by_day(world, key)
     spikes = []
     day = world.start + dt.timedelta(days=28)
     while day <= world.end:
         before = [counts.get(day - dt.timedelta(days=offset), 0) for offset in range(1, 29)]
-        mean, sd = statistics.mean(before), statistics.pstdev(before)
+        mean, sd = statistics.mean(before), statistics.stdev(before)  # sample sd (n - 1), as the contract
         count = counts.get(day, 0)
         if count >= 20 and count > mean + 3 * sd:
             spikes.append({"date": day.isoformat(), "negative": count, "mean_28d": round(mean, 2),
@@ -147,6 +156,9 @@ def compute(settings: Settings) -> dict:
         rates = d7_engagement_rates(world, key)
         platform_rates[world.profiles[key].account.platform] += rates
         accounts[key] = {"best_slot": best_slot(rates), "first_response": response_minutes(world, key),
+                         # the 28 local days ending the last night (rpt_community_response's _28d figures of it)
+                         "first_response_28d": response_minutes(
+                             world, key, days=(world.end - dt.timedelta(days=27), world.end)),
                          "timezone": world.profiles[key].brand.timezone}
     platforms = {}
     for platform, rates in sorted(platform_rates.items()):

@@ -6,12 +6,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from simulator.world import World
 
 GRAPH_VERSION = "v23.0"
+
+
+@dataclass(frozen=True)
+class Quirks:
+    """Answers the real APIs give, in their documented shapes, that a night must survive; off by default, a
+    test turns them on (simulator.api.Faults.quirks):
+    - `missing_fields` (dotted paths) are left out of every `missing_every`-th item of each page of a listing;
+    - `insights_refused_every`: the Graph API refuses the insights of each media or post whose id is a multiple
+      of it (Instagram: media posted before the account became a business account, subcode 2108006);
+    - `retired_metrics`: Graph insights metrics refused as no longer supported, named in the error;
+    - `partial_errors`: X answers a page whose first tweet's author is gone with HTTP 200, the data, and an
+      `errors` array naming that author (absent from includes.users)."""
+
+    missing_fields: tuple[str, ...] = ()
+    missing_every: int = 0
+    insights_refused_every: int = 0
+    retired_metrics: frozenset[str] = frozenset()
+    partial_errors: bool = False
 
 
 @dataclass
@@ -22,6 +40,7 @@ class Request:
     headers: dict[str, str]
     base: str  # scheme://host/<platform>, to build absolute paging links as the real APIs do
     body: object = None  # a POST's JSON body (GA4's runReport), None when absent or not JSON
+    quirks: Quirks = field(default_factory=Quirks)
 
 
 @dataclass

@@ -9,12 +9,16 @@ import datetime as dt
 import re
 import zoneinfo
 
-from simulator.world import UTC, World, _rng
+from simulator.world import UTC, Post, World, _rng
 
 NOT_SET = "(not set)"
 SESSIONS_PER_CLICK = 0.75
 CONVERSION_RATE = {"social": 0.025, "organic": 0.03, "email": 0.045, "(none)": 0.02}
 SETTLED = dt.timedelta(days=14)  # a post's clicks are over within two weeks
+# The networks whose every post carries the shop link in its payload (Instagram caption, Mastodon status, YouTube
+# description, TikTok description); on the others only a link post does (X, Bluesky, Facebook, LinkedIn: see
+# simulator.platforms). A session can carry a post's utm_content only if a link carried it to the shop.
+LINK_IN_EVERY_POST = frozenset({"instagram", "mastodon", "youtube", "tiktok"})
 
 # Social visits whose link carries no utm tags (link in bio, stories, shares, in-app browsers): GA4 sees a
 # referral from the network's own domain. Per platform: the referring domains and their weights.
@@ -76,6 +80,11 @@ def default_channel_group(source: str, medium: str, campaign: str = NOT_SET) -> 
     return "Unassigned"
 
 
+def carries_link(post: Post) -> bool:
+    """Whether the post's payload holds its shop link (with its utm_content), on its platform."""
+    return post.platform in LINK_IN_EVERY_POST or post.content_type == "link"
+
+
 def brand_of(world: World, property_id: str):
     for brand in world.settings.brands:
         if brand.ga4_property == property_id:
@@ -108,6 +117,8 @@ def sessions_on(world: World, brand, day: dt.date) -> list[dict]:
         if account.platform == "ga4" or account.key not in world.profiles:
             continue
         for post in world.posts_between(account.key, start - SETTLED, end):
+            if not carries_link(post):
+                continue  # no link in the post: no session can hold its utm_content
             sessions = int(post.clicks * SESSIONS_PER_CLICK * post.growth(end)) - int(
                 post.clicks * SESSIONS_PER_CLICK * post.growth(start))
             if sessions <= 0:

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 
 from simulator.platforms.graph import check_token, cursor_page, graph_error, graph_timestamp
-from simulator.protocol import GRAPH_VERSION, ApiError, Request, Response
+from simulator.protocol import ApiError, Request, Response
 from simulator.world import Post, World
 
 ATTACHMENT = {
@@ -150,22 +150,62 @@ def published_posts(world: World, request: Request, as_of: dt.datetime, params: 
             item["shares"] = {"count": counters["shares"]}  # left out, not zero, while nobody shared
         if post.content_type in ATTACHMENT:
             media_type, kind = ATTACHMENT[post.content_type]
-            attachment = {"media_type": media_type, "type": kind}
+            attachment: dict[str, object] = {"media_type": media_type, "type": kind}
             if post.content_type == "link":
                 attachment["unshimmed_url"] = link
+            if media_type == "video":  # the attachment names its Video node
+                attachment["target"] = {"id": video_id(post),
+                                        "url": f"https://www.facebook.com/{params['page_id']}/videos/{video_id(post)}/"}
             item["attachments"] = {"data": [attachment]}
         items.append(item)
     body["data"] = items
     return Response(200, body, {})
 
 
+def video_id(post: Post) -> str:
+    """The id of a video post's Video node (its attachment's target)."""
+    return str(int(hashlib.sha256(f"video:{post.post_id}".encode()).hexdigest()[:13], 16))
+
+
+def was_live(post: Post) -> bool:
+    """One in four of the world's Facebook videos (not reels) was broadcast live: only its Video node says so
+    (live_status), the post is published as a video like any other."""
+    draw = int(hashlib.sha256(f"live:{post.post_id}".encode()).hexdigest(), 16)
+    return post.content_type == "video" and draw % 4 == 0
+
+
+def video_nodes(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """GET /?ids=...&fields=...: the Video nodes asked for, keyed by id; live_status is set only on a video that
+    was broadcast live (VOD: the broadcast is over and on demand)."""
+    check_token(request)
+    ids = [item for item in request.query.get("ids", "").split(",") if item]
+    if not ids or len(ids) > 50:
+        raise graph_error(400, 100, "(#100) ids must name between 1 and 50 objects")
+    fields = set(request.query.get("fields", "id").split(","))
+    body = {}
+    for vid in ids:
+        post = world.lookup("facebook", "video_id", video_id, vid)
+        if post is None or post.published_at > as_of or ATTACHMENT.get(post.content_type, ("",))[0] != "video":
+            raise graph_error(404, 803, f"(#803) Some of the aliases you requested do not exist: {vid}")
+        node = {"id": vid}
+        if "live_status" in fields and was_live(post):
+            node["live_status"] = "VOD"
+        body[vid] = node
+    return Response(200, body, {})
+
+
 def post_insights(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     check_token(request)
     post = _post(world, params["object_id"], as_of)
+    every = request.quirks.insights_refused_every
+    if every and int(post.post_id) % every == 0:
+        # A post whose object has no insights edge (users report it of reels): the call fails for that post.
+        raise graph_error(400, 100, "(#100) Tried accessing nonexisting field (insights) on node type (Video)")
     requested = request.query.get("metric", "").split(",")
-    unknown = [metric for metric in requested if metric not in POST_METRICS]
+    unknown = [metric for metric in requested if metric not in POST_METRICS - request.quirks.retired_metrics]
     if unknown:
-        raise graph_error(400, 100, f"(#100) The value must be a valid insights metric: {unknown[0]}")
+        # A retired or unknown metric fails the whole call, and the message does not say which one it is.
+        raise graph_error(400, 100, "(#100) The value must be a valid insights metric")
     counters = post.counters(as_of)
     source = {
         "post_media_view": counters["views"],
@@ -224,8 +264,9 @@ def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -
     return Response(200, cursor_page(request, world.memo(memo_key, build), limit_default=25), {})
 
 
-V = GRAPH_VERSION.replace(".", r"\.")
+V = r"v\d+\.\d+"  # any Graph version: the pinned one is in core.config
 ROUTES = [
+    (rf"/{V}/?", video_nodes),
     (rf"/{V}/(?P<page_id>\d+)", page),
     (rf"/{V}/(?P<page_id>\d+)/published_posts", published_posts),
     (rf"/{V}/(?P<object_id>\d+_\d+)/insights", post_insights),

@@ -1,4 +1,5 @@
-"""Instagram Graph API: user, user insights, media (cursor paging), media insights, comments."""
+"""Instagram Graph API: user, user insights, media (cursor paging), media insights, comments, and the media
+by others in which the account is photo-tagged (tags)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 
 from simulator.community import naming
 from simulator.platforms.graph import check_token, cursor_page, graph_error, graph_timestamp
-from simulator.protocol import GRAPH_VERSION, ApiError, Request, Response
+from simulator.protocol import ApiError, Request, Response
 from simulator.world import Post, World, platform_id
 
 MEDIA_SHAPE = {
@@ -15,8 +16,24 @@ MEDIA_SHAPE = {
     "video": ("VIDEO", "FEED"),
     "short_video": ("VIDEO", "REELS"),
 }
-# Media insights metrics of the pinned Graph version; impressions was retired in 2025 (v22+).
-MEDIA_METRICS = {"reach", "saved", "shares", "views", "total_interactions", "likes", "comments"}
+# Media insights per media product type, as the Instagram Media Insights reference documents them since v22
+# (those the simulated world can count); a metric of another type is refused for this one.
+MEDIA_METRICS: dict[str, frozenset[str]] = {
+    "FEED": frozenset({"reach", "saved", "shares", "views", "total_interactions", "likes", "comments"}),
+    "REELS": frozenset({"reach", "saved", "shares", "views", "total_interactions", "likes", "comments"}),
+    "STORY": frozenset({"reach", "shares", "views", "total_interactions", "replies"}),
+}
+KNOWN_MEDIA_METRICS = frozenset().union(*MEDIA_METRICS.values()) | {
+    "follows", "profile_visits", "profile_activity", "navigation", "ig_reels_avg_watch_time",
+    "ig_reels_video_view_total_time"}
+# Retired in 2025 (v22, then every version): asking for one fails the whole call.
+RETIRED_MEDIA_METRICS = frozenset({"impressions", "plays", "clips_replays_count",
+                                   "ig_reels_aggregated_all_plays_count", "video_views"})
+# Account insights: views only as a total (metric_type=total_value), reach either way; impressions retired.
+ACCOUNT_METRICS = {"reach": ("time_series", "total_value"), "views": ("total_value",)}
+ACCOUNT_METRIC_NAMES = ("reach", "follower_count", "website_clicks", "profile_views", "online_followers",
+                        "accounts_engaged", "total_interactions", "likes", "comments", "shares", "saves",
+                        "replies", "follows_and_unfollows", "profile_links_taps", "views")
 
 
 
@@ -65,29 +82,68 @@ def user(world: World, request: Request, as_of: dt.datetime, params: dict) -> Re
     }, {})
 
 
+def _retired(metrics: list[str], request: Request, retired: frozenset[str]) -> None:
+    gone = [metric for metric in metrics if metric in retired | request.quirks.retired_metrics]
+    if gone:
+        raise graph_error(400, 100, f"(#100) Starting from version v22.0 and above, the {', '.join(gone)} metric "
+                          "is no longer supported. Please refer to the documentation for a list of supported "
+                          "metrics.")
+
+
+def _account_day(world: World, key: str, metric: str, day_start: dt.datetime) -> int:
+    """The account's reach or views of one day. Accounts reach fewer people than the sum of their posts' reach
+    (the same people see several); views are counted each time. A post's counters stop moving within 47 days
+    (1 - exp(-age/tau) is exactly 1.0 in floats)."""
+    day_end = day_start + dt.timedelta(days=1)
+    gained = sum(post.metric(metric, day_end) - post.metric(metric, day_start)
+                 for post in world.posts_between(key, day_start - dt.timedelta(days=48), day_end))
+    return int(gained * 0.8) if metric == "reach" else gained
+
+
 def user_insights(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """Day-period account insights: reach as a time series (one value per day, ending at its end_time) or as
+    a total over since..until (`metric_type=total_value`); views only as a total."""
     check_token(request)
     key = _account_key(params["user_id"])
     metrics = request.query.get("metric", "").split(",")
-    if metrics != ["reach"] or request.query.get("period") != "day":
-        raise graph_error(400, 100, "(#100) metric must be reach with period=day in this simulator")
+    kind = request.query.get("metric_type", "time_series")
+    _retired(metrics, request, frozenset({"impressions"}))
+    for index, metric in enumerate(metrics):
+        if metric not in ACCOUNT_METRIC_NAMES:
+            raise graph_error(400, 100, f"(#100) metric[{index}] must be one of the following values: "
+                              f"{', '.join(ACCOUNT_METRIC_NAMES)}")
+        if metric not in ACCOUNT_METRICS:
+            raise graph_error(400, 100, f"(#100) The {metric} metric is not served by this simulator")
+    if request.query.get("period") != "day":
+        raise graph_error(400, 100, "(#100) Param period must be one of {day, week, days_28, lifetime}")
+    needs_total = [metric for metric in metrics if kind not in ACCOUNT_METRICS[metric]]
+    if needs_total:
+        raise graph_error(400, 100, f"(#100) The following metrics ({', '.join(needs_total)}) should be "
+                          "specified with parameter metric_type=total_value")
     since = dt.datetime.fromtimestamp(int(request.query["since"]), dt.UTC)
     until = min(dt.datetime.fromtimestamp(int(request.query["until"]), dt.UTC), as_of)
-    values = []
+    days = []
     day_start = since
     while day_start + dt.timedelta(days=1) <= until:
-        day_end = day_start + dt.timedelta(days=1)
-        # Accounts reach fewer people than the sum of their posts' reach (the same people see several).
-        # A post's counters stop moving within 47 days (1 - exp(-age/tau) is exactly 1.0 in floats).
-        gained = sum(post.metric("reach", day_end) - post.metric("reach", day_start)
-                     for post in world.posts_between(key, day_start - dt.timedelta(days=48), day_end))
-        values.append({"value": int(gained * 0.8), "end_time": graph_timestamp(day_end)})
-        day_start = day_end
-    return Response(200, {"data": [{
-        "name": "reach", "period": "day", "values": values, "title": "Accounts reached",
-        "description": "The number of unique accounts that have seen your content, at least once.",
-        "id": f"{params['user_id']}/insights/reach/day",
-    }]}, {})
+        days.append(day_start)
+        day_start += dt.timedelta(days=1)
+    titles = {"reach": ("Accounts reached", "The number of unique accounts that have seen your content, at least "
+                        "once, including in ads."),
+              "views": ("Views", "The number of times your content was played or displayed.")}
+    data = []
+    for metric in metrics:
+        item: dict = {"name": metric, "period": "day"}
+        daily = [(day, _account_day(world, key, metric, day)) for day in days]
+        if kind == "total_value":
+            item["title"], item["description"] = titles[metric]
+            item["total_value"] = {"value": sum(value for _, value in daily)}
+        else:
+            item["values"] = [{"value": value, "end_time": graph_timestamp(day + dt.timedelta(days=1))}
+                              for day, value in daily]
+            item["title"], item["description"] = titles[metric]
+        item["id"] = f"{params['user_id']}/insights/{metric}/day"
+        data.append(item)
+    return Response(200, {"data": data}, {})
 
 
 def media(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
@@ -115,18 +171,41 @@ def media(world: World, request: Request, as_of: dt.datetime, params: dict) -> R
     return Response(200, body, {})
 
 
+def refused_media_error() -> ApiError:
+    """Insights of a media posted before the account became a business account, as Meta answers them."""
+    error = graph_error(400, 100, "Invalid parameter", subcode=2108006)
+    assert isinstance(error.response.body, dict)
+    error.response.body["error"].update({
+        "error_data": {"blame_field_specs": [[""]]}, "is_transient": False,
+        "error_user_title": "Media posted before business account conversion",
+        "error_user_msg": "The media was posted before the most recent time that the user's account was "
+                          "converted to a business account from a personal account."})
+    return error
+
+
 def media_insights(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """A media's lifetime insights. Each metric must be one the Graph API knows, still supported, and
+    documented for the media's product type; any other fails the whole call, as on the real API."""
     check_token(request)
     post = _post(world, params["media_id"], as_of)
+    every = request.quirks.insights_refused_every
+    if every and int(post.post_id) % every == 0:
+        raise refused_media_error()
     requested = request.query.get("metric", "").split(",")
-    unknown = [metric for metric in requested if metric not in MEDIA_METRICS]
-    if unknown:
-        # A retired metric fails the whole call, as the real Graph API does.
-        allowed = ", ".join(sorted(MEDIA_METRICS))
-        raise graph_error(400, 100, f"(#100) metric[0] must be one of the following values: {allowed}")
+    _retired(requested, request, RETIRED_MEDIA_METRICS)
+    for index, metric in enumerate(requested):
+        if metric not in KNOWN_MEDIA_METRICS:
+            allowed = ", ".join(sorted(KNOWN_MEDIA_METRICS))
+            raise graph_error(400, 100, f"(#100) metric[{index}] must be one of the following values: {allowed}")
+    product = MEDIA_SHAPE[post.content_type][1]
+    unsupported = [metric for metric in requested if metric not in MEDIA_METRICS[product]]
+    if unsupported:
+        raise graph_error(400, 100, f"(#100) The Media Insights API does not support the {', '.join(unsupported)} "
+                          "metric for this media product type.")
     counters = post.counters(as_of)
     source = {"reach": counters["reach"], "saved": counters["saves"], "shares": counters["shares"],
-              "views": counters["views"], "likes": counters["likes"], "comments": counters["comments"]}
+              "views": counters["views"], "likes": counters["likes"], "comments": counters["comments"],
+              "replies": counters["comments"]}
     source["total_interactions"] = counters["likes"] + counters["comments"] + counters["saves"] + counters["shares"]
     data = [{"name": metric, "period": "lifetime", "values": [{"value": source[metric]}],
              "title": metric.replace("_", " ").title(), "description": "",
@@ -171,9 +250,12 @@ def insights(world: World, request: Request, as_of: dt.datetime, params: dict) -
     return media_insights(world, request, as_of, {"media_id": params["object_id"]})
 
 
-V = GRAPH_VERSION.replace(".", r"\.")
+V = r"v\d+\.\d+"  # any Graph version: the pinned one is in core.config
+
+
 def tags(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    """Media by others in which the account is tagged or @mentioned, newest first (cursor paging)."""
+    """Media by others in which the account is photo-tagged, newest first (cursor paging). (The `tags` edge
+    does not return caption @mentions; the simulated world's media naming the account stand in for both.)"""
     check_token(request)
     key = _account_key(params["user_id"])
     if key not in world.profiles:

@@ -1,6 +1,7 @@
 """LinkedIn Community Management API (versioned /rest): organization follower statistics (lifetime), the
-organization's posts (q=author, start/count paging), share statistics per post, and comments through
-socialActions. Every call needs `LinkedIn-Version: YYYYMM` and `X-Restli-Protocol-Version: 2.0.0`."""
+organization's follower total (networkSizes), its posts (q=author, start/count paging), share statistics per
+post, and comments through socialActions. Every call needs `LinkedIn-Version: YYYYMM` and
+`X-Restli-Protocol-Version: 2.0.0`."""
 
 from __future__ import annotations
 
@@ -102,8 +103,11 @@ def _split(total: int, weights: tuple[float, ...]) -> list[int]:
 
 
 def follower_statistics(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    """Lifetime statistics: follower counts by facet. Every follower has one country, so the counts by
-    geo country add up to the total; other facets cover the members who filled them in."""
+    """Lifetime statistics: follower counts by facet, each facet its top 100 values at most. As documented,
+    a facet's organicFollowerCount is the total of organic and paid followers (paidFollowerCount is not to be
+    read for demographics), and there is no total: networkSizes gives it. The simulated followers live in
+    three countries, so the country facet adds up to the total; other facets cover the members who filled
+    them in."""
     _check(request)
     if request.query.get("q") != "organizationalEntity":
         raise _error(400, "q must be organizationalEntity", "ILLEGAL_ARGUMENT")
@@ -116,7 +120,7 @@ def follower_statistics(world: World, request: Request, as_of: dt.datetime, para
                     _split(paid, (0.72, 0.17, 0.11)), strict=True)
 
     def counts(organic: int, bought: int) -> dict:
-        return {"organicFollowerCount": organic, "paidFollowerCount": bought}
+        return {"organicFollowerCount": organic + bought, "paidFollowerCount": bought}
 
     element = {
         "followerCountsByAssociationType": [
@@ -129,6 +133,16 @@ def follower_statistics(world: World, request: Request, as_of: dt.datetime, para
         "organizationalEntity": urn,
     }
     return Response(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": [element]}, {})
+
+
+def network_sizes(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """The organization's follower total: `firstDegreeSize` of its COMPANY_FOLLOWED_BY_MEMBER edge."""
+    _check(request)
+    if request.query.get("edgeType") not in {"COMPANY_FOLLOWED_BY_MEMBER", "CompanyFollowedByMember"}:
+        raise _error(400, "edgeType must be COMPANY_FOLLOWED_BY_MEMBER", "ILLEGAL_ARGUMENT")
+    key = _org_key(world, params["urn"])
+    day = (as_of - dt.timedelta(microseconds=1)).date()
+    return Response(200, {"firstDegreeSize": world.followers(key, day)}, {})
 
 
 def _content(post: Post) -> dict | None:
@@ -301,6 +315,7 @@ def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -
 
 ROUTES = [
     (r"/rest/organizationalEntityFollowerStatistics", follower_statistics),
+    (r"/rest/networkSizes/(?P<urn>[^/]+)", network_sizes),
     (r"/rest/posts", posts),
     (r"/rest/organizationalEntityShareStatistics", share_statistics),
     (r"/rest/socialActions/(?P<urn>.+)/comments", comments),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from bisect import bisect_right
 from typing import TypeVar
 
@@ -21,6 +22,54 @@ def rate_limit_error(as_of: dt.datetime) -> ApiError:
     reset = (as_of + dt.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     return ApiError(429, {"error": "Too many requests"},
                     {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
+
+
+# What Mastodon's formatter links in a status's text: URLs, #hashtags and @mentions (user or user@server).
+TOKENS = re.compile(r"(?P<url>https?://[^\s<>\"]+)|(?<![\w/])#(?P<tag>\w+)|"
+                    r"(?<![\w/])@(?P<user>\w+(?:[.-]\w+)*(?:@[\w.-]+\w)?)")
+ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+URL_SHOWN = 30  # characters of a URL shown before the ellipsis
+
+
+def escape(text: str) -> str:
+    """HTML-escape as Mastodon (Rails) does: & < > " and ' as &#39;."""
+    return "".join(ESCAPES.get(char, char) for char in text)
+
+
+def _link(url: str) -> str:
+    """A URL as Mastodon writes it: the scheme (and www.) in an invisible span, the first 30 characters of
+    the rest in the ellipsis span (shown with a trailing …), the remainder invisible."""
+    prefix = re.match(r"https?://(www\.)?", url)
+    head = prefix.group(0) if prefix else ""
+    shown, hidden = url[len(head):][:URL_SHOWN], url[len(head):][URL_SHOWN:]
+    return (f'<a href="{escape(url)}" target="_blank" rel="nofollow noopener" translate="no">'
+            f'<span class="invisible">{escape(head)}</span><span class="{"ellipsis" if hidden else ""}">'
+            f'{escape(shown)}</span><span class="invisible">{escape(hidden)}</span></a>')
+
+
+def html_content(text: str) -> str:
+    """A status's text as Mastodon serves its `content`: escaped, URLs, hashtags and mentions linked,
+    paragraphs in <p> and line breaks as <br />."""
+    def linked(match: re.Match) -> str:
+        if match.group("url"):
+            return _link(match.group("url"))
+        if match.group("tag"):
+            tag = match.group("tag")
+            return (f'<a href="https://mastodon.example/tags/{escape(tag.lower())}" class="mention hashtag" '
+                    f'rel="tag">#<span>{escape(tag)}</span></a>')
+        user, _, server = match.group("user").partition("@")
+        return (f'<span class="h-card" translate="no"><a href="https://{escape(server or "mastodon.example")}/@'
+                f'{escape(user)}" class="u-url mention">@<span>{escape(user)}</span></a></span>')
+
+    def paragraph(part: str) -> str:
+        out, last = [], 0
+        for match in TOKENS.finditer(part):
+            out += [escape(part[last:match.start()]), linked(match)]
+            last = match.end()
+        out.append(escape(part[last:]))
+        return "".join(out).replace("\n", "<br />")
+
+    return "".join(f"<p>{paragraph(part)}</p>" for part in text.split("\n\n"))
 
 
 def _check_token(request: Request) -> None:
@@ -69,7 +118,7 @@ def _status(world: World, post: Post, as_of: dt.datetime) -> dict:
         "url": f"https://mastodon.example/@x/{post.post_id}",
         "replies_count": counters["comments"], "reblogs_count": counters["shares"],
         "favourites_count": counters["likes"],
-        "content": f"<p>{post.caption} <a href=\"{link}\">{link}</a></p>",
+        "content": html_content(f"{post.caption} {link}"),
         "account": _account(world, post.account_key, as_of),
         "media_attachments": [{"id": f"{post.post_id}1", "type": media}] if media else [],
         "tags": [{"name": tag.lstrip("#"), "url": f"https://mastodon.example/tags/{tag.lstrip('#')}"}
@@ -84,7 +133,7 @@ def _reply(world: World, post: Post, comment: Comment) -> dict:
     return {
         "id": comment.comment_id, "created_at": iso_z(comment.created_at),
         "in_reply_to_id": comment.parent_id or post.post_id, "visibility": "public",
-        "language": comment.language, "content": f"<p>{comment.text}</p>", "account": author,
+        "language": comment.language, "content": html_content(comment.text), "account": author,
         "replies_count": 0, "reblogs_count": 0, "favourites_count": 0, "media_attachments": [], "tags": [],
     }
 
@@ -126,15 +175,13 @@ def context(world: World, request: Request, as_of: dt.datetime, params: dict) ->
 
 def _community_status(item: Mention) -> dict:
     status_id = platform_id("mastodon", item.created_at, item.mention_id)
-    words = [f'<a href="https://mastodon.example/tags/{word[1:]}" class="mention hashtag" rel="tag">#<span>'
-             f'{word[1:]}</span></a>' if word.startswith("#") else word for word in item.text.split()]
     return {
         "id": status_id, "created_at": iso_z(item.created_at), "in_reply_to_id": None,
         "in_reply_to_account_id": None, "sensitive": False, "spoiler_text": "", "visibility": "public",
         "language": item.language, "uri": f"https://other.example/users/{item.author}/statuses/{status_id}",
         "url": f"https://other.example/@{item.author}/{status_id}",
         "replies_count": item.comments, "reblogs_count": item.shares, "favourites_count": item.likes,
-        "content": f"<p>{' '.join(words)}</p>", "account": _commenter(item.author, item.author_followers),
+        "content": html_content(item.text), "account": _commenter(item.author, item.author_followers),
         "media_attachments": [], "mentions": [], "tags": [{"name": tag.lstrip("#"), "url": f"https://mastodon.example/tags/{tag.lstrip('#')}"}
                                     for tag in item.hashtags],
     }

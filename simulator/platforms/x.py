@@ -207,18 +207,29 @@ def _user(author: str, followers: int) -> dict:
 
 
 def _with_includes(request: Request, body: dict, users: dict[str, dict]) -> dict:
-    """`expansions=author_id` adds the page's authors once each under includes.users, as X does."""
+    """`expansions=author_id` adds the page's authors once each under includes.users, as X does. With the
+    partial_errors quirk, the first tweet's author is gone: left out of includes, named in `errors` (HTTP 200)."""
     if "author_id" in request.query.get("expansions", "").split(",") and body.get("data"):
-        authors = dict.fromkeys(tweet["author_id"] for tweet in body["data"])
-        body["includes"] = {"users": [users[author] for author in authors if author in users]}
+        authors = list(dict.fromkeys(tweet["author_id"] for tweet in body["data"]))
+        gone = authors[0] if request.quirks.partial_errors else None
+        body["includes"] = {"users": [users[author] for author in authors if author in users and author != gone]}
+        if gone is not None:
+            body["errors"] = [{
+                "value": gone, "detail": f"Could not find user with author_id: [{gone}].", "title": "Not Found Error",
+                "resource_type": "user", "parameter": "author_id", "resource_id": gone,
+                "type": "https://api.twitter.com/2/problems/resource-not-found"}]
     return body
 
 
 def _newest_first(request: Request, items: list[tuple[dt.datetime, dict]]) -> list[tuple[dt.datetime, dict]]:
-    """A listing's items from start_time on, newest first: built once per listing, each page is a slice."""
+    """A listing's items from start_time (inclusive) to end_time (exclusive), newest first: built once per
+    listing, each page is a slice."""
     if request.query.get("start_time"):
         since = dt.datetime.fromisoformat(request.query["start_time"].replace("Z", "+00:00"))
         items = [item for item in items if item[0] >= since]
+    if request.query.get("end_time"):
+        until = dt.datetime.fromisoformat(request.query["end_time"].replace("Z", "+00:00"))
+        items = [item for item in items if item[0] < until]
     return sorted(items, key=lambda item: item[0], reverse=True)
 
 
@@ -343,8 +354,19 @@ def mentions(world: World, request: Request, as_of: dt.datetime, params: dict) -
     return Response(200, _with_includes(request, _page(request, items), users), {})
 
 
-# The recent search reaches seven days back from the request.
+# The recent search reaches seven days back from the request, on the API's clock (here the simulated one);
+# end_time must be at least 10 seconds before the request and after start_time.
 RECENT_SEARCH_DAYS = 7
+END_TIME_LAG = dt.timedelta(seconds=10)
+
+
+def _moment(parameter: str, value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise _invalid(parameter, value, f"Invalid '{parameter}':'{value}'. '{parameter}' must be a valid "
+                                         "RFC 3339 date-time (YYYY-MM-DDTHH:mm:ssZ)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def search_recent(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
@@ -354,10 +376,18 @@ def search_recent(world: World, request: Request, as_of: dt.datetime, params: di
     if not query:
         raise _invalid("query", "", "The `query` query parameter can not be empty")
     floor = as_of - dt.timedelta(days=RECENT_SEARCH_DAYS)
-    start_time = request.query.get("start_time")
-    if start_time and dt.datetime.fromisoformat(start_time.replace("Z", "+00:00")) < floor:
+    start_time, end_time = request.query.get("start_time"), request.query.get("end_time")
+    if start_time and _moment("start_time", start_time) < floor:
         raise _invalid("start_time", start_time, f"Invalid 'start_time':'{start_time}'. 'start_time' must be on or "
                                                  f"after {floor.strftime('%Y-%m-%dT%H:%MZ')}")
+    if end_time:
+        latest = as_of - END_TIME_LAG
+        if _moment("end_time", end_time) > latest:
+            raise _invalid("end_time", end_time, f"Invalid 'end_time':'{end_time}'. 'end_time' must be a minimum "
+                                                 "of 10 seconds prior to the request time.")
+        if start_time and _moment("end_time", end_time) <= _moment("start_time", start_time):
+            raise _invalid("end_time", end_time, f"Invalid 'end_time':'{end_time}'. 'end_time' must be after "
+                                                 "'start_time'.")
     hashtags = set(re.findall(r"#\w+", query))
 
     def build() -> tuple[list, dict]:
@@ -365,7 +395,7 @@ def search_recent(world: World, request: Request, as_of: dt.datetime, params: di
         return (_newest_first(request, [(item.created_at, _community_tweet(item)) for item in found]),
                 {user_id_of(item.author): _user(item.author, item.author_followers) for item in found})
 
-    items, users = world.memo(("x.search", query, as_of, start_time), build)
+    items, users = world.memo(("x.search", query, as_of, start_time, end_time), build)
     return Response(200, _with_includes(request, _page(request, items, token="next_token"), users), {})
 
 

@@ -170,6 +170,16 @@ def videos(world: World, request: Request, as_of: dt.datetime, params: dict) -> 
     known = {vid: post for vid in ids if (post := _video_post(world, vid)) is not None}
     items = [_video(world, known[vid], as_of) for vid in ids
              if vid in known and known[vid].published_at <= as_of]
+    if "liveStreamingDetails" in request.query.get("part", "").split(","):
+        # a live broadcast, once over, is liveBroadcastContent `none` like any video: only the part asked for
+        # tells it apart, with the broadcast's times
+        for item in items:
+            post = known[item["id"]]
+            if post.content_type == "live":
+                ended = post.published_at + dt.timedelta(minutes=MINUTES["live"])
+                item["liveStreamingDetails"] = {"actualStartTime": _when(post.published_at),
+                                                "actualEndTime": _when(ended),
+                                                "scheduledStartTime": _when(post.published_at)}
     return Response(200, {"kind": "youtube#videoListResponse", "etag": _b64("videos", 27), "items": items,
                           "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)}}, {})
 

@@ -13,6 +13,7 @@ from replay_api import (
     INSTAGRAM_TOKEN,
     MEDIA_CURSOR_2,
     MEDIA_CURSOR_3,
+    Reply,
     client_for,
     context_for,
     ids,
@@ -21,8 +22,8 @@ from replay_api import (
     run,
 )
 
-from extractors.base import AuthError
-from extractors.instagram import Media
+from extractors.base import AuthError, ExtractorError
+from extractors.instagram import Media, MediaInsights, media_kind
 
 MEDIA = f"/v23.0/{INSTAGRAM_ID}/media"
 USER = f"/v23.0/{INSTAGRAM_ID}"
@@ -81,10 +82,148 @@ def test_media_insights_items_land_in_the_documented_shape(instagram_api, sleeps
     # AND the metric list asked for is the v23.0 one (impressions was retired)
     metric_calls = [r for r in instagram_api.requests if r.url.path == "/v23.0/18060000000000001/insights"]
     assert [r.url.params["metric"] for r in metric_calls] == ["reach,saved,shares,views,total_interactions"]
-    # AND the user insights ask for one day of reach
-    (user_insights,) = [r for r in instagram_api.requests if r.url.path == INSIGHTS]
-    assert (user_insights.url.params["metric"], user_insights.url.params["period"]) == ("reach", "day")
     assert landed(manifest["streams"]["user_insights"]["file"])[0]["record"]["period"] == "day"
+
+
+def test_user_insights_ask_the_days_reach_and_views_as_totals(instagram_api, sleeps, landing_env):
+    # GIVEN the account insights answering day totals (views exists only as a total_value since v22)
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
+    # THEN reach and views are asked for the logical date (UTC), as one day's totals
+    (request,) = [r for r in instagram_api.requests if r.url.path == INSIGHTS]
+    assert request.url.params["metric"] == "reach,views"
+    assert (request.url.params["period"], request.url.params["metric_type"]) == ("day", "total_value")
+    assert (int(request.url.params["since"]), int(request.url.params["until"])) == (1792022400, 1792108800)
+    # AND both land as received, under the account
+    lines = landed(manifest["streams"]["user_insights"]["file"])
+    assert [(line["parent_id"], line["record"]["name"], line["record"]["total_value"]["value"]) for line in lines] == [
+        (INSTAGRAM_ID, "reach", 1843), (INSTAGRAM_ID, "views", 5210)]
+
+
+def media(media_id: str, media_type: str, product: str) -> dict:
+    return {"id": media_id, "media_type": media_type, "media_product_type": product}
+
+
+def test_media_insights_ask_each_media_product_type_for_its_documented_metrics(instagram_api, sleeps):
+    # GIVEN a feed image, a reel, a carousel album and a story
+    parents = [media("18060000000000001", "IMAGE", "FEED"), media("18060000000000002", "VIDEO", "REELS"),
+               media("18060000000000003", "CAROUSEL_ALBUM", "FEED"), media("18060000000000004", "IMAGE", "STORY")]
+    client = client_for(INSTAGRAM_KEY, instagram_api, sleeps)
+    # WHEN their insights are read
+    list(MediaInsights().records(client, context_for(7), parents))
+    # THEN each is asked the metrics Meta documents for its product type: a story has no `saved`
+    asked = {r.url.path.split("/")[2]: r.url.params["metric"] for r in instagram_api.requests}
+    assert asked == {
+        "18060000000000001": "reach,saved,shares,views,total_interactions",
+        "18060000000000002": "reach,saved,shares,views,total_interactions",
+        "18060000000000003": "reach,saved,shares,views,total_interactions",
+        "18060000000000004": "reach,shares,views,total_interactions",
+    }
+    assert media_kind(parents[2]) == "CAROUSEL_ALBUM" and media_kind(media("1", "IMAGE", "AD")) == "FEED"
+
+
+def test_a_media_whose_insights_are_refused_is_skipped_and_recorded(instagram_api, sleeps, landing_env):
+    # GIVEN one media posted before the account became a business account: its insights answer Meta's
+    # "Invalid parameter" (subcode 2108006)
+    instagram_api.on("/v23.0/18060000000000003/insights", "instagram/errors/media_before_conversion")
+    # WHEN the account is extracted over a window holding all six media
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps, lookback_days=28)
+    # THEN the stream completes with the other media's insights, the refused one recorded with its error
+    insights = manifest["streams"]["media_insights"]
+    assert insights["status"] == "complete" and insights["rows"] == 5 * 5
+    assert "18060000000000003" not in {line["parent_id"] for line in landed(insights["file"])}
+    assert insights["item_error_count"] == 1
+    (item,) = insights["item_errors"]
+    assert item["id"] == "18060000000000003" and "2108006" in item["error"]
+    assert INSTAGRAM_TOKEN not in json.dumps(manifest)
+    # AND it was asked once (not retried), and the account's later streams ran
+    assert instagram_api.requested("/v23.0/18060000000000003/insights") == 1
+    assert {name: info["status"] for name, info in manifest["streams"].items()} == dict.fromkeys(
+        ["user", "user_insights", "media", "media_insights", "comments", "tags"], "complete")
+
+
+def without(name: str, metric: str) -> Reply:
+    body = fixture_body(name)
+    body["data"] = [item for item in body["data"] if item["name"] != metric]
+    return Reply(200, {"Content-Type": "application/json; charset=UTF-8"}, json.dumps(body).encode())
+
+
+def test_a_metric_refused_for_a_media_type_is_dropped_and_asked_again_without_it(instagram_api, sleeps):
+    # GIVEN two reels whose insights refuse `views` ("does not support the views metric for this media product
+    # type"), and a feed image that accepts it
+    instagram_api.on("/v23.0/18060000000000002/insights", "instagram/errors/metric_not_for_product_type",
+                     without("instagram/media_insights/18060000000000002", "views"))
+    instagram_api.on("/v23.0/18060000000000006/insights",
+                     without("instagram/media_insights/18060000000000006", "views"))
+    parents = [media("18060000000000002", "VIDEO", "REELS"), media("18060000000000006", "VIDEO", "REELS"),
+               media("18060000000000001", "IMAGE", "FEED")]
+    client = client_for(INSTAGRAM_KEY, instagram_api, sleeps)
+    # WHEN their insights are read
+    records = list(MediaInsights().records(client, context_for(7), parents))
+    # THEN the first reel is asked again without views, the second reel is not asked views at all, the image is
+    asked = [(r.url.path.split("/")[2], r.url.params["metric"]) for r in instagram_api.requests]
+    assert asked == [("18060000000000002", "reach,saved,shares,views,total_interactions"),
+                     ("18060000000000002", "reach,saved,shares,total_interactions"),
+                     ("18060000000000006", "reach,saved,shares,total_interactions"),
+                     ("18060000000000001", "reach,saved,shares,views,total_interactions")]
+    assert [parent for _, parent in records].count("18060000000000002") == 4
+    # AND the manifest records the metric dropped, for which media type, with Meta's error
+    (dropped,) = client.findings.manifest()["dropped_metrics"]
+    assert (dropped["metric"], dropped["scope"]) == ("views", "REELS") and "does not support" in dropped["error"]
+
+
+def test_a_retired_metric_is_dropped_and_the_rest_still_land(instagram_api, sleeps, landing_env):
+    # GIVEN a metric the Graph API no longer supports ("Starting from version v22.0 and above, the saved metric
+    # is no longer supported"), refused for the first feed media
+    instagram_api.on("/v23.0/18060000000000001/insights", "instagram/errors/metric_retired",
+                     without("instagram/media_insights/18060000000000001", "saved"))
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
+    # THEN the stream completes, the metric is dropped and recorded, and the other metrics land
+    insights = manifest["streams"]["media_insights"]
+    assert insights["status"] == "complete"
+    assert [(d["metric"], d["scope"]) for d in insights["dropped_metrics"]] == [("saved", "FEED")]
+    names = [line["record"]["name"] for line in landed(insights["file"]) if line["parent_id"] == "18060000000000001"]
+    assert names == ["reach", "shares", "views", "total_interactions"]
+
+
+def test_insights_refused_for_the_first_media_alike_fail_the_stream(instagram_api, sleeps):
+    # GIVEN a token without insights permission: every media's insights answer (#10)
+    for number in range(1, 5):
+        instagram_api.on(f"/v23.0/1806000000000000{number}/insights", "instagram/errors/no_permission_10")
+    parents = [media(f"1806000000000000{number}", "IMAGE", "FEED") for number in range(1, 5)]
+    client = client_for(INSTAGRAM_KEY, instagram_api, sleeps)
+    # WHEN their insights are read THEN the stream fails after the first three, each recorded
+    with pytest.raises(ExtractorError, match="all refused"):
+        list(MediaInsights().records(client, context_for(7), parents))
+    assert len(instagram_api.requests) == 3 and client.findings.item_error_count == 3
+
+
+def test_media_without_a_timestamp_or_id_are_skipped_and_counted(instagram_api, sleeps, landing_env):
+    # GIVEN a media page whose second media has no timestamp and whose third has no id
+    instagram_api.on(MEDIA, "instagram/media/missing_fields", after=ABSENT)
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
+    # THEN the account completes: both are skipped (no window, no day, no key to load them under) and counted,
+    # and the other media's insights are read
+    streams = manifest["streams"]
+    assert ids(streams["media"]["file"]) == ["18060000000000001"]
+    assert streams["media"]["skipped"] == {"media without id": 1, "media without timestamp": 1}
+    assert {line["parent_id"] for line in landed(streams["media_insights"]["file"])} == {"18060000000000001"}
+    assert all(info["status"] == "complete" for info in streams.values())
+
+
+def test_tags_without_a_timestamp_are_skipped_and_paging_still_stops_at_the_window(instagram_api, sleeps,
+                                                                                  landing_env):
+    # GIVEN a tags page whose first media has no timestamp and whose second predates the window
+    instagram_api.on(f"/v23.0/{INSTAGRAM_ID}/tags", "instagram/tags/missing_fields", after=ABSENT)
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
+    # THEN the first is skipped (counted), the older one stops the listing, the next page is not asked for
+    tags = manifest["streams"]["tags"]
+    assert tags["status"] == "complete" and tags["rows"] == 0
+    assert tags["skipped"] == {"media without timestamp": 1}
+    assert instagram_api.requested(f"/v23.0/{INSTAGRAM_ID}/tags", after="QVFIUlRhZA9") == 0
 
 
 @pytest.mark.parametrize(

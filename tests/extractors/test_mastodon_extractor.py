@@ -22,7 +22,7 @@ from replay_api import (
 )
 
 from extractors.base import AuthError
-from extractors.mastodon import Statuses
+from extractors.mastodon import Statuses, plain_text
 
 ACCOUNT = f"/api/v1/accounts/{MASTODON_ID}"
 STATUSES = f"/api/v1/accounts/{MASTODON_ID}/statuses"
@@ -199,8 +199,11 @@ def test_optional_fields_missing_still_land(mastodon_api, sleeps, landing_env):
     # WHEN the account is extracted
     manifest = run(MASTODON_KEY, mastodon_api, sleeps)
 
-    # THEN it lands as received
-    assert landed(manifest["streams"]["statuses"]["file"])[1] == {"parent_id": None, "record": status}
+    # THEN it lands as received, with its plain text beside
+    assert landed(manifest["streams"]["statuses"]["file"])[1] == {
+        "parent_id": None,
+        "record": {**status, "content_text": "Portes ouvertes samedi. "
+                                             "https://shop.example/p?utm_source=mastodon&utm_medium=social&utm_content=md-5"}}
     # AND a status without replies costs no context call
     assert mastodon_api.requested(context_path(status["id"])) == 0
     assert manifest["streams"]["replies"]["status"] == "complete"
@@ -220,3 +223,75 @@ def test_mentions_and_campaign_hashtag_statuses_are_landed_as_received(mastodon_
     tagged = landed(manifest["streams"]["hashtag_statuses"]["file"])
     assert [(line["record"]["id"], line["parent_id"]) for line in tagged] == [("113340000000000051", "#EclatDautomne")]
     assert tagged[0]["record"]["account"]["followers_count"] == 230
+
+
+def test_status_html_lands_with_its_plain_text(mastodon_api, sleeps, landing_env):
+    # GIVEN statuses as Mastodon serves them: HTML with entities (&#39; &amp; &quot;), a mention and a hashtag
+    # link, paragraphs, a line break, and a long link split into invisible and ellipsis spans
+    mastodon_api.on(STATUSES, "mastodon/statuses/html_entities", max_id=ABSENT)
+    # WHEN the account is extracted
+    manifest = run(MASTODON_KEY, mastodon_api, sleeps)
+    # THEN each status lands as received, plus its text as a reader sees it: entities decoded, the link as its
+    # whole URL (one word, its tags intact), the hashtag and the mention whole
+    first = landed(manifest["streams"]["statuses"]["file"])[0]["record"]
+    assert first["content"] == fixture_body("mastodon/statuses/html_entities")[0]["content"]
+    assert first["content_text"] == (
+        "L'atelier & la boutique : \"portes ouvertes\" avec @lea #EclatDautomne\n\n"
+        "Réservez : https://shop.example/p?utm_source=mastodon&utm_medium=social&utm_campaign=automne_2026"
+        "&utm_content=md-9\nÀ samedi")
+
+
+def test_replies_mentions_and_hashtag_statuses_land_with_their_plain_text(mastodon_api, sleeps, landing_env):
+    # GIVEN a reply, a mention notification and a hashtag status, each with HTML content
+    # WHEN the account is extracted
+    manifest = run(MASTODON_KEY, mastodon_api, sleeps)
+    # THEN each carries its decoded text beside its content
+    replies = landed(manifest["streams"]["replies"]["file"])
+    mention = landed(manifest["streams"]["mentions"]["file"])[0]["record"]["status"]
+    tagged = landed(manifest["streams"]["hashtag_statuses"]["file"])[0]["record"]
+    assert [line["record"]["content_text"] for line in replies] == [
+        "Sublime ! Disponible en 38 ?", "Oui, du 34 au 46 !", "Is it linen?"]
+    assert mention["content_text"] == "@maisonlumiere vos bougies sentent divinement bon"
+    assert tagged["content_text"] == "Premier feu de cheminée #EclatDautomne"
+
+
+def test_a_reply_with_entities_is_decoded(mastodon_api, sleeps, landing_env):
+    # GIVEN a 28-day window, which reads the thread whose reply is `J&#39;adore`
+    manifest = run(MASTODON_KEY, mastodon_api, sleeps, lookback_days=28)
+    # THEN its text reads J'adore
+    texts = {line["record"]["id"]: line["record"]["content_text"]
+             for line in landed(manifest["streams"]["replies"]["file"])}
+    assert texts["113300000000090004"] == "J'adore"
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        pytest.param("<p>C&#39;est &quot;top&quot; &amp; pas cher &lt;3</p>", "C'est \"top\" & pas cher <3",
+                     id="entities"),
+        pytest.param('<p><a href="https://example.com/a?b=1&amp;c=2" rel="nofollow noopener" target="_blank">'
+                     '<span class="invisible">https://</span><span class="">example.com/a?b=1&amp;c=2</span>'
+                     '<span class="invisible"></span></a></p>', "https://example.com/a?b=1&c=2", id="short-link"),
+        pytest.param('<p>x <a href="https://example.com/">example.com</a> y</p>', "x https://example.com/ y",
+                     id="plain-anchor"),
+        pytest.param('<p>see <a href="https://example.com/doc">the doc</a></p>', "see the doc https://example.com/doc",
+                     id="anchor-with-own-text"),
+        pytest.param("<p>one</p><p>two<br>three</p>", "one\n\ntwo\nthree", id="paragraphs"),
+    ],
+)
+def test_plain_text_reads_mastodon_html(html, text):
+    assert plain_text(html) == text
+
+
+def test_statuses_without_their_time_or_id_are_skipped_and_counted(mastodon_api, sleeps, landing_env):
+    # GIVEN a page whose second status has no created_at and whose third has no id
+    mastodon_api.on(STATUSES, "mastodon/statuses/html_entities", max_id=ABSENT)
+    # WHEN the account is extracted
+    manifest = run(MASTODON_KEY, mastodon_api, sleeps)
+    # THEN the account completes; neither lands (no window, no day, no key to load them under), and the
+    # manifest counts both
+    statuses = manifest["streams"]["statuses"]
+    assert statuses["status"] == "complete"
+    assert ids(statuses["file"]) == ["113300000000000009"]
+    assert statuses["skipped"] == {"item without created_at": 1, "status without id": 1}
+    assert all(info["status"] == "complete" for info in manifest["streams"].values())

@@ -154,3 +154,14 @@ def test_search_reads_mentions_then_each_campaign_hashtag_and_skips_the_brands_o
     assert third.url.params["tag"] == "NorthwindTrails" and "cursor" not in third.url.params
     assert {r.url.params["sort"] for r in api.requests} == {"latest"}
     assert first.url.params["since"] == "2026-10-14T00:00:00Z"
+
+
+def test_a_post_without_created_at_or_a_post_view_is_skipped_and_counted(api, client, context):
+    # GIVEN a feed page whose first post's record has no createdAt and whose second item has no post view
+    api.then("feed_missing_fields")
+    # WHEN the posts stream runs
+    records = list(Posts().records(client, context, []))
+    # THEN both are skipped, each counted, and the third lands
+    assert [item["post"]["cid"] for item, _ in records] == ["bafyreisparse"]
+    assert client.findings.manifest() == {"skipped": {"feed item without a post uri": 1,
+                                                      "post without record.createdAt": 1}}

@@ -92,6 +92,51 @@ def test_post_insights_ask_the_pinned_versions_metrics_per_post(api, client, con
     assert "post_impressions" not in asked and "post_impressions_unique" not in asked
 
 
+def test_a_refused_metric_the_error_does_not_name_is_found_one_by_one_and_dropped(api, client, context):
+    # GIVEN post insights refusing the list with Meta's "(#100) The value must be a valid insights metric", which
+    # names no metric (post_reactions_by_type_total has been retired), for two posts
+    api.then("metric_invalid", 400)
+    api.then("post_insights_views").then("post_insights_viewers").then("metric_invalid", 400)
+    api.then("post_insights_views_viewers")
+    parents = [{"id": f"{PAGE}_1220000000000003"}, {"id": f"{PAGE}_1220000000000004"}]
+    # WHEN the insights stream runs
+    records = list(PostInsights().records(client, context, parents))
+    # THEN each metric was asked alone once to find the refused one, which is dropped for the rest of the stream
+    asked = [request.url.params["metric"] for request in api.requests]
+    assert asked == ["post_media_view,post_total_media_view_unique,post_reactions_by_type_total",
+                     "post_media_view", "post_total_media_view_unique", "post_reactions_by_type_total",
+                     "post_media_view,post_total_media_view_unique"]
+    # AND the other metrics of both posts land; the manifest records the dropped metric with Meta's error
+    assert [(record["name"], parent[-1]) for record, parent in records] == [
+        ("post_media_view", "3"), ("post_total_media_view_unique", "3"),
+        ("post_media_view", "4"), ("post_total_media_view_unique", "4")]
+    (dropped,) = client.findings.manifest()["dropped_metrics"]
+    assert dropped["metric"] == "post_reactions_by_type_total" and "valid insights metric" in dropped["error"]
+
+
+def test_one_posts_insights_refused_is_skipped_and_recorded(api, client, context):
+    # GIVEN two posts, the first one refusing its insights as a whole (a node with no insights edge)
+    api.then("node_without_insights", 400).then("post_insights")
+    parents = [{"id": f"{PAGE}_1220000000000005"}, {"id": f"{PAGE}_1220000000000003"}]
+    # WHEN the insights stream runs
+    records = list(PostInsights().records(client, context, parents))
+    # THEN the second post's insights land, and the first is recorded with its error, not retried
+    assert {parent for _, parent in records} == {f"{PAGE}_1220000000000003"} and len(api.requests) == 2
+    findings = client.findings.manifest()
+    assert findings["item_error_count"] == 1 and findings["item_errors"][0]["id"] == f"{PAGE}_1220000000000005"
+    assert "nonexisting field (insights)" in findings["item_errors"][0]["error"]
+
+
+def test_posts_without_created_time_or_id_are_skipped_and_counted(api, client, context):
+    # GIVEN a page whose first post has no created_time and whose second has no id
+    api.then("posts_missing_fields")
+    # WHEN the posts stream runs
+    records = list(Posts().records(client, context, []))
+    # THEN both are skipped, each counted; the third (in the window) lands
+    assert [record["id"] for record, _ in records] == [f"{PAGE}_1220000000000004"]
+    assert client.findings.manifest() == {"skipped": {"post without created_time": 1, "post without id": 1}}
+
+
 def test_comments_read_the_flat_stream_only_for_posts_with_comments(api, client, context):
     # GIVEN a post with comments (two pages, a reply on the first) and one with none
     api.then("posts_page1").then("posts_page2_empty")

@@ -8,7 +8,7 @@ from replay_api import check_faults_cost_retries_but_not_rows, landed_stream
 
 from extractors.run import extract_account, run_context
 from simulator.api import simulator_transport
-from simulator.platforms.facebook import comment_id, post_id, reactions_by_type
+from simulator.platforms.facebook import comment_id, post_id, reactions_by_type, video_id, was_live
 from simulator.world import World
 
 DAY = dt.date(2026, 10, 15)
@@ -46,6 +46,7 @@ def test_extract_account_lands_the_worlds_posts_insights_comments_and_followers(
         "posts": "complete",
         "post_insights": "complete",
         "comments": "complete",
+        "videos": "complete",
     }
     (page,) = landed(sim_settings, "page")
     assert page["record"]["followers_count"] == world.followers(key, DAY)
@@ -77,6 +78,14 @@ def test_extract_account_lands_the_worlds_posts_insights_comments_and_followers(
         for comment in post.visible_comments(as_of)
     }
     assert comments == expected and expected
+
+    # AND the Video node of every video and reel post is read: live_status only on those broadcast live
+    videos = {row["parent_id"]: row["record"] for row in landed(sim_settings, "videos")}
+    video_posts = {pid: post for pid, post in in_window.items() if post.content_type in ("video", "reel")}
+    assert set(videos) == set(video_posts) and video_posts
+    assert {pid: videos[pid]["id"] for pid in videos} == {pid: video_id(post) for pid, post in video_posts.items()}
+    assert {pid for pid, record in videos.items() if "live_status" in record} == {
+        pid for pid, post in video_posts.items() if was_live(post)}
 
 
 def test_faults_cost_retries_but_not_rows(sim_settings):

@@ -20,13 +20,13 @@ def ids(records):
 
 
 def test_follower_statistics_are_lifetime_counts_asked_with_the_pinned_version(api, client, context):
-    # GIVEN the organization's lifetime follower statistics
-    api.then("follower_statistics")
+    # GIVEN the organization's lifetime follower statistics, and its follower count (networkSizes)
+    api.then("follower_statistics").then("network_size")
     # WHEN the follower statistics stream runs
     ((record, parent),) = list(FollowerStatistics().records(client, context, []))
     # THEN the element is landed as received, asked for by organization URN with the version headers
     assert parent == "81234202" and record["organizationalEntity"] == ORG
-    assert sum(sum(item["followerCounts"].values()) for item in record["followerCountsByGeoCountry"]) == 24264
+    assert sum(item["followerCounts"]["organicFollowerCount"] for item in record["followerCountsByGeoCountry"]) == 23775
     request = api.requests[0]
     assert request.url.path == "/rest/organizationalEntityFollowerStatistics"
     assert request.url.params["q"] == "organizationalEntity" and request.url.params["organizationalEntity"] == ORG
@@ -34,6 +34,44 @@ def test_follower_statistics_are_lifetime_counts_asked_with_the_pinned_version(a
     assert request.headers["linkedin-version"] == LINKEDIN_VERSION and len(LINKEDIN_VERSION) == 6
     assert request.headers["x-restli-protocol-version"] == "2.0.0"
     assert request.headers["authorization"] == "Bearer secret-token"
+
+
+def test_the_follower_total_is_read_from_network_sizes(api, client, context):
+    # GIVEN lifetime statistics whose facets list their top 100 values only, each organicFollowerCount already
+    # counting the paid followers; and networkSizes, the organization's follower total
+    api.then("follower_statistics").then("network_size")
+    # WHEN the follower statistics stream runs
+    ((record, _),) = list(FollowerStatistics().records(client, context, []))
+    # THEN networkSizes is asked for the organization's COMPANY_FOLLOWED_BY_MEMBER edge, and its answer lands,
+    # as received, with the element: the total is firstDegreeSize, not a sum of a facet
+    size = api.requests[1]
+    assert size.url.raw_path.startswith(b"/rest/networkSizes/urn%3Ali%3Aorganization%3A81234202?")
+    assert size.url.params["edgeType"] == "COMPANY_FOLLOWED_BY_MEMBER"
+    assert size.headers["linkedin-version"] == LINKEDIN_VERSION
+    assert record["networkSize"] == {"firstDegreeSize": 24310}
+    assert {key for key in record if key.startswith("followerCounts")} == {
+        "followerCountsByAssociationType", "followerCountsByGeoCountry", "followerCountsBySeniority"}
+
+
+def test_network_sizes_refused_still_lands_the_statistics_and_is_recorded(api, client, context):
+    # GIVEN the statistics, then networkSizes refused (403: the token's member lacks the permission)
+    api.then("follower_statistics").then("network_size_forbidden", 403)
+    # WHEN the follower statistics stream runs
+    ((record, _),) = list(FollowerStatistics().records(client, context, []))
+    # THEN the element lands without a total (staging then reads the largest facet), and the refusal is recorded
+    assert "networkSize" not in record and record["organizationalEntity"] == ORG
+    (error,) = client.findings.manifest()["item_errors"]
+    assert error["id"] == f"networkSizes {ORG}" and "ACCESS_DENIED" in error["error"]
+
+
+def test_posts_without_their_time_or_id_are_skipped_and_counted(api, client, context):
+    # GIVEN a page whose first post has neither publishedAt nor createdAt and whose second has no id
+    api.then("posts_missing_fields")
+    # WHEN the posts stream runs
+    records = list(Posts().records(client, context, []))
+    # THEN both are skipped, each counted, and the listing goes on to the third
+    assert ids(records) == [OTHER_SHARE]
+    assert client.findings.manifest() == {"skipped": {"post without id": 1, "post without publishedAt or createdAt": 1}}
 
 
 def test_posts_page_by_start_until_start_plus_count_reaches_total(api, client, context):
@@ -128,10 +166,10 @@ def test_rate_limit_without_retry_after_waits_a_minute_then_succeeds(api, client
 
 def test_rate_limit_with_retry_after_waits_that_long_then_succeeds(api, client, context, sleeps):
     # GIVEN a 429 with Retry-After: 12, then the statistics
-    api.then("too_many_requests", 429, {"retry-after": "12"}).then("follower_statistics")
+    api.then("too_many_requests", 429, {"retry-after": "12"}).then("follower_statistics").then("network_size")
     # WHEN the follower statistics stream runs THEN it slept 12 s once and landed the element
     assert len(list(FollowerStatistics().records(client, context, []))) == 1
-    assert sleeps == [12.0] and len(api.requests) == 2
+    assert sleeps == [12.0] and len(api.requests) == 3
 
 
 def test_the_daily_throttle_stops_at_once_without_waiting(api, client, context, sleeps):
@@ -145,10 +183,10 @@ def test_the_daily_throttle_stops_at_once_without_waiting(api, client, context, 
 
 def test_server_error_is_retried_then_succeeds(api, client, context, sleeps):
     # GIVEN a 500 then the statistics
-    api.then("server_error", 500).then("follower_statistics")
+    api.then("server_error", 500).then("follower_statistics").then("network_size")
     # WHEN the stream runs THEN it backed off once and landed the element
     assert len(list(FollowerStatistics().records(client, context, []))) == 1
-    assert len(sleeps) == 1 and len(api.requests) == 2
+    assert len(sleeps) == 1 and len(api.requests) == 3
 
 
 def test_expired_token_raises_auth_error_after_one_request(api, client, context, sleeps):

@@ -32,8 +32,12 @@ def test_extract_account_lands_the_worlds_posts_statistics_comments_and_follower
     assert {name: info["status"] for name, info in manifest["streams"].items()} == dict.fromkeys(
         ("follower_statistics", "posts", "share_statistics", "comments"), "complete")
     (followers,) = landed_stream(sim_settings, KEY, "follower_statistics", DAY)
+    # the total is networkSizes'; a facet's organicFollowerCount already counts the paid followers
+    assert followers["record"]["networkSize"] == {"firstDegreeSize": world.followers(KEY, DAY)}
     by_country = followers["record"]["followerCountsByGeoCountry"]
-    assert sum(sum(item["followerCounts"].values()) for item in by_country) == world.followers(KEY, DAY)
+    assert sum(item["followerCounts"]["organicFollowerCount"] for item in by_country) == world.followers(KEY, DAY)
+    assert all(item["followerCounts"]["paidFollowerCount"] <= item["followerCounts"]["organicFollowerCount"]
+               for item in by_country)
 
     assert sorted(row["record"]["id"] for row in landed_stream(sim_settings, KEY, "posts", DAY)) == sorted(in_window)
     statistics = {row["parent_id"]: row["record"]["totalShareStatistics"]

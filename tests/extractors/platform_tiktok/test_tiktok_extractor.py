@@ -143,3 +143,13 @@ def test_invalid_params_fail_without_retrying(api, client, context, sleeps):
     with pytest.raises(ExtractorError, match="invalid_params"):
         list(VideoStats().records(client, context, [{"id": V1}]))
     assert len(api.requests) == 1 and sleeps == []
+
+
+def test_a_video_without_create_time_or_id_is_skipped_and_counted(api, client, context):
+    # GIVEN a page whose first video has no create_time and whose second has no id
+    api.then("video_list_missing_fields")
+    # WHEN the videos stream runs
+    records = list(Videos().records(client, context, []))
+    # THEN both are skipped, each counted, and the third lands
+    assert [video["id"] for video, _ in records] == ["7559000000000000001"]
+    assert client.findings.manifest() == {"skipped": {"video without create_time": 1, "video without id": 1}}

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import time
+from pathlib import Path
 
 import pytest
 
-from extractors.base import AuthError, QuotaExhausted
+from extractors.base import AuthError, ExtractorError, QuotaExhausted
 from extractors.x import HashtagSearch, Mentions, Tweets, User
+
+PAYLOADS = Path(__file__).parent / "payloads"
 
 
 def ids(records):
@@ -155,9 +159,14 @@ def test_rate_limit_whose_reset_has_passed_is_retried_at_once(api, client, conte
 
 
 # --- the recent search for the brand's campaign hashtags ------------------------------------------------------
+# X's clock when the recorded search answers were made: the night after the recorded logical date (2026-10-20)
+X_NOW = dt.datetime(2026, 10, 21, 3, 0, tzinfo=dt.UTC)
+
+
 def test_hashtag_search_asks_for_every_campaign_hashtag_and_follows_next_token(api, client, context):
     # GIVEN a brand with two campaign hashtags, and two pages of search results
     api.then("search_page1").then("search_page2_last")
+    client.clock = lambda: X_NOW
     tagged = dataclasses.replace(context, hashtags=("#NorthwindTrails", "#WinterReadyNW"))
     # WHEN the hashtag_search stream runs
     records = list(HashtagSearch().records(client, tagged, []))
@@ -175,15 +184,81 @@ def test_hashtag_search_asks_for_every_campaign_hashtag_and_follows_next_token(a
     assert "pagination_token" not in second.url.params
 
 
-def test_hashtag_search_starts_no_further_back_than_the_recent_search_reaches(api, client, context):
-    # GIVEN a first night whose window starts weeks back (a backfill), and a brand with a campaign
+def test_hashtag_search_is_bounded_by_the_real_clock_and_ends_at_the_nights_end(api, client, context):
+    # GIVEN a first night whose window starts weeks back (a backfill), run at 03:00 the next morning
     api.then("search_page2_last")
+    client.clock = lambda: X_NOW
     backfill = dataclasses.replace(context, window_start=dt.date(2026, 9, 1), hashtags=("#NorthwindTrails",))
     # WHEN the hashtag_search stream runs
     list(HashtagSearch().records(client, backfill, []))
-    # THEN it asks from 6 days before the end of the logical date (2026-10-20): the recent search answers
-    # 400 for anything older than 7 days before the request, and the run may start up to a day late
-    assert api.requests[0].url.params["start_time"] == "2026-10-15T00:00:00Z"
+    # THEN it asks from 7 days before now on the clock (and a 2-minute margin: X answers 400 for anything
+    # older), to the end of the logical date, 2026-10-20 (end_time is exclusive)
+    request = api.requests[0]
+    assert request.url.params["start_time"] == "2026-10-14T03:02:00Z"
+    assert request.url.params["end_time"] == "2026-10-21T00:00:00Z"
+    # AND the part of the window the search no longer reaches is recorded as a gap
+    (gap,) = client.findings.manifest()["gaps"]
+    assert (gap["from"], gap["to"]) == ("2026-09-01T00:00:00+00:00", "2026-10-14T03:02:00+00:00")
+    assert "7 days" in gap["reason"]
+
+
+def test_a_night_too_old_to_search_asks_nothing_and_records_the_gap(api, client, context):
+    # GIVEN a night (2026-10-20, window from 10-14) run late, on 2026-11-02: X's recent search reaches 10-26
+    client.clock = lambda: dt.datetime(2026, 11, 2, 3, 0, tzinfo=dt.UTC)
+    tagged = dataclasses.replace(context, hashtags=("#NorthwindTrails",))
+    # WHEN the hashtag_search stream runs THEN nothing is asked (the API would answer 400)
+    assert list(HashtagSearch().records(client, tagged, [])) == []
+    assert api.requests == []
+    # AND the whole window is recorded as a gap
+    (gap,) = client.findings.manifest()["gaps"]
+    assert (gap["from"], gap["to"]) == ("2026-10-14T00:00:00+00:00", "2026-10-21T00:00:00+00:00")
+
+
+def test_the_search_window_follows_the_clock_of_x_s_answers(api, client, context):
+    # GIVEN the user lookup answered with X's Date header (the day after the night), then the search
+    api.then("user", headers={"date": "Wed, 21 Oct 2026 06:30:00 GMT"}).then("search_page2_last")
+    tagged = dataclasses.replace(context, hashtags=("#NorthwindTrails",))
+    # WHEN the user stream, then the hashtag_search stream run on the same client
+    list(User().records(client, tagged, []))
+    list(HashtagSearch().records(client, tagged, []))
+    # THEN the search starts 7 days (and the margin) before X's clock (plus the moments since its answer,
+    # rounded up to the second), not this machine's
+    start = dt.datetime.fromisoformat(api.requests[1].url.params["start_time"].replace("Z", "+00:00"))
+    assert dt.timedelta(0) <= start - dt.datetime(2026, 10, 14, 6, 32, tzinfo=dt.UTC) <= dt.timedelta(seconds=2)
+    assert api.requests[1].url.params["end_time"] == "2026-10-21T00:00:00Z"
+
+
+def test_partial_errors_are_kept_in_the_manifest_and_logged(api, client, context, caplog):
+    # GIVEN a mentions page answered with HTTP 200, its data, and an `errors` array: one author is gone
+    api.then("mentions_partial_errors")
+    # WHEN the mentions stream runs
+    records = list(Mentions().records(client, context, []))
+    # THEN both tweets land (the one whose author is gone, without `author`)
+    assert ids(records) == ["1845990000000000011", "1845990000000000012"]
+    assert "author" not in records[0][0] and records[1][0]["author"]["username"] == "kim_walks"
+    # AND the errors are kept for the manifest, as received, and logged
+    findings = client.findings.manifest()
+    assert findings["api_errors"] == json.loads((PAYLOADS / "mentions_partial_errors.json").read_text())["errors"]
+    assert findings["api_error_count"] == 1
+    assert any("Could not find user with author_id" in message for message in caplog.messages)
+
+
+def test_a_user_answered_with_errors_alone_fails_clearly(api, client, context):
+    # GIVEN the user lookup answered with HTTP 200 and `errors` only (the account is gone)
+    api.then("user_not_found")
+    # WHEN the user stream runs THEN it fails naming the account and X's error, not with a KeyError
+    with pytest.raises(ExtractorError, match="user 1580000000000000202 not returned.*Could not find user"):
+        list(User().records(client, context, []))
+
+
+def test_tweets_without_created_at_or_id_are_skipped_and_counted(api, client, context):
+    # GIVEN a page whose first tweet has no created_at and whose second has no id
+    api.then("tweets_missing_fields")
+    # WHEN the tweets stream runs
+    records = list(Tweets().records(client, context, []))
+    # THEN both are skipped, each counted, and the listing goes on to the third
+    assert ids(records) == ["1846000000000000008"]
+    assert client.findings.manifest() == {"skipped": {"tweet without created_at": 1, "tweet without id": 1}}
 
 
 def test_hashtag_search_asks_nothing_for_a_brand_without_campaigns(api, client, context):

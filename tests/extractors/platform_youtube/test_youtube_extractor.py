@@ -78,10 +78,11 @@ def test_videos_are_asked_for_fifty_ids_a_call(api, client, context):
     uploads = [{"contentDetails": {"videoId": f"video{n:06d}"}} for n in range(51)]
     # WHEN the videos stream runs
     records = list(Videos().records(client, context, uploads))
-    # THEN two calls ask for 50 ids then 1, with statistics, snippet and contentDetails
+    # THEN two calls ask for 50 ids then 1, with statistics, snippet, contentDetails and liveStreamingDetails
     first, second = api.requests
     assert len(first.url.params["id"].split(",")) == 50 and second.url.params["id"] == "video000050"
-    assert set(first.url.params["part"].split(",")) == {"statistics", "snippet", "contentDetails"}
+    assert set(first.url.params["part"].split(",")) == {"statistics", "snippet", "contentDetails",
+                                                        "liveStreamingDetails"}
     assert ids(records) == ["dQw4w9WgXc3", "aBcDeFgHiJ2", "kLmNoPqRsT1", "kLmNoPqRsT1"]
 
 
@@ -190,3 +191,11 @@ def test_other_forbidden_answers_fail_without_retrying(api, client, context, sle
     with pytest.raises(ExtractorError, match="403"):
         list(Channel().records(client, context, []))
     assert len(api.requests) == 1 and sleeps == []
+
+
+def test_an_upload_without_its_video_id_is_skipped_and_counted(api, client, context):
+    # GIVEN a playlist item with a publish time but no videoId, before a whole one
+    api.then("uploads_missing_fields")
+    # WHEN the uploads stream runs THEN only the whole one lands, and the other is counted as skipped
+    assert video_ids(list(Uploads().records(client, context, [CHANNEL]))) == ["kLmNoPqRsT1"]
+    assert client.findings.manifest() == {"skipped": {"playlist item without videoId": 1}}
