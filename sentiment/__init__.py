@@ -11,14 +11,17 @@ from sentiment.base import (
 from sentiment.cache import CACHE_TABLE, ensure_cache_table, score_new_texts
 from sentiment.langdetect import detect_languages
 from sentiment.registry import (
+    ACCURATE_SCORER,
     DEFAULT_SCORER,
     ENV_VAR,
     available_scorers,
     configured_scorer_name,
     get_scorer,
+    scorer_from_env,
 )
 
 __all__ = [
+    "ACCURATE_SCORER",
     "CACHE_TABLE",
     "DEFAULT_SCORER",
     "ENV_VAR",
@@ -34,4 +37,5 @@ __all__ = [
     "get_scorer",
     "label_for",
     "score_new_texts",
+    "scorer_from_env",
 ]

@@ -35,6 +35,10 @@ class Scorer(ABC):
     name: str = ""
     base_version: str = ""
     languages: frozenset[str] = frozenset()
+    # Hints for sentiment.cache: texts per batch, and the fewest new texts for which worker processes pay
+    # off (None: the cache's defaults, tuned for the lexicon scorers).
+    batch_size: int | None = None
+    parallel_min_texts: int | None = None
 
     def __init__(self, pos: float = POS_THRESHOLD, neg: float = NEG_THRESHOLD) -> None:
         if not -1.0 <= neg < pos <= 1.0:

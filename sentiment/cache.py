@@ -15,14 +15,19 @@ import duckdb
 import pyarrow as pa
 
 from sentiment.base import NEG_THRESHOLD, POS_THRESHOLD, Scorer
-from sentiment.langdetect import detect_languages
+from sentiment.langdetect import UNDETERMINED, detect_languages, has_words
 from sentiment.registry import configured_scorer_name, get_scorer
 
 CACHE_SCHEMA = "sentiment"
 CACHE_TABLE = f"{CACHE_SCHEMA}.text_scores"
-# Below this many new texts, process start-up (~1 s per spawned worker) outweighs the gain.
+# Below this many new texts, process start-up (~1 s per spawned worker) outweighs the gain; a scorer may set
+# its own (Scorer.parallel_min_texts, Scorer.batch_size): a slower one gains from workers much sooner.
 PARALLEL_MIN_TEXTS = 20_000
 BATCH_SIZE = 5_000
+# Why a text got no score (NULL when it got one).
+NO_WORDS = "no_words"  # empty, emoji-only, links or handles only: nothing to read a language from
+LANGUAGE_UNDETERMINED = "language_undetermined"  # words, but no language reached the detection's confidence
+LANGUAGE_NOT_SUPPORTED = "language_not_supported"  # a language the scorer has no model for
 
 _ARROW_SCHEMA = pa.schema(
     [
@@ -33,12 +38,14 @@ _ARROW_SCHEMA = pa.schema(
         ("score", pa.float64()),
         ("label", pa.string()),
         ("scored_at", pa.timestamp("us")),
+        ("unscored_reason", pa.string()),
     ]
 )
 
 _COLUMNS = ", ".join(_ARROW_SCHEMA.names)
 
 _worker_scorer: Scorer | None = None
+_worker_prior: str | None = None
 
 
 def ensure_cache_table(con: duckdb.DuckDBPyConnection) -> None:
@@ -56,36 +63,59 @@ def ensure_cache_table(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+    # Caches made before the column existed get it (NULL on their rows).
+    con.execute(f"ALTER TABLE {CACHE_TABLE} ADD COLUMN IF NOT EXISTS unscored_reason VARCHAR")
 
 
-def detect_and_score(scorer: Scorer, texts: Sequence[str]) -> tuple[list[str], list[float | None], list[str]]:
-    languages = detect_languages(texts)
+def cache_version(scorer: Scorer, language_prior: str | None = None) -> str:
+    """The scorer_version a cache row is keyed on: the scorer's own, and the language prior detection used
+    (the same text can be detected differently under another prior)."""
+    return scorer.version + (f";prior={language_prior}" if language_prior else "")
+
+
+def unscored_reason(text: str | None, language: str, scorer: Scorer) -> str:
+    if language == UNDETERMINED:
+        return LANGUAGE_UNDETERMINED if has_words(text) else NO_WORDS
+    return LANGUAGE_NOT_SUPPORTED if not scorer.supports(language) else "not_scored"
+
+
+Scored = tuple[list[str], list[float | None], list[str], list[str | None]]
+
+
+def detect_and_score(scorer: Scorer, texts: Sequence[str], language_prior: str | None = None) -> Scored:
+    """(languages, scores, labels, unscored reasons) of ``texts``."""
+    languages = detect_languages(texts, prior=language_prior)
     results = scorer.score(texts, languages)
-    return languages, [r[0] for r in results], [r[1] for r in results]
+    reasons = [None if score is not None else unscored_reason(text, language, scorer)
+               for text, language, (score, _) in zip(texts, languages, results, strict=True)]
+    return languages, [r[0] for r in results], [r[1] for r in results], reasons
 
 
-def _init_worker(scorer_name: str, pos: float, neg: float) -> None:
-    global _worker_scorer
+def _init_worker(scorer_name: str, pos: float, neg: float, language_prior: str | None = None) -> None:
+    global _worker_scorer, _worker_prior
     _worker_scorer = get_scorer(scorer_name, pos=pos, neg=neg)
+    _worker_prior = language_prior
 
 
-def _worker_batch(texts: list[str]) -> tuple[list[str], list[float | None], list[str]]:
+def _worker_batch(texts: list[str]) -> Scored:
     assert _worker_scorer is not None, "worker initializer did not run"
-    return detect_and_score(_worker_scorer, texts)
+    return detect_and_score(_worker_scorer, texts, _worker_prior)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, scorer: Scorer, hashes, languages, scores, labels) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, scorer: Scorer, version: str, hashes, languages, scores, labels,
+            reasons) -> None:
     n = len(hashes)
     now = datetime.now(UTC).replace(tzinfo=None)
     table = pa.Table.from_arrays(
         [
             pa.array(hashes, pa.string()),
             pa.array([scorer.name] * n, pa.string()),
-            pa.array([scorer.version] * n, pa.string()),
+            pa.array([version] * n, pa.string()),
             pa.array(languages, pa.string()),
             pa.array(scores, pa.float64()),
             pa.array(labels, pa.string()),
             pa.array([now] * n, pa.timestamp("us")),
+            pa.array(reasons, pa.string()),
         ],
         schema=_ARROW_SCHEMA,
     )
@@ -105,17 +135,23 @@ def score_new_texts(
     *,
     pos: float = POS_THRESHOLD,
     neg: float = NEG_THRESHOLD,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
+    language_prior: str | None = None,
 ) -> dict:
     """Score the distinct texts of ``source_sql`` (a relation with a ``text`` column) not yet cached.
 
-    ``scorer_name=None`` uses $SMW_SENTIMENT_SCORER, else 'default'. Returns
-    {seen, cached, scored, unscored, by_language, scorer, scorer_version, seconds}, where
-    seen counts distinct non-null texts and by_language counts the texts scored in this run.
+    ``scorer_name=None`` uses $SMW_SENTIMENT_SCORER, else 'default'. ``language_prior``: the language most
+    texts are expected in (the brand's), which language detection favours (langdetect.PRIOR_WEIGHT); it is
+    part of the cache key. ``batch_size=None``: the scorer's own, else BATCH_SIZE. Returns
+    {seen, cached, scored, unscored, unscored_reasons, by_language, scorer, scorer_version, workers, seconds},
+    where seen counts distinct non-null texts and by_language counts the texts scored in this run.
     """
     started = time.perf_counter()
     scorer_name = scorer_name or configured_scorer_name()
     scorer = get_scorer(scorer_name, pos=pos, neg=neg)
+    version_key = cache_version(scorer, language_prior)
+    batch_size = batch_size or scorer.batch_size or BATCH_SIZE
+    parallel_min = scorer.parallel_min_texts or PARALLEL_MIN_TEXTS
     ensure_cache_table(con)
 
     # Hashing in SQL keeps the anti-join columnar; only texts missing from the cache reach Python, and only
@@ -130,9 +166,10 @@ def score_new_texts(
     )
     missing_sql = (f"FROM {pending} AS p ANTI JOIN {CACHE_TABLE} AS c ON c.text_hash = p.text_hash "
                    f"AND c.scorer = $scorer AND c.scorer_version = $version")
-    version = {"scorer": scorer.name, "version": scorer.version}
+    version = {"scorer": scorer.name, "version": version_key}
     by_language: Counter[str] = Counter()
-    unscored = n = 0
+    reasons_seen: Counter[str] = Counter()
+    unscored = n = used_workers = 0
     reader = con.cursor()
     try:
         seen = con.execute(f"SELECT count(*) FROM {pending}").fetchall()[0][0]
@@ -152,27 +189,29 @@ def score_new_texts(
             if texts:
                 yield hashes, texts
 
-        def consume(hashes: list[str], result) -> None:
+        def consume(hashes: list[str], result: Scored) -> None:
             nonlocal unscored, n
-            languages, scores, labels = result
-            _insert(con, scorer, hashes, languages, scores, labels)
+            languages, scores, labels, reasons = result
+            _insert(con, scorer, version_key, hashes, languages, scores, labels, reasons)
             by_language.update(languages)
+            reasons_seen.update(reason for reason in reasons if reason)
             unscored += sum(s is None for s in scores)
             n += len(hashes)
 
         # Whether workers pay off is decided on the first batches read, instead of counting the missing texts
-        # with a second anti-join: at most PARALLEL_MIN_TEXTS texts are read ahead.
+        # with a second anti-join: at most parallel_min texts are read ahead.
         stream = chunks()
-        head = list(islice(stream, -(-PARALLEL_MIN_TEXTS // batch_size)))
+        head = list(islice(stream, -(-parallel_min // batch_size)))
         ahead = chain(head, stream)
-        if workers > 1 and sum(len(texts) for _, texts in head) >= PARALLEL_MIN_TEXTS:
+        if workers > 1 and sum(len(texts) for _, texts in head) >= parallel_min:
+            used_workers = workers
             # spawn, not fork: the parent holds a DuckDB connection and its threads. At most two batches per
             # worker are in flight: pool.map would take every text at once.
             with ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(scorer_name, pos, neg),
+                initargs=(scorer_name, pos, neg, language_prior),
             ) as pool:
                 in_flight: deque = deque()
                 for hashes, texts in ahead:
@@ -185,7 +224,7 @@ def score_new_texts(
                     consume(done, future.result())
         else:
             for hashes, texts in ahead:
-                consume(hashes, detect_and_score(scorer, texts))
+                consume(hashes, detect_and_score(scorer, texts, language_prior))
     finally:
         reader.close()
         con.execute(f"DROP TABLE IF EXISTS {pending}")
@@ -195,8 +234,10 @@ def score_new_texts(
         "cached": seen - n,
         "scored": n,
         "unscored": unscored,
+        "unscored_reasons": dict(sorted(reasons_seen.items())),
         "by_language": dict(sorted(by_language.items())),
         "scorer": scorer.name,
-        "scorer_version": scorer.version,
+        "scorer_version": version_key,
+        "workers": used_workers or 1,
         "seconds": round(time.perf_counter() - started, 3),
     }

@@ -5,16 +5,21 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from sentiment.accurate import AccurateScorer
 from sentiment.base import NEG_THRESHOLD, POS_THRESHOLD, Scorer
 from sentiment.scorers import DefaultScorer, FrenchLexiconScorerAdapter, VaderEnglishScorer
 
 ENV_VAR = "SMW_SENTIMENT_SCORER"
 DEFAULT_SCORER = "default"
+# The two tiers: `default` (lexicons, ~15,000 texts/s) and `accurate` (embeddings and trained heads,
+# ~30 texts/s per core); docs/sentiment.md compares them.
+ACCURATE_SCORER = AccurateScorer.name
 
 _FACTORIES: dict[str, Callable[..., Scorer]] = {
     DefaultScorer.name: DefaultScorer,
     VaderEnglishScorer.name: VaderEnglishScorer,
     FrenchLexiconScorerAdapter.name: FrenchLexiconScorerAdapter,
+    AccurateScorer.name: AccurateScorer,
 }
 
 
@@ -27,8 +32,13 @@ def available_scorers() -> list[str]:
     return sorted(_FACTORIES)
 
 
+def scorer_from_env() -> str | None:
+    """The scorer named by $SMW_SENTIMENT_SCORER, if set."""
+    return os.environ.get(ENV_VAR, "").strip() or None
+
+
 def configured_scorer_name() -> str:
-    return os.environ.get(ENV_VAR, "").strip() or DEFAULT_SCORER
+    return scorer_from_env() or DEFAULT_SCORER
 
 
 def get_scorer(name: str | None = None, pos: float = POS_THRESHOLD, neg: float = NEG_THRESHOLD) -> Scorer:

@@ -5,6 +5,7 @@ import pytest
 
 from sentiment import cache as cache_mod
 from sentiment import score_new_texts
+from sentiment.accurate import AccurateScorer
 
 TEXTS = [
     "I love this brand, amazing quality!",
@@ -139,4 +140,71 @@ def test_parallel_path_matches_in_process(tmp_path, monkeypatch):
         ).fetchall()
         c.close()
     # THEN both paths store identical rows
+    assert results["serial"] == results["parallel"]
+
+
+def test_switching_tier_rescores_once_then_only_new_texts(con):
+    # GIVEN a cache filled by the default tier
+    score_new_texts(con, "SELECT text FROM comments", scorer_name="default")
+    # WHEN the accurate tier is chosen, twice
+    first = score_new_texts(con, "SELECT text FROM comments", scorer_name="accurate")
+    second = score_new_texts(con, "SELECT text FROM comments", scorer_name="accurate")
+    # THEN every text is scored once by it (the key has the scorer and its version), then none
+    assert (first["scored"], second["scored"], second["cached"]) == (6, 0, 6)
+    rows = con.execute("SELECT scorer, count(*) FROM sentiment.text_scores GROUP BY 1 ORDER BY 1").fetchall()
+    assert rows == [("accurate", 6), ("default", 6)]
+    # and switching back costs nothing: the default tier's rows are still there
+    assert score_new_texts(con, "SELECT text FROM comments", scorer_name="default")["scored"] == 0
+
+
+def test_the_language_prior_is_part_of_the_key(con):
+    # GIVEN texts scored with French as the expected language
+    fr = score_new_texts(con, "SELECT text FROM comments", language_prior="fr")
+    # WHEN scored again with English expected
+    en = score_new_texts(con, "SELECT text FROM comments", language_prior="en")
+    # THEN they are scored again under a version naming the prior (a text may be detected otherwise)
+    assert fr["scorer_version"].endswith(";prior=fr") and en["scorer_version"].endswith(";prior=en")
+    assert en["scored"] == 6
+
+
+def test_unscored_texts_say_why(con):
+    con.execute("INSERT INTO comments VALUES (300, 'https://t.co/x @brand')")
+    result = score_new_texts(con, "SELECT text FROM comments")
+    reasons = dict(con.execute("SELECT c.text, s.unscored_reason FROM comments c "
+                               "JOIN sentiment.text_scores s ON s.text_hash = md5(c.text)").fetchall())
+    assert reasons["Me encanta este producto"] == "language_not_supported"
+    assert reasons["😍😍😍"] == reasons["https://t.co/x @brand"] == "no_words"
+    assert reasons["I love this brand, amazing quality!"] is None
+    assert sum(result["unscored_reasons"].values()) == result["unscored"]
+
+
+def test_an_older_cache_gets_the_reason_column(tmp_path):
+    # GIVEN a cache table made before unscored_reason existed
+    c = duckdb.connect(str(tmp_path / "old.duckdb"))
+    c.execute("CREATE SCHEMA sentiment")
+    c.execute("CREATE TABLE sentiment.text_scores (text_hash VARCHAR NOT NULL, scorer VARCHAR NOT NULL, "
+              "scorer_version VARCHAR NOT NULL, language VARCHAR, score DOUBLE, label VARCHAR NOT NULL, "
+              "scored_at TIMESTAMP NOT NULL)")
+    c.execute("CREATE TABLE t AS SELECT 'Great stuff, thanks!' AS text")
+    # WHEN scored into
+    assert score_new_texts(c, "SELECT text FROM t")["scored"] == 1
+    # THEN the column was added and filled
+    assert c.execute("SELECT unscored_reason FROM sentiment.text_scores").fetchall() == [(None,)]
+    c.close()
+
+
+def test_accurate_tier_parallel_path_matches_in_process(tmp_path, monkeypatch):
+    # GIVEN the accurate tier's texts scored in-process and through 2 spawned workers, in small batches
+    texts = [f"{t} #{i}" for i in range(4) for t in TEXTS]
+    results = {}
+    for mode, threshold in (("serial", 10**9), ("parallel", 1)):
+        monkeypatch.setattr(AccurateScorer, "parallel_min_texts", threshold)
+        c = duckdb.connect(str(tmp_path / f"{mode}.duckdb"))
+        c.execute("CREATE TABLE t AS SELECT unnest(?) AS text", [texts])
+        stats = score_new_texts(c, "SELECT text FROM t", "accurate", workers=2, batch_size=5, language_prior="fr")
+        assert stats["workers"] == (2 if mode == "parallel" else 1)
+        results[mode] = c.execute("SELECT text_hash, language, score, label, unscored_reason "
+                                  "FROM sentiment.text_scores ORDER BY text_hash").fetchall()
+        c.close()
+    # THEN both store identical rows (one OpenMP thread per process: the same arithmetic)
     assert results["serial"] == results["parallel"]
