@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
+# `airflow standalone` starts its components as `airflow ...` subprocesses found on PATH: the venv's first.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export AIRFLOW_HOME ?= $(CURDIR)/.airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
@@ -19,10 +21,22 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 
-.PHONY: setup demo test airflow sandbox bench lint dbt-docs clean
+.PHONY: setup system-packages demo test test-airflow test-accurate airflow sandbox bench lint dbt-docs clean
 
-## setup: virtual environment from the lock file, Airflow's metadata database, dbt's manifest
-setup: $(VENV)/.installed $(AIRFLOW_HOME)/airflow.db dbt_project/target/manifest.json
+## setup: Debian packages, virtual environment from the lock file, Airflow's metadata database, dbt's manifest
+setup: system-packages $(VENV)/.installed $(AIRFLOW_HOME)/airflow.db dbt_project/target/manifest.json
+
+# pango draws the reports' PDFs (weasyprint); chromium runs the reports' browser tests (Playwright drives it).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 chromium
+
+## system-packages: apt-get install what is missing of $(SYSTEM_PACKAGES), as root; skipped quietly otherwise
+system-packages:
+	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || echo $$package; done); \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
+		echo "apt-get install" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing > /dev/null; \
+	fi
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +56,17 @@ dbt_project/target/manifest.json: $(VENV)/.installed $(DBT_SOURCES)
 demo: setup
 	$(BIN)/python -m warehouse demo
 
-## test: the whole test suite (what CI runs)
+## test: the whole test suite but the real-Airflow test (what CI runs)
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not airflow and not accurate"
+
+## test-airflow: `make airflow` for real, the nightly DAG triggered and run by its scheduler (what CI runs next)
+test-airflow: setup
+	$(BIN)/pytest -m airflow
+
+## test-accurate: the accurate sentiment tier on its whole held-out sets, its retraining, and the crisis e2e with it
+test-accurate: setup
+	$(BIN)/pytest -m accurate
 
 ## airflow: the Airflow UI (airflow standalone) on the same DuckDB; log in with the printed password
 airflow: setup

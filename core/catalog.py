@@ -44,9 +44,9 @@ STREAMS: tuple[Stream, ...] = (
     # --- instagram
     Stream('instagram', 'user', endpoint='GET /{ig-user-id}',
            description='One row per Instagram professional account per logical date (GET /{ig-user-id}).'),
-    Stream('instagram', 'user_insights', endpoint='GET /{ig-user-id}/insights, period=day',
+    Stream('instagram', 'user_insights', endpoint='GET /{ig-user-id}/insights, period=day, metric_type=total_value',
            description=('One row per account insight metric per logical date (GET /{ig-user-id}/insights, '
-                        'period=day).')),
+                        'period=day): reach and views as the day\'s total_value.')),
     Stream('instagram', 'media', replication='timestamp', endpoint='GET /{ig-user-id}/media',
            description='One row per media object per logical date (GET /{ig-user-id}/media).'),
     Stream('instagram', 'media_insights', parent='media', endpoint='GET /{ig-media-id}/insights',
@@ -56,8 +56,8 @@ STREAMS: tuple[Stream, ...] = (
            description=('One row per top-level comment per logical date, replies nested (GET '
                         '/{ig-media-id}/comments).')),
     Stream('instagram', 'tags', replication='timestamp', endpoint='GET /{ig-user-id}/tags',
-           description=('One row per media by others that tags or @mentions the account, per logical date (GET '
-                        '/{ig-user-id}/tags).')),
+           description=('One row per media by others in which the account is photo-tagged, per logical date '
+                        '(GET /{ig-user-id}/tags; caption @mentions are not returned).')),
     # --- mastodon
     Stream('mastodon', 'account', endpoint='GET /api/v1/accounts/:id',
            description='One row per Mastodon account per logical date (GET /api/v1/accounts/:id).'),
@@ -119,6 +119,10 @@ STREAMS: tuple[Stream, ...] = (
     Stream('facebook', 'comments', parent='posts', endpoint='GET /{post-id}/comments, filter=stream',
            description=('One row per comment or reply per logical date, flat (GET /{post-id}/comments, '
                         'filter=stream), a reply naming its parent comment; _parent_id is the post id.')),
+    Stream('facebook', 'videos', parent='posts', endpoint='GET /?ids={video-ids}&fields=id,live_status',
+           description=("One row per video of a video post per logical date: the Video node its attachment's "
+                        'target names (GET /?ids=..., fields id,live_status; live_status only on a live '
+                        'broadcast); _parent_id is the post id.')),
     # --- youtube
     Stream('youtube', 'channel', endpoint='GET /youtube/v3/channels, part snippet,statistics,contentDetails',
            description=('One row per YouTube channel per logical date (GET /youtube/v3/channels, part '
@@ -142,7 +146,8 @@ STREAMS: tuple[Stream, ...] = (
     Stream('linkedin', 'follower_statistics', key='organizationalEntity',
            endpoint='GET /rest/organizationalEntityFollowerStatistics',
            description=('One row per organization per logical date, lifetime follower counts by facet (GET '
-                        '/rest/organizationalEntityFollowerStatistics).')),
+                        '/rest/organizationalEntityFollowerStatistics), with the follower total of GET '
+                        '/rest/networkSizes under networkSize.')),
     Stream('linkedin', 'posts', replication='publishedAt', endpoint='GET /rest/posts?q=author',
            description='One row per organization post of the window per logical date (GET /rest/posts?q=author).'),
     Stream('linkedin', 'share_statistics', key='post_urn', parent='posts',

@@ -77,6 +77,18 @@ class Influencer(_Strict):
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
 
 
+# A sentiment scorer's name as sentiment.registry knows it (the registry, a layer up, checks that it exists).
+SCORER_NAME = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+class Sentiment(_Strict):
+    scorer: str = Field(
+        default="default", pattern=SCORER_NAME,
+        description="The sentiment tier of the brands without their own: `default` (lexicons, fast) or `accurate` "
+                    "(a multilingual embedding model and trained heads, slower); docs/sentiment.md. "
+                    "SMW_SENTIMENT_SCORER, when set, replaces it (a brand's own sentiment_scorer still wins).")
+
+
 class Brand(_Strict):
     brand_id: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
@@ -86,6 +98,9 @@ class Brand(_Strict):
     campaigns: list[Campaign] = Field(default_factory=list)
     influencers: list[Influencer] = Field(default_factory=list)
     ga4_property_id: str | None = Field(default=None, pattern=r"^[0-9]+$", description="GA4 property of the shop.")
+    sentiment_scorer: str | None = Field(
+        default=None, pattern=SCORER_NAME,
+        description="This brand's sentiment tier (`default` or `accurate`); null: the global sentiment.scorer.")
 
     @model_validator(mode="after")
     def _unique_names(self) -> Brand:
@@ -126,10 +141,34 @@ class Simulator(_Strict):
     scale: float = Field(default=1.0, gt=0, description="Multiplies posts per day and audience sizes.")
 
 
+class PinnedApi(_Strict):
+    """An API version the extractors send, and the day its maker stops serving it, as published."""
+
+    version: str = Field(min_length=1)
+    sunset: dt.date
+
+
 class Extraction(_Strict):
     start_date: dt.date
     lookback_days: int = Field(default=28, ge=1, le=365, description="Days of posts re-read every night.")
     source: Literal["simulator", "api"] = "simulator"
+    # Meta's Graph API versions page: v23.0 is available until 2027-10-08 (Instagram and Facebook). LinkedIn
+    # serves a monthly version for at least a year: 202607 not before 2027-07-01 (its migrations page gives the
+    # day once announced). extractors.versions warns 30 days before a sunset and alerts once it has passed.
+    graph_api: PinnedApi = PinnedApi(version="v23.0", sunset=dt.date(2027, 10, 8))
+    linkedin_api: PinnedApi = PinnedApi(version="202607", sunset=dt.date(2027, 7, 1))
+
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class Reports(_Strict):
+    weekly_email_weekday: Weekday | None = Field(
+        default="monday",
+        description="The weekday of the logical dates whose brand reports (PDF) go out by email; null: none.")
+    weekly_email_to: list[str] = Field(
+        default_factory=list,
+        description="Recipients of the weekly reports; empty: the `to` of the alerts' email connection.")
 
 
 # DuckDB's own default is 80 % of the machine's memory, which leaves too little to Python, Airflow and the
@@ -148,6 +187,8 @@ def duckdb_memory_limit() -> str:
 class Settings(_Strict):
     extraction: Extraction
     simulator: Simulator = Simulator()
+    reports: Reports = Reports()
+    sentiment: Sentiment = Sentiment()
     brands: list[Brand] = Field(min_length=1)
 
     @model_validator(mode="after")

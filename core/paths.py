@@ -7,7 +7,13 @@
       warehouse.duckdb                                               the working warehouse (SMW_WAREHOUSE)
       validation/<date>/validation.json                              the quality gate's results
       published/warehouse.duckdb                                     the marts, read-only, for BI tools
-      published/reports/<date>/index.html                            the report
+      published/parquet/<mart>/<mart>.parquet                        each mart as Parquet (a link, swapped atomically)
+      published/docs/index.html                                      dbt's docs: catalog, lineage, metrics (offline)
+      published/reports/index.html                                   every report, by date and brand
+      published/reports/<date>/index.html                            the date's reports, one link per brand
+      published/reports/<date>/<brand id>/index.html, report.pdf     a brand's report (HTML, and PDF)
+      published/reports/<date>/validation.json                       the quality gate's results, beside them
+      state/reports_sent.json                                        the weekly report emails sent
 """
 
 from __future__ import annotations
@@ -73,9 +79,42 @@ def published_warehouse(data: Path) -> Path:
     return published_dir(data) / "warehouse.duckdb"
 
 
+def published_parquet(data: Path) -> Path:
+    """<mart>/<mart>.parquet for every mart: a link to the latest publication's folder (publishing.publish)."""
+    return published_dir(data) / "parquet"
+
+
+def docs_dir(data: Path) -> Path:
+    """dbt's documentation (catalog, lineage, metrics), one self-contained page: <docs_dir>/index.html."""
+    return published_dir(data) / "docs"
+
+
 def reports_dir(data: Path) -> Path:
     return published_dir(data) / "reports"
 
 
+def reports_index(reports: Path) -> Path:
+    """The page listing every report on disk, by date and brand."""
+    return reports / "index.html"
+
+
+def report_day_dir(reports: Path, day: dt.date) -> Path:
+    return reports / day.isoformat()
+
+
 def report_file(data: Path, day: dt.date) -> Path:
-    return reports_dir(data) / day.isoformat() / "index.html"
+    """The page of a logical date's reports (one link per brand): what alerts and the demo's summary name."""
+    return report_day_dir(reports_dir(data), day) / "index.html"
+
+
+def brand_report_file(reports: Path, day: dt.date, brand_id: str) -> Path:
+    return report_day_dir(reports, day) / brand_id / "index.html"
+
+
+def brand_report_pdf(reports: Path, day: dt.date, brand_id: str) -> Path:
+    return report_day_dir(reports, day) / brand_id / "report.pdf"
+
+
+def reports_ledger(data: Path) -> Path:
+    """The weekly report emails already sent (warehouse.report_email), so that none is sent twice."""
+    return data / "state" / "reports_sent.json"

@@ -11,9 +11,13 @@ for that night; or by hand, to rebuild, re-validate and re-publish the marts wit
 4. **transform_marts**: the dbt marts, one task per model (astronomer-cosmos), each followed by its tests.
 5. **validate**: Great Expectations suites on the marts; a failure stops here and nothing is published.
 6. **publish**: a read-only copy of the marts at `data/published/warehouse.duckdb`, swapped in atomically,
-   and the day's HTML report under `data/published/reports/<date>/`.
+   and each brand's report (HTML and PDF) under `data/published/reports/<date>/<brand>/`.
 7. **deliver_alerts**: new crisis and reach-drop alerts of `rpt_alerts`, once each, by email
    (connection `smw_alerts_email`) and chat (`smw_alerts_chat`, Apprise: Slack, Teams, webhooks).
+8. **deliver_reports**: on the weekday of `reports.weekly_email_weekday` (default Monday), each brand's report
+   as a PDF, once a week, through the same email connection.
+9. **publish_docs** (after publish, beside the deliveries): dbt's docs, catalog, lineage and metrics, as one page
+   that works offline, at `data/published/docs/index.html`.
 
 A failed task, and a failed quality gate with the path of its results, are sent to the same channels.
 Tasks that write DuckDB share the one-slot pool `duckdb_writer`.
@@ -66,13 +70,25 @@ def shared_media_publish():
     def deliver_alerts(day: str, run_id=None) -> dict:
         return pipeline.deliver_alerts(pendulum.Date.fromisoformat(day), run_id)
 
+    # Reads the PDFs on disk only: no pool.
+    @task
+    def deliver_reports(day: str, run_id=None) -> dict:
+        return pipeline.deliver_reports(pendulum.Date.fromisoformat(day), run_id)
+
+    # dbt docs generate reads the warehouse's catalog, hence the writers' pool.
+    @task(pool=DUCKDB_POOL)
+    def publish_docs() -> dict:
+        return pipeline.publish_docs()
+
     day = night()
     # Staging and intermediate models build in one task; each mart is a task of its own in the UI.
     staging = build_task("transform_staging", ["path:models/staging", "path:models/intermediate"])
     marts = task_group("transform_marts", ["path:models/marts"])
     validated = validate(day)
     published = publish(day)
-    day >> staging >> score_sentiment() >> marts >> validated >> published >> deliver_alerts(day)
+    day >> staging >> score_sentiment() >> marts >> validated >> published
+    published >> [deliver_alerts(day), deliver_reports(day)]
+    published >> publish_docs()
 
 
 publish_dag = shared_media_publish()

@@ -300,6 +300,22 @@ def test_readme_opens_with_the_two_commands_and_ci_calls_the_test_one():
     assert {"demo", "test", "airflow", "sandbox", "bench", "setup"} <= make_targets()
 
 
+def test_make_puts_the_venv_first_on_path_and_ci_runs_the_real_airflow_test():
+    makefile = (ROOT / "Makefile").read_text()
+    # `airflow standalone` starts its components as `airflow ...` subprocesses found on PATH.
+    assert re.search(r"^export PATH := \$\(CURDIR\)/\$\(VENV\)/bin:\$\(PATH\)$", makefile, re.MULTILINE)
+    assert re.search(r"^airflow: setup\n\t\$\(BIN\)/airflow standalone$", makefile, re.MULTILINE)
+    # `make test` leaves the real-Airflow test to `make test-airflow`, and CI runs both, after the lint.
+    # (and the accurate sentiment tier's minutes-long runs to `make test-accurate`)
+    assert re.search(r'^test: setup\n\t\$\(BIN\)/pytest -m "not airflow and not accurate"$', makefile, re.MULTILINE)
+    assert re.search(r"^test-accurate: setup\n\t\$\(BIN\)/pytest -m accurate$", makefile, re.MULTILINE)
+    assert re.search(r"^test-airflow: setup\n\t\$\(BIN\)/pytest -m airflow$", makefile, re.MULTILINE)
+    assert "test-airflow" in re.search(r"^\.PHONY: (.*)$", makefile, re.MULTILINE).group(1).split()
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    steps = [line for line in ci if line.startswith("make ")]
+    assert steps == ["make lint", "make test", "make test-airflow"], steps
+
+
 def test_secrets_stay_out_of_git():
     ignored = (ROOT / ".gitignore").read_text().split()
     assert ".env" in ignored and "/data/" in ignored

@@ -41,7 +41,7 @@ def test_the_nightly_dags_have_their_stages_in_order_and_serialize_duckdb_writer
     # dbt's incremental models read the night the first task resolved
     assert "xcom_pull(task_ids='night')" in tasks["transform_staging"].vars["logical_date"]
     # every task that writes DuckDB takes the one-slot pool
-    writers = ["night", "score_sentiment", "validate", "deliver_alerts", *transform]
+    writers = ["night", "score_sentiment", "validate", "deliver_alerts", "publish_docs", *transform]
     assert {tasks[task_id].pool for task_id in writers} == {"duckdb_writer"}
     assert tasks["transform_staging"].upstream_task_ids == {"night"}
     assert tasks["score_sentiment"].upstream_task_ids == {"transform_staging"}
@@ -49,6 +49,9 @@ def test_the_nightly_dags_have_their_stages_in_order_and_serialize_duckdb_writer
                                                                    if t.startswith("transform_marts.")}
     assert tasks["publish"].upstream_task_ids == {"night", "validate"}
     assert tasks["deliver_alerts"].upstream_task_ids == {"night", "publish"}
+    # dbt docs, after publish (the marts validated), on a branch of their own: alerts do not wait for them
+    assert tasks["publish_docs"].upstream_task_ids == {"publish"}
+    assert tasks["deliver_reports"].upstream_task_ids == {"night", "publish"}
     # every failure is notified; the gate's with its validation results
     for each in (nightly, dag):
         assert all(task.has_on_failure_callback for task in each.tasks)

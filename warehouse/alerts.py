@@ -75,6 +75,7 @@ class Channel:
 class Message:
     title: str
     lines: list[str]
+    files: tuple[str, ...] = ()  # attachments, by the email channel only (the weekly report's PDF)
 
     def text(self) -> str:
         return "\n".join(self.lines)
@@ -138,7 +139,7 @@ def send(channel: Channel, message: Message, context: Mapping[str, Any] | None =
     if channel.name == "email":
         notifier: BaseNotifier = SmtpNotifier(to=channel.to or "", from_email=channel.from_email,
                                               subject=message.title, html_content=message.html(),
-                                              smtp_conn_id=channel.conn_id)
+                                              files=list(message.files) or None, smtp_conn_id=channel.conn_id)
     else:
         notifier = _CheckedAppriseNotifier(body=message.text(), title=message.title, notify_type=notify_type,
                                            apprise_conn_id=channel.conn_id)

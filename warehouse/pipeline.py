@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+import duckdb
+
 from core import paths
 from core.config import Settings, load_settings
 from core.db import connect
 from expectations.gate import validate_marts
 from extractors.run import extract_account
 from loader import load_date
+from publishing.docs import publish_docs as publish_dbt_docs
 from publishing.publish import publish_marts
 from publishing.report import write_report
-from sentiment import score_new_texts
+from sentiment import score_new_texts, scorer_from_env
 from simulator.api import simulator_transport
 from warehouse.alerts import deliver_new_alerts
+from warehouse.report_email import deliver_weekly_reports
 
 log = logging.getLogger(__name__)
 
@@ -62,18 +66,66 @@ def night_to_publish(requested: str | None, raw_events: list[dict], settings: Se
     return loaded[0]
 
 
+# The incremental marts that keep sentiment labels of earlier nights: rebuilt in full when a scorer changes.
+SENTIMENT_MARTS = ("fct_interactions", "fct_account_daily", "fct_post_performance")
+
+
+def sentiment_scorers(settings: Settings) -> dict[str, str]:
+    """The sentiment scorer of each brand: its own `sentiment_scorer`, else $SMW_SENTIMENT_SCORER, else the
+    configuration's `sentiment.scorer`."""
+    from_env = scorer_from_env()
+    return {brand.brand_id: brand.sentiment_scorer or from_env or settings.sentiment.scorer
+            for brand in settings.brands}
+
+
+def _sql_list(values: list[str]) -> str:
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+
+
 def score_sentiment(settings: Settings | None = None) -> dict:
     """Detect the language and score the sentiment of every comment, reply and mention not yet scored by
-    the scorer in use (cached by text hash and scorer version: unchanged texts cost nothing)."""
+    its brand's scorer (cached by text hash, scorer and version: unchanged texts cost nothing). Brands that
+    share a scorer and a language are scored together; detection favours the brand's language."""
     settings = settings or load_settings()
+    scorers = sentiment_scorers(settings)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for brand in settings.brands:
+        groups.setdefault((scorers[brand.brand_id], brand.language), []).append(brand.brand_id)
     con = connect(settings)
+    runs = []
+    in_use: list[tuple[str, str, str]] = []
     try:
-        result = score_new_texts(con, "select text from intermediate.int_interactions_unioned")
-        # The marts join the cache on the scorer in use; changing it makes every text rescored first.
-        con.execute("create or replace table sentiment.scorer_in_use as select ? as scorer, ? as scorer_version",
-                    [result["scorer"], result["scorer_version"]])
+        for (scorer, language), brand_ids in groups.items():
+            keys = [account.key for brand in settings.brands if brand.brand_id in brand_ids
+                    for account in brand.accounts]
+            run = score_new_texts(con, "select text from intermediate.int_interactions_unioned "
+                                       f"where account_key in ({_sql_list(keys)})",
+                                  scorer, language_prior=language)
+            runs.append({"brands": brand_ids, **run})
+            in_use += [(brand_id, run["scorer"], run["scorer_version"]) for brand_id in brand_ids]
+        try:
+            before = set(con.execute("select brand_id, scorer, scorer_version from sentiment.scorer_in_use")
+                         .fetchall())
+        except duckdb.Error:  # none yet, or the single-row table of an older version
+            before = set()
+        if before != set(in_use):
+            # The incremental marts would keep the old scorer's labels for the nights they do not rewrite.
+            for mart in SENTIMENT_MARTS:
+                con.execute(f"drop table if exists marts.{mart}")
+        # The marts read each brand's texts with the scores of its scorer in use (stg_sentiment__scores).
+        con.execute("create or replace table sentiment.scorer_in_use "
+                    "(brand_id varchar not null, scorer varchar not null, scorer_version varchar not null)")
+        con.executemany("insert into sentiment.scorer_in_use values (?, ?, ?)", in_use)
     finally:
         con.close()
+    result = {
+        "seen": sum(run["seen"] for run in runs),
+        "cached": sum(run["cached"] for run in runs),
+        "scored": sum(run["scored"] for run in runs),
+        "unscored": sum(run["unscored"] for run in runs),
+        "scorer": ", ".join(sorted({run["scorer"] for run in runs})),
+        "runs": runs,
+    }
     log.info("sentiment: %s", result)
     return result
 
@@ -92,12 +144,28 @@ def validate(day: dt.date, settings: Settings | None = None) -> dict:
 def publish(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
     settings = settings or load_settings()
     target = publish_marts(settings.warehouse, paths.published_dir(settings.data), day, run_id)
-    report = write_report(target, paths.reports_dir(settings.data), day)
+    # Each brand's page and PDF, the date's page (what alerts link) and the index of every report.
+    report = write_report(target, paths.reports_dir(settings.data), day,
+                          validation=paths.validation_dir(settings.data, day) / "validation.json")
     log.info("published warehouse: %s", target)
     log.info("report: %s", report)
     return {"warehouse": str(target), "report": str(report)}
 
 
+def publish_docs(settings: Settings | None = None) -> dict:
+    """dbt's documentation of the warehouse (models, columns and types from its catalog, lineage, metrics) as one
+    page that works offline, at data/published/docs/index.html. Reads the warehouse: the writers' pool."""
+    settings = settings or load_settings()
+    page = publish_dbt_docs(paths.PROJECT_ROOT / "dbt_project", settings.warehouse, paths.docs_dir(settings.data))
+    log.info("dbt docs: %s", page)
+    return {"docs": str(page)}
+
+
 def deliver_alerts(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
     """Send the crisis and reach-drop alerts first seen in the lookback window to the configured channels."""
     return deliver_new_alerts(settings or load_settings(), day, run_id)
+
+
+def deliver_reports(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
+    """Email each brand's report (PDF) once a week, on the configured weekday (`reports.weekly_email_weekday`)."""
+    return deliver_weekly_reports(settings or load_settings(), day, run_id)

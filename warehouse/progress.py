@@ -118,7 +118,13 @@ def describe(stage: str, tis, returned: list[Any]) -> str:
         checks = sum(suite["passed"] for suite in value.values() if isinstance(suite, dict) and "passed" in suite)
         return f"{len(value)} Great Expectations suites passed ({_n(checks)} expectations)"
     if stage == "publish" and value:
-        return "read-only warehouse and report published"
+        return "read-only warehouse and the brands' reports (HTML, PDF) published"
+    if stage == "deliver_reports" and value:
+        if value.get("skipped"):
+            return f"weekly report email: {value['skipped']}"
+        if not value.get("due"):
+            return f"weekly report email: not due (sent on {value.get('weekday')}s)"
+        return f"weekly report email: {value['sent']} sent, {value['failed']} failed"
     if stage == "deliver_alerts" and value:
         sent = sum(value.get("sent", {}).values())
         channels = ", ".join(value.get("sent", {})) or "no channel configured"

@@ -35,3 +35,16 @@
     select parent_interaction_key from {{ interactions }}
     where is_from_brand and parent_interaction_key is not null and first_seen_date >= {{ reprocess_from() }}
 {%- endmacro %}
+
+{% macro comment_platforms() -%}
+    {#- The platforms whose comments, replies or mentions the warehouse reads: each has an
+        int_<platform>__interactions model in the interactions union. On any other (TikTok: its comment list
+        needs an API the extractor does not call) inbound, negative, response and sentiment figures are unknown,
+        NULL in the marts, never 0 (metric contract, settled readings). -#}
+    {{ return(['instagram', 'mastodon', 'x', 'bluesky', 'facebook', 'youtube', 'linkedin']) }}
+{%- endmacro %}
+
+{% macro reads_comments(platform_expression) -%}
+    {#- True when the platform's comments are read (comment_platforms()), for a platform column or expression. -#}
+    coalesce({{ platform_expression }} in ('{{ comment_platforms() | join("', '") }}'), false)
+{%- endmacro %}

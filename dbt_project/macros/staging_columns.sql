@@ -91,8 +91,16 @@
         {{ parse_utc(json_text('payload', prefix ~ 'created_at')) }} as created_at_utc,
         -- attributes
         _parent_id as searched_hashtag,
-        trim({{ strip_html(json_text('payload', prefix ~ 'content')) }}) as status_text,
-        {{ html_text_tight(json_text('payload', prefix ~ 'content')) }} as status_text_tight,
+        -- the text as a reader sees it: the extractor's content_text (entities decoded, a link as its URL, a
+        -- hashtag as #Tag); statuses landed before it existed fall back to the HTML with its tags stripped
+        coalesce(
+            {{ json_text('payload', prefix ~ 'content_text') }},
+            trim({{ strip_html(json_text('payload', prefix ~ 'content')) }})
+        ) as status_text,
+        coalesce(
+            {{ json_text('payload', prefix ~ 'content_text') }},
+            {{ html_text_tight(json_text('payload', prefix ~ 'content')) }}
+        ) as status_text_tight,
         {{ json_text('payload', prefix ~ 'language') }} as declared_language,
         -- facts
         {{ json_number('payload', prefix ~ 'favourites_count') }} as likes,

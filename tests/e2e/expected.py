@@ -31,7 +31,7 @@ def raw_counts(settings: Settings, day: dt.date, first_run: dt.date) -> Counter:
         naming_it = sum(1 for item in naming(world, account.key, now) if item.created_at >= start)
         if account.platform == "instagram":
             counts["raw.instagram__user"] += 1
-            counts["raw.instagram__user_insights"] += 1
+            counts["raw.instagram__user_insights"] += 2  # the day's reach and views (total_value)
             counts["raw.instagram__media"] += len(posts)
             counts["raw.instagram__media_insights"] += 5 * len(posts)
             counts["raw.instagram__comments"] += sum(1 for comments in visible for c in comments if c.parent_id is None)

@@ -15,22 +15,18 @@ from core.config import load_settings
 from simulator.community import served
 from simulator.ground_truth import compute
 from simulator.world import World
-from warehouse.__main__ import run_dates, simulated_history
 
 pytestmark = pytest.mark.e2e
 CONFIG = Path(__file__).with_name("ground_truth_world.yml")
 
 
 @pytest.fixture(scope="module")
-def marts(airflow_db, dbt_manifest, tmp_path_factory):
-    """89 nights landed in bulk, then the nightly DAG for the 90th: the published warehouse, and the truth."""
+def marts(ground_truth_world):
+    """89 nights landed in bulk, then the nightly DAG for the 90th (conftest.py, shared with the report's browser
+    tests): the published warehouse, and the truth."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SMW_CONFIG", str(CONFIG))
-        patch.setenv("SMW_DATA_DIR", str(tmp_path_factory.mktemp("truth") / "data"))
+        ground_truth_world.environment(patch)
         settings = load_settings()
-        days = [settings.extraction.start_date + dt.timedelta(days=n) for n in range(settings.simulator.history_days)]
-        simulated_history(days[:-1])
-        assert run_dates([days[-1]]) == 0
         con = duckdb.connect(str(settings.data / "published" / "warehouse.duckdb"), read_only=True)
         yield con, compute(settings)
         con.close()
@@ -68,6 +64,17 @@ def test_the_crisis_is_alerted_on_its_dates_and_is_the_most_severe(marts):
     assert on_dates[0] == crisis["account"]
 
 
+def test_the_linkedin_crisis_fires_on_its_two_days(marts):
+    # LinkedIn's comments reach the marts (int_linkedin__interactions): the world plants its crisis there
+    con, truth = marts
+    crisis = truth["crisis"]
+    assert crisis["account"].startswith("linkedin:") and len(crisis["planted_dates"]) == 2
+    fired = {day.isoformat() for (day,) in con.execute(
+        "select date_day from marts.rpt_alerts where alert_type = 'negative_spike' and account_key = ?",
+        [crisis["account"]]).fetchall()}
+    assert set(crisis["planted_dates"]) <= fired
+
+
 def test_the_reach_drop_is_alerted_on_its_platform_from_its_date(marts):
     con, truth = marts
     planted = truth["reach_drop"]
@@ -87,6 +94,57 @@ def test_response_times_are_within_ten_percent(marts):
     for key, facts in truth["accounts"].items():
         planted = facts["first_response"]["median_minutes"]
         assert found[key] == pytest.approx(planted, rel=0.10), key
+
+
+def test_linkedin_response_figures_are_within_one_percent_of_the_worlds(marts):
+    con, truth = marts
+    (key,) = [key for key in truth["accounts"] if key.startswith("linkedin:")]
+    planted, planted_28d = truth["accounts"][key]["first_response"], truth["accounts"][key]["first_response_28d"]
+    # over the whole history: the days' items of rpt_community_response, the answered items' times
+    inbound, within_24h = con.execute("""select sum(inbound_items), sum(responded_within_24h)
+                                         from marts.rpt_community_response where account_key = ?""", [key]).fetchone()
+    median, p90 = con.execute("""select quantile_cont(first_response_minutes, 0.5),
+                                        quantile_cont(first_response_minutes, 0.9)
+                                 from marts.fct_interactions where account_key = ? and is_inbound""", [key]).fetchone()
+    assert inbound == pytest.approx(planted["inbound"], rel=0.01)
+    assert within_24h / inbound == pytest.approx(planted["response_rate"], rel=0.01)
+    assert median == pytest.approx(planted["median_minutes"], rel=0.01)
+    assert p90 == pytest.approx(planted["p90_minutes"], rel=0.01)
+    # over the 28 days ending the last night: the mart's own rolling figures
+    row = con.execute("""select inbound_items_28d, response_rate_28d, median_first_response_minutes_28d,
+                                p90_first_response_minutes_28d
+                         from marts.rpt_community_response where account_key = ? order by date_day desc limit 1""",
+                      [key]).fetchone()
+    assert row == pytest.approx((planted_28d["inbound"], planted_28d["response_rate"],
+                                 planted_28d["median_minutes"], planted_28d["p90_minutes"]), rel=0.01)
+
+
+def test_the_marts_hold_linkedin_interactions_live_posts_and_every_video_posts_views(marts):
+    con, truth = marts
+    settings = load_settings(CONFIG)
+    world = World(settings)
+    # LinkedIn's comments and the brand's replies are interactions, its inbound items counted
+    by_platform = dict(con.execute("""select platform, count(*) filter (where is_inbound) from marts.fct_interactions
+                                      group by platform""").fetchall())
+    (key,) = [key for key in truth["accounts"] if key.startswith("linkedin:")]
+    assert by_platform["linkedin"] == pytest.approx(truth["accounts"][key]["first_response"]["inbound"], rel=0.01)
+    # YouTube's live broadcasts are `live` posts (liveStreamingDetails), one for each the world published
+    (youtube,) = [key for key in truth["accounts"] if key.startswith("youtube:")]
+    planted_live = sum(1 for post in world.posts(youtube)
+                       if post.content_type == "live" and post.published_at <= world.now(world.end))
+    live = con.execute("select count(*) from marts.dim_posts where content_type = 'live'").fetchone()[0]
+    assert live == planted_live > 0
+    # every video, reel, short and live post of a network that reports a view count has its video views (Mastodon
+    # and Bluesky report none: NULL)
+    video_posts = dict(con.execute("""select platform, count(video_views) from marts.dim_posts
+                                      where content_type in ('video', 'short_video', 'live')
+                                      group by platform""").fetchall())
+    without_views = con.execute("""select platform, count(*) from marts.dim_posts
+                                   where content_type in ('video', 'short_video', 'live') and video_views is null
+                                   and platform in ('instagram', 'facebook', 'youtube', 'tiktok')
+                                   group by platform""").fetchall()
+    assert video_posts["instagram"] > 0 and video_posts["youtube"] > 0 and without_views == []
+    assert video_posts["mastodon"] == video_posts["bluesky"] == 0
 
 
 def _others_posts(settings):
@@ -119,6 +177,14 @@ def test_campaign_volumes_authors_and_engagements_are_found(marts):
         planted = next(facts["campaigns"][campaign] for facts in truth["brands"].values()
                        if campaign in facts["campaigns"])
         assert found[campaign][0] >= planted["ugc_posts"]
+    # the influencers' posts apart from the other UGC, and each author once over the whole campaign
+    split = {campaign: (influencer, ugc, authors) for campaign, influencer, ugc, authors in con.execute(
+        """select campaign_id, sum(influencer_posts), sum(ugc_posts), max(campaign_distinct_authors)
+           from marts.rpt_campaigns group by campaign_id""").fetchall()}
+    for campaign, items in expected.items():
+        by_influencers = sum(1 for item in items if item.kind == "influencer")
+        authors = len({(item.platform, item.author) for item in items})
+        assert split[campaign] == (by_influencers, len(items) - by_influencers, authors), campaign
     # a day's distinct authors never exceed its posts, and days outside the campaign have no row
     assert con.execute("select count(*) from marts.rpt_campaigns where distinct_authors > posts "
                        "or date_day not between start_date and end_date").fetchone()[0] == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -100,6 +101,86 @@ def test_the_incremental_fact_equals_a_full_refresh(nightly, tmp_path):
         assert fingerprint(full, f"marts.{fact}") == fingerprint(incremental, f"marts.{fact}"), fact
     incremental.close()
     full.close()
+
+
+def published_marts(con) -> list[str]:
+    return [row[0] for row in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
+
+
+def test_the_parquet_export_equals_the_published_marts(nightly):
+    # GIVEN the published snapshot and Parquet set of the last night
+    published = nightly.data / "published"
+    con = duckdb.connect(str(published / "warehouse.duckdb"), read_only=True)
+    tables = published_marts(con)
+    # THEN every mart (and the publication record) is parquet/<mart>/<mart>.parquet
+    assert sorted(path.name for path in (published / "parquet").iterdir()) == tables
+    # AND each reads back with the mart's columns and types (128-bit integers as 64-bit ones), row for row
+    for table in tables:
+        exported = f"read_parquet('{published}/parquet/{table}/{table}.parquet')"
+        assert con.execute(f"select column_name, column_type from (describe select * from {exported})").fetchall() \
+            == con.execute(f"""select column_name, replace(column_type, 'HUGEINT', 'BIGINT')
+                               from (describe select * from marts.{table})""").fetchall(), table
+        assert fingerprint(con, exported) == fingerprint(con, f"marts.{table}"), table
+    con.close()
+
+
+def test_the_dbt_docs_are_published_with_the_marts_and_fetch_nothing(nightly):
+    # GIVEN the nights the DAG ran (publish_docs after publish)
+    page = (nightly.data / "published" / "docs" / "index.html").read_text(encoding="utf-8")
+    con = duckdb.connect(str(nightly.data / "published" / "warehouse.duckdb"), read_only=True)
+    marts = [table for table in published_marts(con) if not table.startswith("_")]
+    con.close()
+    # THEN the page holds dbt's manifest and the warehouse's catalog (every mart, its columns and their types)
+    assert '"MANIFEST.JSON INLINE DATA"' not in page and '"CATALOG.JSON INLINE DATA"' not in page
+    for mart in marts:
+        assert f'"model.shared_media.{mart}"' in page, mart
+    assert '"engagements_gained": {"type": "' in page  # a column of fct_account_daily as the catalog read it
+    # AND the lineage and the metrics
+    assert '"depends_on": {"macros": ' in page and '"metric.shared_media.engagement_rate"' in page
+    # AND it loads nothing from the network: no external script, style or font, usage tracking off and taken out
+    assert not re.search(r"""<(script|link|img|iframe)\b[^>]*\b(src|href)=["']?(https?:)?//""", page)
+    assert '"send_anonymous_usage_stats": false' in page and "r.turn_on_tracking()" not in page
+
+
+def test_a_metric_asked_by_name_equals_the_mart(nightly, tmp_path):
+    # GIVEN the published snapshot and the metrics of dbt_project/models/marts/_semantic_models.yml
+    published = nightly.data / "published" / "warehouse.duckdb"
+    project, bin_dir = Path(__file__).parents[2] / "dbt_project", Path(sys.executable).parent
+    # as the README tells analysts: MetricFlow on the read-only snapshot (the profile's `published` target), after a
+    # dbt parse there (the semantic manifest names the tables after the file it was parsed for)
+    env = {**os.environ, "DBT_TARGET": "published", "SMW_PUBLISHED_WAREHOUSE": str(published)}
+    subprocess.run([str(bin_dir / "dbt"), "parse", "--profiles-dir", ".", "--quiet"], cwd=project, check=True, env=env)
+
+    def query(group_by: str) -> list[tuple]:
+        out = tmp_path / f"{group_by.replace(',', '-')}.csv"
+        subprocess.run([str(bin_dir / "mf"), "query", "--metrics", "engagement_rate", "--group-by", group_by,
+                        "--csv", str(out), "--quiet"], cwd=project, check=True, env=env)
+        con = duckdb.connect()
+        rows = con.execute(f"select * from read_csv('{out}', all_varchar = true) order by all").fetchall()
+        con.close()
+        return [(*keys, float(rate) if rate else None) for *keys, rate in rows]
+
+    # WHEN an analyst asks for the engagement rate by account and day, and by platform and week
+    by_day = query("metric_time__day,account")
+    by_week = query("metric_time__week,account__platform")
+    # THEN by account and day it is the mart's own column
+    con = duckdb.connect(str(published), read_only=True)
+    mart_days = con.execute("""select strftime(date_day, '%Y-%m-%d %H:%M:%S'), account_key, engagement_rate
+                               from marts.fct_account_daily order by all""").fetchall()
+    # AND by platform and week, the engagements gained over the followers of the same account-days, summed
+    mart_weeks = con.execute("""
+        select strftime(date_trunc('week', daily.date_day), '%Y-%m-%d %H:%M:%S'), accounts.platform,
+               sum(daily.engagements_gained)
+               / sum(case when daily.engagements_gained is not null then daily.followers end)
+        from marts.fct_account_daily as daily
+        inner join marts.dim_accounts as accounts on daily.account_key = accounts.account_key
+        group by all order by all""").fetchall()
+    con.close()
+    assert len(by_day) == len(mart_days) > 0 and len(by_week) == len(mart_weeks) > 0
+    for got, want in [*zip(by_day, mart_days, strict=True), *zip(by_week, mart_weeks, strict=True)]:
+        assert got[:2] == want[:2]
+        assert (got[2] is None and want[2] is None) or got[2] == pytest.approx(want[2], rel=1e-9), (got, want)
 
 
 def test_a_mart_row_that_breaks_the_suite_stops_publishing(nightly):

@@ -89,7 +89,8 @@ rated as (
 ),
 
 account_baseline as (
-    -- the account's median D+7 engagement rate over the 90 days before each post
+    -- the account's posts with D+7 values published in the 90 calendar days before the post's local publication
+    -- date (D-90 to D-1): their median D+7 engagement rate
     select
         rated.post_key,
         {{ median_of("earlier.engagement_rate_d7") }} as baseline_engagement_rate_d7,
@@ -97,18 +98,45 @@ account_baseline as (
     from rated
     inner join rated as earlier
         on rated.account_key = earlier.account_key
-        and rated.published_at_utc > earlier.published_at_utc
-        and earlier.published_at_utc >= {{ dbt.dateadd('day', -90, 'rated.published_at_utc') }}
+        and earlier.published_date between {{ add_days('rated.published_date', -90) }}
+        and {{ add_days('rated.published_date', -1) }}
     group by rated.post_key
+),
+
+post_sentiment as (
+    -- the inbound comments, replies and mentions on each post, by sentiment label
+    select
+        post_key,
+        count(*) as inbound_items,
+        sum(case when sentiment_label = 'positive' then 1 else 0 end) as positive_items,
+        sum(case when sentiment_label = 'negative' then 1 else 0 end) as negative_items,
+        sum(case when sentiment_label = 'neutral' then 1 else 0 end) as neutral_items
+    from {{ ref('fct_interactions') }}
+    where is_inbound and post_key is not null
+    group by post_key
 )
 
 select
     rated.*,
-    account_baseline.baseline_engagement_rate_d7,
+    -- a baseline of fewer than 5 posts is none
+    case
+        when account_baseline.baseline_posts >= 5 then account_baseline.baseline_engagement_rate_d7
+    end as baseline_engagement_rate_d7,
     coalesce(account_baseline.baseline_posts, 0) as baseline_posts,
     case
-        when rated.engagement_rate_d7 is null or account_baseline.baseline_engagement_rate_d7 is null then null
+        when rated.engagement_rate_d7 is null or coalesce(account_baseline.baseline_posts, 0) < 5 then null
         else rated.engagement_rate_d7 < 0.5 * account_baseline.baseline_engagement_rate_d7
-    end as is_underperforming
+    end as is_underperforming,
+    -- inbound items on the post and their net sentiment: 0 items where the platform's comments are read and
+    -- none came, NULL (unknown) where they are not read
+    case when {{ reads_comments('rated.platform') }} then coalesce(post_sentiment.inbound_items, 0) end
+        as inbound_items,
+    case when {{ reads_comments('rated.platform') }} then coalesce(post_sentiment.negative_items, 0) end
+        as negative_items,
+    {{ ratio(
+        'post_sentiment.positive_items - post_sentiment.negative_items',
+        'post_sentiment.positive_items + post_sentiment.negative_items + post_sentiment.neutral_items',
+    ) }} as net_sentiment
 from rated
 left join account_baseline on rated.post_key = account_baseline.post_key
+left join post_sentiment on rated.post_key = post_sentiment.post_key

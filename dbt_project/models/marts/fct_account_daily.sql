@@ -131,8 +131,10 @@ select
     post_activity.engagements_gained,
     {{ ratio('post_activity.engagements_gained', 'growth.followers') }} as engagement_rate,
     organic_reach.organic_reach_rate,
-    coalesce(sentiment.inbound_items, 0) as inbound_items,
-    coalesce(sentiment.negative_items, 0) as negative_items,
+    -- a day without inbound items is a 0 where the platform's comments are read, unknown (NULL) elsewhere
+    case when {{ reads_comments('accounts.platform') }} then coalesce(sentiment.inbound_items, 0) end as inbound_items,
+    case when {{ reads_comments('accounts.platform') }} then coalesce(sentiment.negative_items, 0) end
+        as negative_items,
     sentiment.net_sentiment
 from growth
 inner join accounts on growth.account_key = accounts.account_key

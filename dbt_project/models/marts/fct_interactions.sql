@@ -2,7 +2,8 @@
     sentiment, and for inbound items the brand's first reply.
     Incremental: a night rewrites only the items first seen since its logical date minus the lookback window
     and the items a brand reply first seen then answers (their first reply may change); an item's text, and
-    so its score, never changes. A switch of sentiment scorer needs `--full-refresh` of this model. -#}
+    so its score, never changes. When a brand's sentiment scorer changes, the DAG's score_sentiment step drops
+    this model (and the other incremental marts), so that the next build is a full one. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
@@ -63,7 +64,7 @@ select
     end as first_response_minutes
 from interactions
 inner join accounts on interactions.account_key = accounts.account_key
-left join scores on md5(interactions.text) = scores.text_hash
+left join scores on md5(interactions.text) = scores.text_hash and accounts.brand_id = scores.brand_id
 left join first_replies
     on interactions.interaction_key = first_replies.interaction_key and not interactions.is_from_brand
 {% if is_incremental() %}

@@ -17,7 +17,9 @@ with account_days as (
 negatives as (
     select
         account_days.*,
-        coalesce(sentiment.negative_items, 0) as negative_items
+        -- unknown (NULL: no alert) where the platform's comments are not read
+        case when {{ reads_comments('account_days.platform') }} then coalesce(sentiment.negative_items, 0) end
+            as negative_items
     from account_days
     left join {{ ref('rpt_sentiment_daily') }} as sentiment
         on account_days.account_key = sentiment.account_key

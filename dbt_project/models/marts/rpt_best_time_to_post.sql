@@ -7,7 +7,10 @@ with posts as (
 ),
 
 accounts as (
-    select account_key from {{ ref('dim_accounts') }}
+    select
+        account_key,
+        platform
+    from {{ ref('dim_accounts') }}
 ),
 
 weekdays as (
@@ -21,6 +24,7 @@ hours as (
 cells as (
     select
         accounts.account_key,
+        accounts.platform,
         weekdays.weekday,
         hours.hour
     from accounts
@@ -70,7 +74,9 @@ combined as (
         coalesce(hour_stats.hour_posts, 0) as hour_posts,
         case when hour_stats.hour_posts >= 5 then hour_stats.hour_median_engagement_rate_d7 end
             as hour_median_engagement_rate_d7,
-        coalesce(activity.audience_activity, 0) as audience_activity
+        -- unknown (NULL) where the platform's comments are not read
+        case when {{ reads_comments('cells.platform') }} then coalesce(activity.audience_activity, 0) end
+            as audience_activity
     from cells
     left join slot_stats
         on cells.account_key = slot_stats.account_key and cells.weekday = slot_stats.weekday

@@ -1,5 +1,7 @@
 {#- One row per campaign and day of its dates (brand time zone, up to the last night read): others' posts
-    and mentions carrying one of its hashtags that day, their distinct authors and engagements. -#}
+    and mentions carrying one of its hashtags that day, their distinct authors and engagements; the roster
+    influencers' posts apart from the other UGC; and the distinct authors over the campaign's whole dates so far
+    (an author counted once for the campaign, as the daily counts cannot be summed). -#}
 with campaign_hashtags as (
     select * from {{ ref('stg_config__campaign_hashtags') }}
 ),
@@ -73,9 +75,27 @@ daily as (
         count(distinct case when mentions_brand then community_post_key end) as posts_mentioning_brand,
         count(distinct case when is_by_influencer then community_post_key end) as influencer_posts,
         count(distinct author_key) as distinct_authors,
-        sum(engagements) as engagements
+        sum(engagements) as engagements,
+        sum(case when is_by_influencer then engagements end) as influencer_engagements,
+        count(distinct case when not is_by_influencer then community_post_key end) as ugc_posts,
+        count(distinct case when not is_by_influencer then author_key end) as ugc_distinct_authors,
+        sum(case when not is_by_influencer then engagements end) as ugc_engagements
     from by_influencer  -- one row per campaign and post already (tagged is distinct, the roster unique)
     group by campaign_id, date_day
+),
+
+-- each author once over the campaign's dates up to the last night read
+whole_campaign as (
+    select
+        by_influencer.campaign_id,
+        count(distinct by_influencer.author_key) as campaign_distinct_authors,
+        count(distinct case when not by_influencer.is_by_influencer then by_influencer.author_key end)
+            as campaign_ugc_distinct_authors
+    from by_influencer
+    inner join campaigns on by_influencer.campaign_id = campaigns.campaign_id
+    cross join last_night
+    where by_influencer.date_day between campaigns.start_date and least(campaigns.end_date, last_night.last_date)
+    group by by_influencer.campaign_id
 )
 
 select
@@ -93,7 +113,16 @@ select
     coalesce(daily.posts_mentioning_brand, 0) as posts_mentioning_brand,
     coalesce(daily.influencer_posts, 0) as influencer_posts,
     coalesce(daily.distinct_authors, 0) as distinct_authors,
-    coalesce(daily.engagements, 0) as engagements
+    coalesce(daily.engagements, 0) as engagements,
+    -- the roster influencers' posts apart from the other UGC (posts = influencer_posts + ugc_posts)
+    coalesce(daily.influencer_engagements, 0) as influencer_engagements,
+    coalesce(daily.ugc_posts, 0) as ugc_posts,
+    coalesce(daily.ugc_distinct_authors, 0) as ugc_distinct_authors,
+    coalesce(daily.ugc_engagements, 0) as ugc_engagements,
+    -- over the campaign's whole dates up to the last night read, the same on each of its rows
+    coalesce(whole_campaign.campaign_distinct_authors, 0) as campaign_distinct_authors,
+    coalesce(whole_campaign.campaign_ugc_distinct_authors, 0) as campaign_ugc_distinct_authors
 from campaign_days
 left join daily
     on campaign_days.campaign_id = daily.campaign_id and campaign_days.date_day = daily.date_day
+left join whole_campaign on campaign_days.campaign_id = whole_campaign.campaign_id

@@ -1,5 +1,6 @@
 {#- Instagram media and their insights for one night, on the contract's columns.
-    Meta retired media impressions in 2025 (Graph v22+): `views` stands in for impressions. -#}
+    Meta retired media impressions in 2025 (Graph v22+): `views` stands in for impressions. For a video or a
+    reel, the same `views` (plays before 2025) are its video views too (metric contract, settled readings). -#}
 with media as (
     -- a record read twice in one night (paging overlap) counts once
     {{ deduplicate(ref('stg_instagram__media'), 'post_key, snapshot_date', '_line_no') }}
@@ -12,6 +13,7 @@ insights as (
         max(case when metric_name = 'reach' then metric_value end) as reach,
         max(case when metric_name = 'views' then metric_value end) as views,
         max(case when metric_name = 'impressions' then metric_value end) as legacy_impressions,
+        max(case when metric_name = 'plays' then metric_value end) as legacy_plays,
         max(case when metric_name = 'saved' then metric_value end) as saves,
         max(case when metric_name = 'shares' then metric_value end) as shares
     from {{ ref('stg_instagram__media_insights') }}
@@ -36,7 +38,9 @@ joined as (
         coalesce(insights.views, insights.legacy_impressions) as impressions,
         insights.reach,
         cast(null as bigint) as link_clicks,
-        cast(null as bigint) as video_views
+        case
+            when {{ is_video_type('media.content_type') }} then coalesce(insights.views, insights.legacy_plays)
+        end as video_views
     from media
     left join insights
         on media.post_key = insights.post_key and media.snapshot_date = insights.snapshot_date

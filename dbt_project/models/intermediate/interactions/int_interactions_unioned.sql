@@ -37,6 +37,7 @@ mentions as (
     where account_rank = 1
 ),
 
+-- one interactions model per platform whose comments are read (macro comment_platforms)
 unioned as (
     {{ union_all_columns([
         ref('int_instagram__interactions'),
@@ -45,6 +46,7 @@ unioned as (
         ref('int_bluesky__interactions'),
         ref('int_facebook__interactions'),
         ref('int_youtube__interactions'),
+        ref('int_linkedin__interactions'),
         'mentions',
     ], interaction_columns) }}
 )

@@ -20,7 +20,7 @@ select
     case when in_reply_to_id <> root_status_id then 'reply' else 'comment' end as interaction_type,
     {{ pseudonymize("'mastodon:' || author_id") }} as author_id_hash,
     is_from_brand,
-    trim({{ strip_html('reply_html') }}) as text,
+    reply_text as text,
     created_at_utc,
     first_seen_date
 from replies

@@ -10,7 +10,7 @@ select
     snapshot_date,
     published_at_utc,
     content_type,
-    trim({{ strip_html('post_html') }}) as post_text,
+    post_text,
     permalink,
     cast(null as {{ dbt.type_string() }}) as link_url,
     likes,

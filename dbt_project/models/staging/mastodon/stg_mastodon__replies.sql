@@ -19,6 +19,9 @@ renamed as (
         -- attributes: the brand answers from its own account, whose id is the owned account's
         coalesce({{ json_text('payload', 'account.id') }} = _account_id, false) as is_from_brand,
         {{ json_text('payload', 'content') }} as reply_html,
+        coalesce(
+            {{ json_text('payload', 'content_text') }}, trim({{ strip_html(json_text('payload', 'content')) }})
+        ) as reply_text,
         {{ json_text('payload', 'language') }} as declared_language,
         -- facts
         {{ json_number('payload', 'favourites_count') }} as likes,

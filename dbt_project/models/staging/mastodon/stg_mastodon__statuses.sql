@@ -19,6 +19,11 @@ renamed as (
             else 'text'
         end as content_type,
         {{ json_text('payload', 'content') }} as post_html,
+        -- the text as a reader sees it: the extractor's content_text (entities decoded, links as their URL);
+        -- statuses landed before it existed fall back to the HTML with its tags stripped
+        coalesce(
+            {{ json_text('payload', 'content_text') }}, trim({{ strip_html(json_text('payload', 'content')) }})
+        ) as post_text,
         {{ json_text('payload', 'url') }} as permalink,
         {{ json_text('payload', 'language') }} as declared_language,
         -- facts: Mastodon reports favourites, reblogs and direct replies; no saves, impressions or reach

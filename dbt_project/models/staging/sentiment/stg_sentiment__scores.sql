@@ -13,18 +13,21 @@ scorer_in_use as (
 renamed as (
     select
         -- ids
+        scorer_in_use.brand_id,
         text_scores.text_hash,
         text_scores.scorer,
         text_scores.scorer_version,
         -- attributes
         text_scores.language,
         text_scores.label,
+        text_scores.unscored_reason,
         -- facts
         text_scores.score,
         -- timestamps
         text_scores.scored_at
     from text_scores
-    -- the scores of the scorer in use only: a text has a row per scorer version that scored it
+    -- the scores of each brand's scorer in use only: a text has a row per scorer version that scored it, and
+    -- here a row per brand whose scorer in use that is
     inner join scorer_in_use
         on
         text_scores.scorer = scorer_in_use.scorer

@@ -20,6 +20,9 @@ renamed as (
         + coalesce(cast({{ regex_first(duration, '(\d+)S') }} as integer), 0)
             as duration_seconds,
         {{ json_text('payload', 'snippet.liveBroadcastContent') }} as live_broadcast_content,
+        -- present only for a live broadcast (scheduled, on air or over), when the part is asked for
+        {{ json_text('payload', 'liveStreamingDetails.actualStartTime') }} is not null
+        or {{ json_text('payload', 'liveStreamingDetails.scheduledStartTime') }} is not null as is_live_broadcast,
         {{ json_text('payload', 'snippet.title') }} as title,
         {{ json_text('payload', 'snippet.description') }} as description,
         'https://www.youtube.com/watch?v=' || {{ json_text('payload', 'id') }} as permalink,
@@ -34,9 +37,10 @@ renamed as (
 
 select
     *,
-    -- the Data API does not flag Shorts: a video of at most three minutes is taken for one
+    -- a live broadcast, on air, upcoming or over, is live; the Data API does not flag Shorts: a video of at most
+    -- three minutes is taken for one
     case
-        when live_broadcast_content in ('live', 'upcoming') then 'live'
+        when live_broadcast_content in ('live', 'upcoming') or is_live_broadcast then 'live'
         when duration_seconds between 1 and 180 then 'short_video'
         else 'video'
     end as content_type
