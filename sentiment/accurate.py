@@ -108,10 +108,11 @@ class AccurateScorer(Scorer):
     """
 
     name = "accurate"
-    # ~30 texts/s per core: 250 texts (~8 s) a batch keeps both workers busy to the end of a backfill, and
-    # from 1,000 new texts (~30 s on one core) two workers pay for their start-up (~2 s each).
+    # ~25 texts/s per core: 250 texts (~10 s) a batch keeps both workers busy to the end of a backfill, and
+    # from 400 new texts (~16 s on one core) two workers pay for their start-up (~2 s, side by side): the
+    # demo's night (2 % of 22,000 texts) takes 13 s instead of 21 s.
     batch_size = 250
-    parallel_min_texts = 1_000
+    parallel_min_texts = 400
 
     def __init__(self, pos: float = POS_THRESHOLD, neg: float = NEG_THRESHOLD) -> None:
         super().__init__(pos, neg)
