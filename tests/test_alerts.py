@@ -22,7 +22,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from core import paths
-from core.config import Settings
+from core.config import PinnedApi, Settings
 from warehouse.alerts import CHAT_CONN_ID, EMAIL_CONN_ID, deliver_new_alerts, failure_notifier
 
 # aiosmtpd's warning about the local test server, which takes a password without TLS
@@ -198,7 +198,7 @@ def test_each_new_alert_episode_is_sent_once_to_every_channel(settings, smtp_ser
     summary = deliver_new_alerts(settings, DAY, "scheduled__2026-11-20")
     # THEN one message per episode on each channel, naming the account, the brand, the figures and the report
     assert summary == {"day": "2026-11-20", "considered": 2, "sent": {"email": 2, "chat": 2},
-                       "failed": {"email": 0, "chat": 0}, "skipped": []}
+                       "failed": {"email": 0, "chat": 0}, "skipped": [], "api_sunsets": []}
     report = str(paths.report_file(settings.data, DAY))
     for bodies in (smtp_server.bodies(), texts(webhook.posts)):
         assert len(bodies) == 2
@@ -273,6 +273,33 @@ def test_a_webhook_that_refuses_is_retried_the_next_time(settings, webhook, monk
     webhook.status = 200
     assert deliver_new_alerts(settings, DAY, "manual__retry")["sent"] == {"chat": 2}
     assert len(webhook.posts) == 2
+
+
+def test_a_pinned_api_version_past_its_sunset_is_sent_once_and_one_ahead_is_not(settings, smtp_server, webhook,
+                                                                                  monkeypatch):
+    # GIVEN both channels, no alert in the marts, and the pinned Graph version (Instagram, Facebook) sunset
+    # three days ago by today's clock; LinkedIn's pin is not configured
+    email_connection(monkeypatch, smtp_server.port)
+    chat_connection(monkeypatch, webhook.server_address[1])
+    today = dt.datetime.now(dt.UTC).date()
+    extraction = settings.extraction.model_copy(
+        update={"graph_api": PinnedApi(version="v19.0", sunset=today - dt.timedelta(days=3))})
+    past = settings.model_copy(update={"extraction": extraction})
+    # WHEN the night's alerts are delivered, twice
+    first = deliver_new_alerts(past, DAY, "scheduled__2026-11-20")
+    again = deliver_new_alerts(past, DAY, "manual__rerun")
+    # THEN each channel had one message naming the version, the day it ended and what to do; then nothing
+    assert first["api_sunsets"] == ["api_sunset|graph_api|v19.0"]
+    assert first["sent"] == {"email": 1, "chat": 1} and again["sent"] == {"email": 0, "chat": 0}
+    for body in (*smtp_server.bodies(), *texts(webhook.posts)):
+        assert "API version sunset" in body and "v19.0" in body
+        assert f"was sunset on {today - dt.timedelta(days=3)}" in body and "move the pin" in body
+    # WHEN the sunset is 10 days ahead instead: a warning for the report's pages, not an alert
+    extraction = settings.extraction.model_copy(
+        update={"graph_api": PinnedApi(version="v20.0", sunset=today + dt.timedelta(days=10))})
+    ahead = deliver_new_alerts(settings.model_copy(update={"extraction": extraction}), DAY, "scheduled__x")
+    assert ahead["api_sunsets"] == [] and ahead["sent"] == {"email": 0, "chat": 0}
+    assert len(smtp_server.messages) == len(webhook.posts) == 1
 
 
 # ------------------------------------------------------------------------------------------ task failure

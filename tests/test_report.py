@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from core import paths
+from core.config import Settings
 from publishing.report import figures, pages, write_report
 from publishing.report.figures import Window, compare
+from warehouse.pipeline import publish
 
 DAY = dt.date(2026, 12, 7)  # a Monday
 FIRST = DAY - dt.timedelta(days=69)
@@ -284,3 +287,35 @@ def test_newer_mart_columns_are_read_where_the_marts_have_them(tmp_path):
     assert 'data-col="campaign_distinct_authors" data-value="17"' in acme
     assert 'data-hashtag="#spring"' in acme and 'data-hashtag="#old"' not in acme and "+250 %" in acme
     assert "Unknown, not zero, on TikTok @acme.tok: the warehouse does not read that platform&#39;s comments." in acme
+
+
+def test_a_pinned_api_version_near_or_past_its_sunset_is_on_every_page(tmp_path, monkeypatch):
+    # GIVEN marts to publish, and an Instagram account whose pinned Graph version was sunset yesterday (today's
+    # clock), while LinkedIn's pin is still 20 days from its sunset
+    warehouse = tmp_path / "warehouse.duckdb"
+    make_marts(warehouse)
+    monkeypatch.setenv("SMW_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SMW_WAREHOUSE", str(warehouse))
+    today = dt.datetime.now(dt.UTC).date()
+    settings = Settings.model_validate({
+        "extraction": {"start_date": "2026-10-01",
+                       "graph_api": {"version": "v19.0", "sunset": (today - dt.timedelta(days=1)).isoformat()},
+                       "linkedin_api": {"version": "202512", "sunset": (today + dt.timedelta(days=20)).isoformat()}},
+        "brands": [{"brand_id": "acme", "name": "Acme", "timezone": "Europe/Paris", "accounts": [
+            {"platform": "instagram", "account_id": "1", "handle": "acme", "connection_id": "token"},
+            {"platform": "linkedin", "account_id": "2", "handle": "acme", "connection_id": "token"}]}],
+    })
+    # WHEN the pipeline publishes the night
+    published = publish(DAY, "scheduled__1", settings)["warehouse"]
+    # THEN every brand's page and the date's page say which version, since or until when, and what to do
+    reports = paths.reports_dir(settings.data)
+    for page in (paths.report_day_dir(reports, DAY) / "index.html", paths.brand_report_file(reports, DAY, "acme"),
+                 paths.brand_report_file(reports, DAY, "solo")):
+        text = page.read_text()
+        assert re.search(r'data-notice="alert" data-api="graph_api">.*API version sunset:.*v19\.0 was sunset on '
+                         + re.escape((today - dt.timedelta(days=1)).isoformat()), text)
+        assert re.search(r'data-notice="warning" data-api="linkedin_api">.*API version sunset ahead:.*202512 is sunset'
+                         r' on ' + re.escape((today + dt.timedelta(days=20)).isoformat()) + r' \(in 20 days\)', text)
+    # AND with no notice, no banner
+    write_report(Path(published), tmp_path / "plain", DAY, pdf=False)
+    assert 'data-section="api-notices"' not in paths.brand_report_file(tmp_path / "plain", DAY, "acme").read_text()

@@ -12,6 +12,7 @@ the way every Airflow hook does: the metadata database, AIRFLOW_CONN_* variables
 
 - `deliver_new_alerts(settings, day, run_id)`: a task after `publish`; sends each alert episode of
   `marts.rpt_alerts` once per channel, remembering what went out in `core.paths.alerts_ledger`.
+  A pinned API version past its sunset (`extractors.versions`) is sent once per channel too.
 - `failure_notifier()`: an `on_failure_callback` naming the task, the date, the run and the error.
 """
 
@@ -39,6 +40,7 @@ from apprise import NotifyFormat, NotifyType
 from core import paths
 from core.config import Settings
 from core.db import connect
+from extractors.versions import SunsetNotice, sunset_notices
 
 if TYPE_CHECKING:
     from airflow.sdk import Context
@@ -245,7 +247,7 @@ def sent_record(episode: Episode, sent: dict[str, dict]) -> dict | None:
     between two episodes), so any sent episode of the same account and type that overlaps or touches this
     one counts, not only one with the same first day."""
     for record in sent.values():
-        if (record["alert_type"], record["account_key"]) != (episode.latest["alert_type"],
+        if (record["alert_type"], record.get("account_key")) != (episode.latest["alert_type"],
                                                              episode.latest["account_key"]):
             continue
         first, last = dt.date.fromisoformat(record["first_day"]), dt.date.fromisoformat(record["last_day"])
@@ -313,6 +315,19 @@ def alert_message(episode: Episode, day: dt.date, data: Path) -> Message:
 # -------------------------------------------------------------------------------------------- new alerts
 
 
+def sunset_key(notice: SunsetNotice) -> str:
+    return f"api_sunset|{notice.api}|{notice.version}"
+
+
+def sunset_message(notice: SunsetNotice, day: dt.date, data: Path) -> Message:
+    return Message(
+        title=f"[Shared media] API version sunset: {notice.version} ({notice.api}) since {notice.sunset}",
+        lines=[f"Alert: {notice.message}",
+               "Until the pin moves, the platform may refuse the requests (LinkedIn answers 426) or serve another "
+               "version whose metrics differ (Meta).", *report_lines(day, data)],
+    )
+
+
 def deliver_new_alerts(settings: Settings, day: dt.date, run_id: str) -> dict:
     """Send each new alert of `marts.rpt_alerts` once, to every configured channel, and return a summary.
 
@@ -327,8 +342,11 @@ def deliver_new_alerts(settings: Settings, day: dt.date, run_id: str) -> dict:
     channels, skipped = configured_channels()
     window_start = day - dt.timedelta(days=settings.extraction.lookback_days - 1)
     episodes = [episode for episode in read_episodes(settings, day) if episode.last_day >= window_start]
+    # Only a passed sunset is an alert; one ahead is a warning on the report's pages. Today's date, not the
+    # logical date's: the platform stops serving the version on a real day.
+    sunsets = [notice for notice in sunset_notices(settings) if notice.passed]
     summary: dict[str, Any] = {"day": day.isoformat(), "considered": len(episodes), "sent": {}, "failed": {},
-                               "skipped": skipped}
+                               "skipped": skipped, "api_sunsets": [sunset_key(notice) for notice in sunsets]}
     if not channels:
         log.info("alerts: %d alert episode(s) since %s, no channel configured", len(episodes), window_start)
         return summary
@@ -338,6 +356,11 @@ def deliver_new_alerts(settings: Settings, day: dt.date, run_id: str) -> dict:
         sent = ledger.setdefault(channel.name, {})
         summary["sent"][channel.name], summary["failed"][channel.name] = _deliver(
             channel, episodes, sent, day, run_id, settings.data, lambda: write_ledger(ledger_path, ledger))
+        if not summary["failed"][channel.name]:  # a channel that just failed would only time out again
+            done, left = _deliver_sunsets(channel, sunsets, sent, day, run_id, settings.data,
+                                          lambda: write_ledger(ledger_path, ledger))
+            summary["sent"][channel.name] += done
+            summary["failed"][channel.name] += left
     write_ledger(ledger_path, ledger)
     log.info("alerts: %s", summary)
     return summary
@@ -363,6 +386,25 @@ def _deliver(channel: Channel, episodes: list[Episode], sent: dict[str, dict], d
             return done, len(pending) - done
         sent[episode.key] = episode.record(run_id)
         save()  # after each message: a crash halfway must not resend those already gone
+    return len(pending), 0
+
+
+def _deliver_sunsets(channel: Channel, notices: list[SunsetNotice], sent: dict[str, dict], day: dt.date,
+                     run_id: str, data: Path, save) -> tuple[int, int]:
+    """Send each passed sunset the channel has not had, once (the ledger keys it by API and version)."""
+    pending = [notice for notice in notices if sunset_key(notice) not in sent]
+    for done, notice in enumerate(pending):
+        try:
+            send(channel, sunset_message(notice, day, data))
+        except Exception as error:  # as for alert episodes: keep the rest for the next run
+            log.warning("alerts: the %s channel failed (%s: %s); %d sunset notice(s) left for the next run",
+                        channel.name, type(error).__name__, error, len(pending) - done)
+            return done, len(pending) - done
+        sent[sunset_key(notice)] = {"alert_type": "api_sunset", "api": notice.api, "version": notice.version,
+                                    "sunset": notice.sunset.isoformat(),
+                                    "sent_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                                    "run_id": run_id}
+        save()
     return len(pending), 0
 
 

@@ -12,6 +12,7 @@ from core.config import Settings, load_settings
 from core.db import connect
 from expectations.gate import validate_marts
 from extractors.run import extract_account
+from extractors.versions import sunset_notices
 from loader import load_date
 from publishing.docs import publish_docs as publish_dbt_docs
 from publishing.publish import publish_marts
@@ -145,8 +146,10 @@ def publish(day: dt.date, run_id: str, settings: Settings | None = None) -> dict
     settings = settings or load_settings()
     target = publish_marts(settings.warehouse, paths.published_dir(settings.data), day, run_id)
     # Each brand's page and PDF, the date's page (what alerts link) and the index of every report.
+    # The sunset of a pinned API version is a real-world date: checked against today, not the logical date.
+    notices = [notice.as_dict() for notice in sunset_notices(settings)]
     report = write_report(target, paths.reports_dir(settings.data), day,
-                          validation=paths.validation_dir(settings.data, day) / "validation.json")
+                          validation=paths.validation_dir(settings.data, day) / "validation.json", notices=notices)
     log.info("published warehouse: %s", target)
     log.info("report: %s", report)
     return {"warehouse": str(target), "report": str(report)}

@@ -20,10 +20,13 @@ log = logging.getLogger(__name__)
 
 
 def write_report(published: Path, reports: Path, day: dt.date, validation: Path | None = None,
-                 pdf: bool = True) -> Path:
+                 pdf: bool = True, notices: list[dict[str, Any]] | None = None) -> Path:
     """Write every brand's report of the day (HTML, and PDF unless `pdf=False`) from the published read-only
     warehouse, copy the quality gate's results beside them, and regenerate the date's page and the index of
-    every report on disk. Returns the date's page (`core.paths.report_file`)."""
+    every report on disk. `notices`: the pinned API versions near or past their sunset
+    (`extractors.versions.SunsetNotice.as_dict`, passed in by the pipeline), shown on every page. Returns the
+    date's page (`core.paths.report_file`)."""
+    notices = notices or []
     gate = _gate(validation)
     has_validation = validation is not None and validation.exists()
     if validation is not None and has_validation:
@@ -34,7 +37,8 @@ def write_report(published: Path, reports: Path, day: dt.date, validation: Path 
     try:
         for brand in figures.brands(con):
             started = time.monotonic()
-            page = pages.render("brand.html.j2", **brand_context(con, brand, day, gate, has_validation))
+            page = pages.render("brand.html.j2", **brand_context(con, brand, day, gate, has_validation),
+                                 notices=notices)
             pages.write_text(paths.brand_report_file(reports, day, brand.brand_id), page)
             drawn = time.monotonic()
             if pdf:
@@ -44,7 +48,7 @@ def write_report(published: Path, reports: Path, day: dt.date, validation: Path 
                      time.monotonic() - drawn)
     finally:
         con.close()
-    return pages.write_indexes(reports, day, gate, has_validation)
+    return pages.write_indexes(reports, day, gate, has_validation, notices)
 
 
 def _gate(validation: Path | None) -> dict[str, Any] | None:

@@ -175,12 +175,14 @@ def listed(reports: Path) -> list[Listed]:
     return sorted(found, key=lambda item: (-item.day.toordinal(), item.brand_name.lower(), item.brand_id))
 
 
-def write_indexes(reports: Path, day: dt.date, gate: Mapping[str, Any] | None, has_validation: bool) -> Path:
+def write_indexes(reports: Path, day: dt.date, gate: Mapping[str, Any] | None, has_validation: bool,
+                  notices: list[dict[str, Any]] | None = None) -> Path:
     """The date's page and the index of every report, regenerated from what is on disk."""
     everything = listed(reports)
     of_day = [item for item in everything if item.day == day]
     day_page = paths.report_day_dir(reports, day) / "index.html"
-    write_text(day_page, render("day.html.j2", day=day, reports=of_day, gate=gate, has_validation=has_validation))
+    write_text(day_page, render("day.html.j2", day=day, reports=of_day, gate=gate, has_validation=has_validation,
+                                   notices=notices or []))
     dates: dict[dt.date, list[Listed]] = {}
     for item in everything:
         dates.setdefault(item.day, []).append(item)
