@@ -10,6 +10,7 @@ import duckdb
 from core import paths
 from core.config import Settings, load_settings
 from core.db import connect
+from core.pseudonyms import require_private_salt
 from expectations.gate import validate_marts
 from extractors.run import extract_account
 from extractors.versions import sunset_notices
@@ -31,7 +32,9 @@ def lookback_days() -> int:
 
 
 def account_keys(settings: Settings | None = None) -> list[str]:
+    """The nightly DAG's first task: a real source stops here, before any extraction, without a private salt."""
     settings = settings or load_settings()
+    require_private_salt(settings.extraction.source)
     return [account.key for _, account in settings.accounts()]
 
 
@@ -49,13 +52,16 @@ def load(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
 
 def night_to_publish(requested: str | None, raw_events: list[dict], settings: Settings | None = None) -> dt.date:
     """The night the publishing DAG transforms and publishes: the one asked for by hand, else the latest night
-    the raw Asset's events name (several loads may queue one run), else the latest night loaded."""
+    the raw Asset's events name (several loads may queue one run), else the latest night loaded. A real source
+    stops here, before dbt pseudonymizes anything, without a private salt."""
+    settings = settings or load_settings()
+    require_private_salt(settings.extraction.source)
     if requested:
         return dt.date.fromisoformat(requested)
     named = [extra["day"] for extra in raw_events if extra and extra.get("day")]
     if named:
         return dt.date.fromisoformat(max(named))
-    con = connect(settings or load_settings())
+    con = connect(settings)
     try:
         loaded = con.execute("select max(_logical_date) from raw._loads").fetchone()
     except Exception as error:  # no raw._loads yet: nothing was ever loaded

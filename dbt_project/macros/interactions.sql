@@ -6,9 +6,21 @@
 {%- endmacro %}
 {% macro default__pseudonymize(expression) -%}
     {#- A salted hash: the same author gets the same value on every platform run, nobody can look a handle up
-        without the salt (var pseudonym_salt, from SMW_PSEUDONYM_SALT). NULL stays NULL. -#}
-    {%- set salt = var('pseudonym_salt') | string -%}
-    md5('{{ salt | replace("'", "''") }}' || cast({{ expression }} as varchar))
+        without the salt. The salt is a DuckDB variable the dbt-duckdb plugin core.dbt_plugin sets from
+        SMW_PSEUDONYM_SALT on every connection: only its name is in the SQL (compiled SQL is stored: target/,
+        Airflow's rendered fields); a connection without it fails rather than hash without salt. NULL stays NULL. -#}
+    md5(
+        coalesce(cast(getvariable('smw_pseudonym_salt') as varchar), error('no pseudonymization salt: dbt runs with the '
+            || 'core.dbt_plugin plugin of profiles.yml, which sets it from SMW_PSEUDONYM_SALT'))
+        || cast({{ expression }} as varchar)
+    )
+{%- endmacro %}
+
+{% macro pseudonymous_key(key) -%}
+    {#- A key that would carry a person's id in clear (a Bluesky AT URI names its author's DID:
+        at://did:plc:.../app.bsky.feed.post/<rkey>): its platform prefix and a salted hash of the whole key, so
+        keys stay unique and a parent key still equals its parent's key. NULL stays NULL. -#}
+    split_part({{ key }}, ':', 1) || ':' || {{ pseudonymize(key) }}
 {%- endmacro %}
 
 {% macro unnest_json_array(column, path) -%}

@@ -34,7 +34,9 @@ social_session_reads as (
         ga4.session_ad_content,
         ga4.sessions,
         ga4.conversions,
-        ga4.revenue
+        -- money as decimal: a sum of doubles depends on the order rows arrive in (a rerun differed in the last
+        -- digit); decimals add up exactly. Four places: every ISO 4217 currency's minor unit.
+        cast(ga4.revenue as decimal(18, 4)) as revenue
     from {{ ref('stg_ga4__sessions_daily') }} as ga4
     inner join accounts on ga4.account_key = accounts.account_key
     -- social: the medium says so (GA4's social mediums, not only `social`) or GA4's own channel group does

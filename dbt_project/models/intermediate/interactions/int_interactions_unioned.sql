@@ -22,7 +22,10 @@ with community_mentions as (
 
 mentions as (
     select
-        community_post_key as interaction_key,
+        -- a Bluesky post's AT URI names its author's DID (pseudonymous_key, as int_bluesky__interactions)
+        case
+            when platform = 'bluesky' then {{ pseudonymous_key('community_post_key') }} else community_post_key
+        end as interaction_key,
         platform,
         account_key,
         cast(null as {{ dbt.type_string() }}) as post_key,
