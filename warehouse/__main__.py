@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 from wsgiref.simple_server import make_server
@@ -13,7 +14,8 @@ from airflow.dag_processing.dagbag import DagBag
 
 from core.config import load_settings
 from core.db import connect
-from core.paths import PROJECT_ROOT
+from core.paths import PROJECT_ROOT, warehouse_path
+from core.runlock import RunLocked, run_lock
 from loader import load_date
 from simulator.api import SimulatorApp
 from simulator.bulk import land_history
@@ -141,15 +143,25 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--date", type=dt.date.fromisoformat, default=None)
+    for command in (commands.choices["demo"], history, nights):
+        command.add_argument("--wait", action="store_true",
+                             help="if another run holds the warehouse, wait for it instead of stopping at once")
     args = parser.parse_args(argv)
-    if args.command == "demo":
-        return demo()
-    if args.command == "run":
-        return run(args.date, args.verbose)
-    if args.command == "simulated-history":
-        simulated_history(args.date)
-        return 0
-    return sandbox(args.host, args.port, args.date)
+    if args.command == "sandbox":
+        return sandbox(args.host, args.port, args.date)
+    # One run per warehouse at a time (core.runlock): held from before the DAGs are parsed to the end.
+    run_id = f"cli-{args.command}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
+    try:
+        with run_lock(warehouse_path(), run_id, wait_seconds=24 * 3600 if args.wait else 0):
+            if args.command == "demo":
+                return demo()
+            if args.command == "run":
+                return run(args.date, args.verbose)
+            simulated_history(args.date)
+            return 0
+    except RunLocked as error:
+        print(f"not started: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

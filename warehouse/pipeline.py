@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import logging
+import os
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 import duckdb
 
@@ -11,6 +16,7 @@ from core import paths
 from core.config import Settings, load_settings
 from core.db import connect
 from core.pseudonyms import require_private_salt
+from core.runlock import run_lock
 from expectations.gate import validate_marts
 from extractors.run import extract_account
 from extractors.versions import sunset_notices
@@ -24,6 +30,21 @@ from warehouse.alerts import deliver_new_alerts
 from warehouse.report_email import deliver_weekly_reports
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def under_run_lock(step: Callable[P, R]) -> Callable[P, R]:
+    """A DAG task's step holds the warehouse's run lock, shared, while it runs (core.runlock): the tasks of the
+    scheduler's runs go side by side, and a command-line run holding it exclusively stops them, with the message
+    "already running since ..., run id ..." (or lets them through when they run inside it, dag.test)."""
+    @functools.wraps(step)
+    def locked(*args: P.args, **kwargs: P.kwargs) -> R:
+        run_id = (inspect.signature(step).bind_partial(*args, **kwargs).arguments.get("run_id")
+                  or os.environ.get("AIRFLOW_CTX_DAG_RUN_ID") or step.__name__)
+        with run_lock(paths.warehouse_path(), str(run_id), shared=True):
+            return step(*args, **kwargs)
+    return locked
 
 
 def lookback_days() -> int:
@@ -38,6 +59,7 @@ def account_keys(settings: Settings | None = None) -> list[str]:
     return [account.key for _, account in settings.accounts()]
 
 
+@under_run_lock
 def extract(account_key: str, day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
     settings = settings or load_settings()
     # The simulated world plugs in here, as the extractors' transport; a real source reads the network.
@@ -46,6 +68,7 @@ def extract(account_key: str, day: dt.date, run_id: str, settings: Settings | No
     return {name: {"rows": info["rows"], "status": info["status"]} for name, info in manifest["streams"].items()}
 
 
+@under_run_lock
 def load(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
     return load_date(settings or load_settings(), day, run_id)
 
@@ -89,6 +112,7 @@ def _sql_list(values: list[str]) -> str:
     return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
 
 
+@under_run_lock
 def score_sentiment(settings: Settings | None = None) -> dict:
     """Detect the language and score the sentiment of every comment, reply and mention not yet scored by
     its brand's scorer (cached by text hash, scorer and version: unchanged texts cost nothing). Brands that
@@ -137,6 +161,7 @@ def score_sentiment(settings: Settings | None = None) -> dict:
     return result
 
 
+@under_run_lock
 def validate(day: dt.date, settings: Settings | None = None) -> dict:
     settings = settings or load_settings()
     # Same configuration as dbt-duckdb's connection: in one process (dag.test) DuckDB shares the open
@@ -148,6 +173,7 @@ def validate(day: dt.date, settings: Settings | None = None) -> dict:
         con.close()
 
 
+@under_run_lock
 def publish(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
     settings = settings or load_settings()
     target = publish_marts(settings.warehouse, paths.published_dir(settings.data), day, run_id)
@@ -161,6 +187,7 @@ def publish(day: dt.date, run_id: str, settings: Settings | None = None) -> dict
     return {"warehouse": str(target), "report": str(report)}
 
 
+@under_run_lock
 def publish_docs(settings: Settings | None = None) -> dict:
     """dbt's documentation of the warehouse (models, columns and types from its catalog, lineage, metrics) as one
     page that works offline, at data/published/docs/index.html. Reads the warehouse: the writers' pool."""
@@ -170,6 +197,7 @@ def publish_docs(settings: Settings | None = None) -> dict:
     return {"docs": str(page)}
 
 
+@under_run_lock
 def deliver_alerts(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
     """Send the crisis and reach-drop alerts first seen in the lookback window to the configured channels."""
     return deliver_new_alerts(settings or load_settings(), day, run_id)

@@ -48,18 +48,27 @@ def raw_counts(settings: Settings, day: dt.date, first_run: dt.date) -> Counter:
 
 
 def mart_counts(settings: Settings, days: list[dt.date]) -> dict[str, int]:
-    """Rows of the marts after runs for `days`: one per post per day from its local publication day to the
-    last night it was read, and one per account per day from its first to its last night."""
+    """Rows of the marts after runs for `days`: per post, its local publication day, the days from its first
+    read to the end of its re-read period (D+lookback_days, at least D+7) and each later read (the grain bounded
+    by observation, docs/DECISIONLOG.md); one per account per day from its first to its last night."""
     world = World(settings)
-    last_read: dict[str, tuple] = {}
+    reads: dict[str, tuple] = {}
     for day in sorted(days):
         for brand, account in settings.accounts():
             for post in window_posts(world, settings, account.key, day, min(days)):
-                last_read[post.post_id] = (post, brand.timezone, day)
+                _, _, nights = reads.setdefault(post.post_id, (post, brand.timezone, set()))
+                nights.add(day)
+    reread_days = max(settings.extraction.lookback_days, 7)
     post_days = 0
-    for post, timezone, last_day in last_read.values():
+    for post, timezone, nights in reads.values():
         published_local = post.published_at.astimezone(zoneinfo.ZoneInfo(timezone)).date()
-        post_days += max(0, (last_day - published_local).days + 1)
+        read = sorted(night for night in nights if night >= published_local)
+        if not read:
+            continue
+        until = min(read[-1], published_local + dt.timedelta(days=reread_days))
+        kept = {published_local, *read}
+        kept.update(read[0] + dt.timedelta(days=n) for n in range((until - read[0]).days + 1))
+        post_days += len(kept)
     span = (max(days) - min(days)).days + 1
     return {"marts.fct_post_performance": post_days,
             "marts.fct_account_daily": span * len(settings.accounts()),

@@ -1,5 +1,12 @@
-{#- One row per post per day, from its publication day (account time zone) to the last night it was read.
-    A counter's value on a day is the last snapshot taken on or before it (metric contract).
+{#- One row per post and observed day: a row carries only what a read produced (docs/DECISIONLOG.md, "A grain
+    bounded by observation"). A post's days are
+    - its publication day (account time zone), D+0, so that the account's posts published that day count it;
+    - every day while it is re-read: from its first read to the end of its re-read period (the lookback window
+      after publication, and at least to D+7 so that the contract's D+1 and D+7 values are rows), bounded by its
+      last read; a day in it without a read (a failed night) carries the last snapshot, as the contract reads;
+    - the day of each later read (an account's first night reads its whole history once).
+    A counter's value on a day is the last snapshot taken on or before it (metric contract); a day's increase
+    is taken against the post's previous row, so a later read's row gains everything since the last one.
     Incremental: a nightly run recomputes only the days from its logical date minus the lookback window
     (re-read counters restate those days), from the full snapshot history of the posts concerned, so it
     gives the same rows as a full refresh. Without a logical_date var it recomputes everything. -#}
@@ -9,6 +16,11 @@
     on_schema_change='fail',
     pre_hook=["{% if is_incremental() %}delete from {{ this }} where date_day >= " ~ reprocess_from() ~ "{% endif %}"],
 ) }}
+{#- A post published on local day P is re-read on the nights whose lookback window holds its UTC time: up to
+    P + lookback_days (its UTC day can be P + 1). Its days run at least to the contract's D+1 and D+7. -#}
+{%- set reread_days = [
+    var('lookback_days') | int, var('benchmark_day') | int, var('alert_day') | int,
+] | max %}
 {%- set lifetime_counters = [
     'likes', 'comments', 'shares', 'saves', 'engagements', 'impressions', 'reach', 'link_clicks', 'video_views',
 ] %}
@@ -21,27 +33,64 @@ snapshots as (
     select * from {{ ref('int_post_snapshots_unioned') }}
 ),
 
-last_read as (
+reads as (
+    -- each post's reads from its publication day on (a snapshot dated before it, UTC ahead of local, is none)
     select
-        post_key,
-        max(snapshot_date) as last_snapshot_date
+        snapshots.post_key,
+        min(snapshots.snapshot_date) as first_read,
+        max(snapshots.snapshot_date) as last_read
     from snapshots
-    group by post_key
+    inner join posts on snapshots.post_key = posts.post_key
+    where snapshots.snapshot_date >= posts.published_date
+    group by snapshots.post_key
     {% if is_incremental() %}
-    having max(snapshot_date) >= {{ reprocess_from() }}
+    having max(snapshots.snapshot_date) >= {{ reprocess_from() }}
     {% endif %}
 ),
 
-post_days as (
+read_posts as (
     select
         posts.post_key,
         posts.account_key,
         posts.platform,
         posts.published_date,
         posts.followers_at_publication,
-        {{ explode_days('posts.published_date', 'last_read.last_snapshot_date') }} as date_day
+        reads.first_read,
+        -- the last day of the re-read period (D+{{ reread_days }}), never past the last read
+        least(reads.last_read, {{ add_days('posts.published_date', reread_days) }}) as reread_until
     from posts
-    inner join last_read on posts.post_key = last_read.post_key
+    inner join reads on posts.post_key = reads.post_key
+),
+
+observed_days as (
+    select
+        post_key,
+        published_date as date_day
+    from read_posts
+    union
+    select
+        post_key,
+        {{ explode_days('first_read', 'reread_until') }} as date_day
+    from read_posts
+    union
+    select
+        snapshots.post_key,
+        snapshots.snapshot_date as date_day
+    from snapshots
+    inner join read_posts on snapshots.post_key = read_posts.post_key
+    where snapshots.snapshot_date > read_posts.reread_until
+),
+
+post_days as (
+    select
+        read_posts.post_key,
+        read_posts.account_key,
+        read_posts.platform,
+        read_posts.published_date,
+        read_posts.followers_at_publication,
+        observed_days.date_day
+    from read_posts
+    inner join observed_days on read_posts.post_key = observed_days.post_key
 ),
 
 carried as (
@@ -63,7 +112,8 @@ carried as (
 gained as (
     select
         *,
-        -- the increase over the day before; until a counter is first known, from zero. A post published in
+        -- the increase over the post's previous row (the day before while it is re-read, the previous read
+        -- after); until a counter is first known, from zero. A post published in
         -- the local evening west of UTC is first read on the next UTC night: its first counters are all gained
         -- that day, not lost to a NULL day before.
         likes - coalesce(lag(likes) over by_day, 0) as likes_gained,
