@@ -11,7 +11,8 @@ for that night; or by hand, to rebuild, re-validate and re-publish the marts wit
 4. **transform_marts**: the dbt marts, one task per model (astronomer-cosmos), each followed by its tests.
 5. **validate**: Great Expectations suites on the marts; a failure stops here and nothing is published.
 6. **publish**: a read-only copy of the marts at `data/published/warehouse.duckdb`, swapped in atomically,
-   and each brand's report (HTML and PDF) under `data/published/reports/<date>/<brand>/`.
+   and each brand's report (HTML and PDF) under `data/published/reports/<date>/<brand>/`. A night older than
+   the one published is not published unless the `backfill` parameter says so.
 7. **deliver_alerts**: new crisis and reach-drop alerts of `rpt_alerts`, once each, by email
    (connection `smw_alerts_email`) and chat (`smw_alerts_chat`, Apprise: Slack, Teams, webhooks).
 8. **deliver_reports**: on the weekday of `reports.weekly_email_weekday` (default Monday), each brand's report
@@ -43,7 +44,10 @@ from warehouse.dbt import DUCKDB_POOL, NIGHT_TASK, build_task, task_group
     default_args={"retries": 0, "on_failure_callback": failure_notifier()},
     params={"day": Param(None, type=["null", "string"], format="date",
                          description="The night to publish (YYYY-MM-DD); empty: the night the raw Asset names, "
-                                     "else the latest night loaded.")},
+                                     "else the latest night loaded."),
+            "backfill": Param(False, type="boolean",
+                              description="Publish even if the night is older than the one published (a backfill); "
+                                          "otherwise an older night is rebuilt but not published.")},
     user_defined_macros={"smw_lookback_days": pipeline.lookback_days},
 )
 def shared_media_publish():
@@ -62,8 +66,8 @@ def shared_media_publish():
         return pipeline.validate(pendulum.Date.fromisoformat(day))
 
     @task(outlets=[PUBLISHED])
-    def publish(day: str, run_id=None) -> dict:
-        return pipeline.publish(pendulum.Date.fromisoformat(day), run_id)
+    def publish(day: str, run_id=None, params=None) -> dict:
+        return pipeline.publish(pendulum.Date.fromisoformat(day), run_id, backfill=bool(params.get("backfill")))
 
     # Reads rpt_alerts in the warehouse, hence the writers' pool (DuckDB: one process holds the file).
     @task(pool=DUCKDB_POOL)

@@ -22,11 +22,27 @@ PARQUET = "parquet"
 PUBLICATION_TABLE = "_publication"
 
 
-def publish_marts(warehouse: Path, published_dir: Path, day: dt.date, run_id: str) -> Path:
+class PublishRefused(RuntimeError):
+    """The logical date is older than the one published: publishing it would put an older night over a newer."""
+
+
+def publish_marts(warehouse: Path, published_dir: Path, day: dt.date, run_id: str, *,
+                  accounts: list[str] | None = None, backfill: bool = False) -> Path:
     """Copy every table of `marts` into a new file beside the published one, export each to Parquet in a new
-    folder, then swap both in: the file renamed over the old one, the `parquet` link pointed at the new folder."""
+    folder, then swap both in: the file renamed over the old one, the `parquet` link pointed at the new folder.
+
+    Never backwards: a logical date older than the one published is refused (PublishRefused) unless `backfill`
+    says so. `marts._publication` records whether the night is complete: every account of `accounts`
+    (`<platform>:<account id>`) loaded whole that night, else which are stale."""
     published_dir.mkdir(parents=True, exist_ok=True)
     target = published_dir / "warehouse.duckdb"
+    remove_leftovers(published_dir)
+    current = published_date(target)
+    if current is not None and day < current and not backfill:
+        raise PublishRefused(f"not published: {day} is older than the night already published ({current}); the "
+                             "published marts stay as they are. To publish an older night on purpose, run it as a "
+                             "backfill (`python -m warehouse run --backfill --date ...`, or the DAG's `backfill` "
+                             "parameter)")
     aside = published_dir / f".warehouse.{run_id.replace(':', '_').replace('/', '_')}.duckdb"
     # Unique per call (a re-run of a task has the same run id): never the folder the link points at now.
     parquet_version = published_dir / f".{PARQUET}-{time.time_ns()}"
@@ -46,9 +62,15 @@ def publish_marts(warehouse: Path, published_dir: Path, day: dt.date, run_id: st
             for table in tables:
                 con.execute(f"create table publishing.{PUBLISHED_SCHEMA}.{table} as "
                             f"select * from {PUBLISHED_SCHEMA}.{table}")
+            stale = stale_accounts(con, day, accounts)
             con.execute(f"""create table publishing.{PUBLISHED_SCHEMA}.{PUBLICATION_TABLE} as
                             select ?::date as logical_date, ? as run_id, now()::timestamp as published_at_utc,
-                                   ? as tables""", [day, run_id, ",".join(tables)])
+                                   ? as tables, ?::boolean as complete, ? as stale_accounts,
+                                   ?::boolean as backfill""",
+                        [day, run_id, ",".join(tables), None if stale is None else not stale,
+                         None if stale is None else ",".join(stale), backfill])
+            if stale:
+                log.warning("the night %s is incomplete: stale accounts %s", day, ", ".join(stale))
             started = time.monotonic()
             export_parquet(con, "publishing", [*tables, PUBLICATION_TABLE], parquet_version)
             log.info("parquet: %d tables exported in %.2f s", len(tables) + 1, time.monotonic() - started)
@@ -68,6 +90,47 @@ def publish_marts(warehouse: Path, published_dir: Path, day: dt.date, run_id: st
         aside.unlink(missing_ok=True)
         Path(str(aside) + ".wal").unlink(missing_ok=True)
     return target
+
+
+def published_date(target: Path) -> dt.date | None:
+    """The logical date of the published file (marts._publication), None if nothing is published yet."""
+    if not target.exists():
+        return None
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{target}' as published (read_only)")
+        row = con.execute(f"select max(logical_date) from published.{PUBLISHED_SCHEMA}.{PUBLICATION_TABLE}").fetchone()
+    except duckdb.CatalogException:  # a file without the table: published before it was recorded
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def stale_accounts(con: duckdb.DuckDBPyConnection, day: dt.date, accounts: list[str] | None) -> list[str] | None:
+    """The accounts of `accounts` whose night is not loaded whole: no load audit for the date, a stream the
+    extraction did not complete, or a stream whose load did not load (raw._loads). None when not asked."""
+    if accounts is None:
+        return None
+    audited = {row[0] for row in con.execute(
+        "select column_name from duckdb_columns() where schema_name = 'raw' and table_name = '_loads'").fetchall()}
+    loaded = "coalesce(load_status, 'loaded') = 'loaded'" if "load_status" in audited else "true"
+    whole = {row[0]: row[1] for row in con.execute(
+        f"""select platform || ':' || _account_id, bool_and(coalesce(stream_status, 'complete') = 'complete'
+                                                        and {loaded})
+            from raw._loads where _logical_date = ? group by 1""", [day]).fetchall()} if audited else {}
+    return sorted(account for account in accounts if not whole.get(account, False))
+
+
+def remove_leftovers(published_dir: Path) -> None:
+    """A publish killed half-way (kill -9, a full disk) leaves its aside file and write-ahead log behind
+    (.warehouse.<run>.duckdb[.wal]); the next publish removes them, and says so. Only one run at a time
+    publishes (core.runlock), so none of them is being written."""
+    leftovers = sorted(published_dir.glob(".warehouse.*.duckdb*"))
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    if leftovers:
+        log.warning("removed the leftovers of an interrupted publish: %s", ", ".join(path.name for path in leftovers))
 
 
 def export_parquet(con: duckdb.DuckDBPyConnection, database: str, tables: list[str], folder: Path) -> None:

@@ -46,9 +46,10 @@ def publish_dag():
     return _parsed(PUBLISH)
 
 
-def run_dates(days: list[dt.date], progress: Progress | None = None) -> int:
+def run_dates(days: list[dt.date], progress: Progress | None = None, backfill: bool = False) -> int:
     """Run the night with Airflow's `dag.test()` for each logical date, in order: the nightly DAG, then the
-    publishing DAG the scheduler would start from its Asset event (dag.test starts no other DAG)."""
+    publishing DAG the scheduler would start from its Asset event (dag.test starts no other DAG). A backfill
+    publishes each night even if a later one was published."""
     progress = progress or Progress()
     dags = [nightly_dag(), publish_dag()]
     for day in days:
@@ -56,7 +57,7 @@ def run_dates(days: list[dt.date], progress: Progress | None = None) -> int:
             started = time.monotonic()
             progress.text(f"{dag.dag_id} for {day} (Airflow dag.test) ...")
             run = dag.test(logical_date=pendulum.datetime(day.year, day.month, day.day, tz="UTC"),
-                           run_conf={"day": day.isoformat()} if dag.dag_id == PUBLISH else None)
+                           run_conf={"day": day.isoformat(), "backfill": backfill} if dag.dag_id == PUBLISH else None)
             progress.dag_run(run)
             progress.text(f"{dag.dag_id} for {day}: {run.state} in {time.monotonic() - started:.1f} s")
             if str(run.state) != "success":
@@ -101,15 +102,15 @@ def demo() -> int:
     return status
 
 
-def run(days: list[dt.date], verbose: bool) -> int:
+def run(days: list[dt.date], verbose: bool, backfill: bool = False) -> int:
     if verbose:
-        return run_dates(days)
+        return run_dates(days, backfill=backfill)
     settings = load_settings()
     log_file = progress_log(settings, "run")
     print(f"full logs in {log_file}", flush=True)
     with quiet(log_file) as terminal:
         progress = Progress(terminal)
-        status = run_dates(days, progress)
+        status = run_dates(days, progress, backfill=backfill)
         summary(progress, settings, days[-1], log_file, status == 0)
     return status
 
@@ -139,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     nights = commands.add_parser("run", help="run the nightly DAGs for logical dates (dag.test)")
     nights.add_argument("--date", action="append", type=dt.date.fromisoformat, required=True)
     nights.add_argument("-v", "--verbose", action="store_true", help="print every log line, not the stages")
+    nights.add_argument("--backfill", action="store_true",
+                        help="publish each night even if a later one is published (otherwise not published)")
     serve = commands.add_parser("sandbox", help="serve the simulated APIs on a local port")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
@@ -156,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "demo":
                 return demo()
             if args.command == "run":
-                return run(args.date, args.verbose)
+                return run(args.date, args.verbose, args.backfill)
             simulated_history(args.date)
             return 0
     except RunLocked as error:

@@ -17,12 +17,14 @@ from core.config import Settings, load_settings
 from core.db import connect
 from core.pseudonyms import require_private_salt
 from core.runlock import run_lock
+from expectations.docs import publish_data_docs
 from expectations.gate import validate_marts
+from expectations.raw import check_raw
 from extractors.run import extract_account
 from extractors.versions import sunset_notices
 from loader import load_date
 from publishing.docs import publish_docs as publish_dbt_docs
-from publishing.publish import publish_marts
+from publishing.publish import PublishRefused, publish_marts
 from publishing.report import write_report
 from sentiment import score_new_texts, scorer_from_env
 from simulator.api import simulator_transport
@@ -70,7 +72,18 @@ def extract(account_key: str, day: dt.date, run_id: str, settings: Settings | No
 
 @under_run_lock
 def load(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
-    return load_date(settings or load_settings(), day, run_id)
+    """Load the night, then run the raw suites on it: rows breaking a row rule move to raw._rejected, the
+    fields' drift is recorded, and the night's verdict goes to data/validation/<date>/raw.json for the gate."""
+    settings = settings or load_settings()
+    summary = load_date(settings, day, run_id)
+    con = connect(settings)
+    try:
+        checks = check_raw(con, settings, day, run_id, paths.validation_dir(settings.data, day))
+    finally:
+        con.close()
+    return {**summary, "raw_checks": {key: checks[key] for key in ("success", "quarantined", "seconds")}
+            | {"blocking": [check["rule"] for check in checks["blocking"]],
+               "schema_drift": len(checks["schema_drift"])}}
 
 
 def night_to_publish(requested: str | None, raw_events: list[dict], settings: Settings | None = None) -> dt.date:
@@ -168,23 +181,34 @@ def validate(day: dt.date, settings: Settings | None = None) -> dict:
     # instance only between connections of equal configuration; the pool keeps other writers out.
     con = connect(settings)
     try:
-        return validate_marts(con, day, settings.extraction.lookback_days, paths.validation_dir(settings.data, day))
+        return validate_marts(con, day, settings.extraction.lookback_days, paths.validation_dir(settings.data, day),
+                              accounts=account_keys(settings))
     finally:
         con.close()
 
 
 @under_run_lock
-def publish(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
+def publish(day: dt.date, run_id: str, settings: Settings | None = None, backfill: bool = False) -> dict:
+    """Publish the marts and the night's reports; a night older than the one published is not published (the
+    published marts and reports stay), unless it is a backfill."""
     settings = settings or load_settings()
-    target = publish_marts(settings.warehouse, paths.published_dir(settings.data), day, run_id)
+    try:
+        target = publish_marts(settings.warehouse, paths.published_dir(settings.data), day, run_id,
+                               accounts=account_keys(settings), backfill=backfill)
+    except PublishRefused as refused:
+        log.warning("%s", refused)
+        return {"published": False, "reason": str(refused)}
     # Each brand's page and PDF, the date's page (what alerts link) and the index of every report.
     # The sunset of a pinned API version is a real-world date: checked against today, not the logical date.
     notices = [notice.as_dict() for notice in sunset_notices(settings)]
     report = write_report(target, paths.reports_dir(settings.data), day,
                           validation=paths.validation_dir(settings.data, day) / "validation.json", notices=notices)
+    docs = publish_data_docs(paths.validation_dir(settings.data, day), paths.report_day_dir(
+        paths.reports_dir(settings.data), day) / "data-docs")
     log.info("published warehouse: %s", target)
     log.info("report: %s", report)
-    return {"warehouse": str(target), "report": str(report)}
+    log.info("data docs: %s", docs)
+    return {"published": True, "warehouse": str(target), "report": str(report)}
 
 
 @under_run_lock
