@@ -17,6 +17,7 @@ import httpx
 
 from core.config import Account
 from core.landing import Record
+from core.secrets import Credential, TokenStore, env_name, update_airflow_connection
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +32,31 @@ class ExtractorError(RuntimeError):
 
 
 class AuthError(ExtractorError):
-    """An expired or revoked token: not retried, the connection must be fixed."""
+    """An expired or revoked token that renewing did not cure: not retried, the connection must be fixed.
+    The message names the account, what was refused, what to do (`hint`, the platform's own way to get a new
+    credential) and where to store the result."""
 
-    def __init__(self, platform: str, account: Account, detail: str):
+    def __init__(self, platform: str, account: Account, detail: str, hint: str = "",
+                 refused: str = "the token"):
         super().__init__(
-            f"{platform} rejected the token of account {account.handle} ({account.key}): {detail}. "
-            f"Renew the token in the Airflow connection '{account.connection_id}' "
-            f"(or the SMW_CONN_{account.connection_id.upper()} environment variable)."
+            f"{platform} account {account.handle} ({account.key}): {platform} refused {refused}: {detail}. "
+            f"{hint or 'Renew the token'}, and store it in the Airflow connection '{account.connection_id}' "
+            f"(or the {env_name(account.connection_id)} environment variable)."
         )
+
+
+@dataclass
+class Grant:
+    """A token endpoint's answer: the access token, its lifetime if told, and a new refresh token if the
+    platform handed one (rotated: the previous one stops working)."""
+
+    access_token: str
+    expires_in: float | None = None
+    refresh_token: str | None = None
+
+
+# A token the API says is about to expire is renewed this long before (at most a tenth of its lifetime).
+RENEW_MARGIN = dt.timedelta(minutes=5)
 
 
 class QuotaExhausted(ExtractorError):
@@ -75,6 +93,8 @@ class RunContext:
 @dataclass
 class Stats:
     requests: int = 0
+    token_requests: int = 0  # to the token endpoints, counted apart: they read no data
+    renewals: int = 0  # access tokens obtained after the first (on expiry, or as it neared)
     retries: int = 0
     waited_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -143,16 +163,24 @@ def parse_time(value: object) -> dt.datetime | None:
 
 
 class Client:
-    """One HTTP client per platform and account. Subclasses say how to authenticate and read errors."""
+    """One HTTP client per platform and account. Subclasses say how to authenticate, how to obtain an access
+    token from the account's long-lived credential (`renewable`, `obtain`), and how to read errors.
+
+    The access token is obtained before the first request (when the credential is not one itself), renewed
+    when the API's announced expiry is near, and renewed once more if the API refuses it anyway (expired
+    early, or its lifetime unknown); the request is then sent again. A refusal after that, or of the
+    credential itself, raises AuthError naming the account and what to do."""
 
     platform: ClassVar[str]
     default_base_url: ClassVar[str]
     version: str = ""  # the pinned API version, for the platforms that have one (core.config.Extraction)
+    # How an operator gets a new credential, for the errors (README, Platforms has the details).
+    renew_hint: ClassVar[str] = "Create a new access token"
 
     def __init__(
         self,
         account: Account,
-        token: str,
+        token: str | Credential,
         *,
         base_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
@@ -161,9 +189,17 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
         timeout: float = 30.0,
         version: str | None = None,
+        store: TokenStore | None = None,
     ):
         self.account = account
-        self._token = token
+        if isinstance(token, str):  # an access token handed over as such (tests, one-off scripts)
+            token = Credential(account.connection_id, account.platform, "given", {"access_token": token})
+        self.credential = token
+        self.store = store  # where a rotated refresh token is kept; None: not kept (the simulated source)
+        self._secrets = {secret for secret in token.secrets() if secret}
+        self._token: str | None = token.get("access_token")
+        self._expires_at: dt.datetime | None = None
+        self._refresh_token: str | None = None  # the latest, once read or rotated
         self.max_attempts = max_attempts
         self.max_wait_seconds = max_wait_seconds
         self.sleep = sleep
@@ -184,10 +220,18 @@ class Client:
 
     # --- what platforms override -------------------------------------------------------------
     def auth_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._token}"}
+        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
 
     def auth_params(self) -> dict[str, str]:
         return {}
+
+    def renewable(self) -> bool:
+        """Whether the credential can give a new access token (a refresh token, an app password...)."""
+        return False
+
+    def obtain(self, refresh_token: str | None) -> Grant:
+        """A new access token from the long-lived credential (`refresh_token`: the latest one known)."""
+        raise self.auth_error("the access token has expired or was revoked", "")
 
     def is_auth_error(self, response: httpx.Response) -> bool:
         return response.status_code == 401
@@ -252,9 +296,135 @@ class Client:
         log.warning("%s %s: not read from %s to %s: %s", self.platform, self.account.key, start.isoformat(),
                     end.isoformat(), reason)
 
+    # --- tokens ------------------------------------------------------------------------------
+    def auth_error(self, detail: str, refused: str = "the token") -> AuthError:
+        return AuthError(self.platform, self.account, self.redact(detail), self.renew_hint, refused)
+
+    def endpoint(self, url: str) -> str:
+        """A token endpoint on the platform's own host (`url`), or on the base URL's host when a proxy or the
+        simulator serves the API (same path); the credential's `token_url` wins over both."""
+        override = self.credential.get("token_url")
+        if override:
+            return override
+        if str(self.http.base_url).rstrip("/") == self.default_base_url:
+            return url
+        return httpx.URL(url).path
+
+    def token_call(self, url: str, *, form: dict | None = None, json: object = None,
+                   headers: dict[str, str] | None = None) -> tuple[httpx.Response, dict]:
+        """One call to a token endpoint, without the API's Authorization header (only `headers`): 5xx and
+        network errors retried thrice; the answer and its JSON body ({} if none) for the caller to judge."""
+        for attempt in range(1, 4):
+            self.stats.token_requests += 1
+            request = self.http.build_request("POST", url, data=form, json=json)
+            request.headers.pop("Authorization", None)
+            request.headers.update(headers or {})
+            try:
+                response = self.http.send(request)
+            except (httpx.TimeoutException, httpx.TransportError) as error:
+                self._backoff(attempt, f"token endpoint: {type(error).__name__}")
+                continue
+            self._note_date(response)
+            if response.status_code >= 500 or response.status_code == 429:
+                self._backoff(attempt, f"token endpoint: HTTP {response.status_code}")
+                continue
+            try:
+                body = response.json()
+            except ValueError:
+                # A body cut short in transit (the endpoints always answer JSON): the same request again.
+                self._backoff(attempt, f"token endpoint: HTTP {response.status_code} with an unreadable body")
+                continue
+            return response, body if isinstance(body, dict) else {}
+        raise ExtractorError(f"{self.platform} {self.account.key}: the token endpoint did not answer after 3 attempts")
+
+    @staticmethod
+    def token_error(response: httpx.Response, body: dict) -> str:
+        """A token endpoint's refusal, from its error fields only: its body may hold tokens not known yet."""
+        said = [str(body[name]).rstrip(".") for name in ("error", "error_description", "message")
+                if isinstance(body.get(name), str | int)]
+        return f"HTTP {response.status_code} {': '.join(said) or '(no error named)'}"
+
+    def refresh_grant(self, url: str, form: dict, headers: dict[str, str] | None = None,
+                      refused: str = "the refresh token") -> Grant:
+        """An OAuth 2.0 token request (RFC 6749: a refresh_token or a JWT bearer grant) and its answer; an
+        error answer (`invalid_grant`: revoked or expired) raises AuthError."""
+        response, body = self.token_call(url, form=form, headers=headers)
+        token = body.get("access_token")
+        if response.status_code != 200 or not isinstance(token, str) or not token:
+            raise self.auth_error(self.token_error(response, body), refused)
+        expires = body.get("expires_in")
+        try:
+            lifetime = float(expires) if expires is not None else None
+        except (TypeError, ValueError):
+            lifetime = None
+        rotated = body.get("refresh_token")
+        return Grant(token, lifetime, rotated if isinstance(rotated, str) and rotated else None)
+
+    def _ensure_token(self) -> None:
+        if self._token is None:
+            if not self.renewable():
+                raise self.auth_error(f"{self.credential.where} holds no access token and nothing to obtain one "
+                                      f"with ({self.credential.kind})", "the credential")
+            self._renew()
+        elif self._expires_at is not None and self.now() >= self._expires_at and self.renewable():
+            log.info("%s %s: the access token is about to expire; renewing it", self.platform, self.account.key)
+            self._renew()
+
+    def _renew(self) -> None:
+        if self.store is not None and self.credential.source != "simulated":
+            with self.store.locked(self.credential.connection_id):
+                self._renew_now()
+        else:
+            self._renew_now()
+
+    def _renew_now(self) -> None:
+        first = self._token is None
+        used = self._refresh_token
+        if used is None:
+            used = (self.store.refresh_token(self.credential) if self.store is not None
+                    else self.credential.get("refresh_token"))
+        grant = self.obtain(used)
+        self._token = grant.access_token
+        self._secrets.add(grant.access_token)
+        self._expires_at = None
+        if grant.expires_in:
+            margin = min(RENEW_MARGIN, dt.timedelta(seconds=grant.expires_in / 10))
+            self._expires_at = self.now() + dt.timedelta(seconds=grant.expires_in) - margin
+        if not first:
+            self.stats.renewals += 1
+        if grant.refresh_token and grant.refresh_token != used:
+            self._secrets.add(grant.refresh_token)
+            self._refresh_token = grant.refresh_token
+            self._keep(grant.refresh_token)
+        elif used:
+            self._refresh_token = used
+        self.http.headers.pop("Authorization", None)
+        self.http.headers.update(self.auth_headers())
+
+    def _keep(self, refresh_token: str) -> None:
+        """A rotated refresh token: the previous one no longer works, so the new one must outlive the run."""
+        if self.store is None or self.credential.source in ("simulated", "given"):
+            return
+        self.store.save(self.credential, refresh_token)
+        written = update_airflow_connection(self.credential, refresh_token)
+        log.warning("%s %s: %s rotated the refresh token of %s; the new one is kept in %s%s", self.platform,
+                    self.account.key, self.platform, self.credential.where,
+                    self.store.path(self.credential.connection_id),
+                    " and written into the connection" if written else
+                    " (it is used from there while the connection holds the one it replaced)")
+
+    def check(self) -> str:
+        """Obtain an access token as a run would; what was obtained (check-credentials)."""
+        self._ensure_token()
+        if self.stats.token_requests:
+            expiry = f", expires {self._expires_at.isoformat(timespec='seconds')}" if self._expires_at else ""
+            return f"obtained an access token{expiry}"
+        return "access token used as stored"
+
     # --- the shared mechanism ----------------------------------------------------------------
     def redact(self, text: str) -> str:
-        text = text.replace(self._token, "***") if self._token else text
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
         return re.sub(r"(access_token=)[^&\s\"']+", r"\1***", text)
 
     def get(self, url: str, params: dict | None = None) -> httpx.Response:
@@ -270,12 +440,14 @@ class Client:
     def _send(self, method: str, url: str, params: dict | None, json: object) -> httpx.Response:
         """One call with retries: transport errors, 5xx, truncated bodies and rate limits are retried with
         backoff; an auth error raises AuthError at once; another 4xx raises ExtractorError."""
+        self._ensure_token()
         if url.startswith("http"):
             # A next-page link carries its own query; httpx would replace it with `params`, losing the cursor.
             url, params = str(httpx.URL(url).copy_merge_params(self.auth_params())), None
         else:
             # None, not {}: httpx drops the query of a relative url when given empty params.
             params = {**self.auth_params(), **(params or {})} or None
+        renewed = False
         for attempt in range(1, self.max_attempts + 1):
             self.stats.requests += 1
             try:
@@ -288,7 +460,19 @@ class Client:
                 continue
             self._note_date(response)
             if self.is_auth_error(response):
-                raise AuthError(self.platform, self.account, self._describe(response))
+                if not renewed and self.renewable():
+                    # Expired before its announced time, or its lifetime was not announced: renew, and ask again
+                    # (not counted as a retry: nothing went wrong with the request). A fresh token refused at
+                    # once is not renewed again.
+                    renewed = True
+                    log.warning("%s %s: the access token was refused (%s); renewing it", self.platform,
+                                self.account.key, self._describe(response)[:120])
+                    self._renew()
+                    continue
+                raise self.auth_error(self._describe(response))
+            # Another answer came in between: a later refusal is a new expiry (short-lived tokens during long
+            # waits), not the fresh token refused at once (a missing scope), which fails above.
+            renewed = False
             wait = self.rate_limit_wait(response)
             if wait is not None:
                 if wait > self.max_wait_seconds or attempt == self.max_attempts:

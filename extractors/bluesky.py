@@ -3,6 +3,7 @@ search for others' posts mentioning the account or carrying the brand's campaign
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import time
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import Client, Record, RunContext, Stream, parse_json, parse_time, retry_after
+from extractors.base import Client, Grant, Record, RunContext, Stream, parse_json, parse_time, retry_after
 
 # The app view's rate-limit policy is announced as "<limit>;w=<seconds>"; without headers, wait a window.
 WINDOW_SECONDS = 300.0
@@ -19,10 +20,40 @@ AUTH_ERRORS = {"ExpiredToken", "InvalidToken", "AuthenticationRequired", "AuthMi
 
 
 class BlueskyClient(Client):
-    """Reads the app.bsky.* methods through the account's PDS with its session token (accessJwt)."""
+    """Reads the app.bsky.* methods through the account's PDS with its session token (accessJwt).
+
+    The connection holds an app password (and the handle or DID as `identifier`, else the account's handle):
+    `com.atproto.server.createSession` exchanges it for a session, an accessJwt of about two hours and a
+    refreshJwt; `com.atproto.server.refreshSession`, authorized by the refreshJwt, renews both. The app
+    password stays the long-lived credential: a session that cannot be refreshed is created again from it,
+    so nothing is written back."""
 
     platform = "bluesky"
     default_base_url = "https://bsky.social"
+    renew_hint = ("Create a new app password (Bluesky: Settings, Privacy and security, App passwords) for the "
+                  "account's handle")
+
+    def renewable(self) -> bool:
+        return self.credential.get("app_password") is not None
+
+    def obtain(self, refresh_token: str | None) -> Grant:
+        if refresh_token:
+            response, body = self.token_call("/xrpc/com.atproto.server.refreshSession",
+                                             headers={"Authorization": f"Bearer {refresh_token}"})
+            if response.status_code == 200 and body.get("accessJwt"):
+                return Grant(body["accessJwt"], jwt_lifetime(body["accessJwt"], self.now()), body.get("refreshJwt"))
+            # A refreshJwt expired or revoked: a new session from the app password.
+        identifier = self.credential.get("identifier") or self.account.handle
+        response, body = self.token_call("/xrpc/com.atproto.server.createSession",
+                                         json={"identifier": identifier,
+                                               "password": self.credential.get("app_password")})
+        if response.status_code != 200 or not body.get("accessJwt"):
+            raise self.auth_error(f"createSession for {identifier}: {self.token_error(response, body)}",
+                                  "the app password")
+        return Grant(body["accessJwt"], jwt_lifetime(body["accessJwt"], self.now()), body.get("refreshJwt"))
+
+    def _keep(self, refresh_token: str) -> None:
+        """A session's refreshJwt lives as long as the run: the app password is what is kept."""
 
     @staticmethod
     def _error(response: httpx.Response) -> str:
@@ -60,6 +91,19 @@ class BlueskyClient(Client):
             cursor = body.get("cursor")
             if not cursor or not body.get(items):
                 return
+
+
+def jwt_lifetime(token: str, now: dt.datetime) -> float | None:
+    """Seconds until a JWT's `exp`, read without checking its signature (the PDS checks it); None if the
+    token is not a JWT: the client then learns of the expiry from the ExpiredToken answer."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+        return float(claims["exp"]) - now.timestamp()
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def created(post_view: dict) -> dt.datetime | None:

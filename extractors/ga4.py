@@ -11,7 +11,8 @@ from typing import Any
 
 import httpx
 
-from extractors.base import Client, ExtractorError, Record, RunContext, Stream, parse_json, retry_after
+from extractors.base import ExtractorError, Record, RunContext, Stream, parse_json, retry_after
+from extractors.google import GoogleClient
 
 # sessionDefaultChannelGroup is GA4's own channel (Organic Social, Paid Social, Referral...): it marks social
 # sessions whose link carried no utm tags (source l.instagram.com / medium referral and the like).
@@ -23,9 +24,12 @@ PAGE_SIZE = 10_000
 QUOTA_WAIT_SECONDS = 300.0
 
 
-class GA4Client(Client):
+class GA4Client(GoogleClient):
     platform = "ga4"
     default_base_url = "https://analyticsdata.googleapis.com"
+    scopes = "https://www.googleapis.com/auth/analytics.readonly"
+    renew_hint = ("Authorize the app again (Google OAuth consent, scope analytics.readonly, access_type=offline) "
+                  "for a new refresh token, or use a service account with Viewer access to the property")
 
     def rate_limit_wait(self, response: httpx.Response) -> float | None:
         if response.status_code != 429:

@@ -34,14 +34,21 @@ RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80002, 80004, 80005, 80006}
 
 
 class GraphClient(Client):
+    """Meta has no refresh flow: the connection holds a long-lived token. A Page token obtained from a
+    long-lived User token does not expire; a long-lived User token lasts about 60 days. Either is invalidated
+    when its user changes password, loses the Page role or removes the app: Meta answers code 190."""
+
     default_base_url = "https://graph.facebook.com"
     version = GRAPH_API_VERSION
+    renew_hint = ("Get a new long-lived User access token (Facebook Login for Business, exchanged with "
+                  "grant_type=fb_exchange_token) of someone with a role on the Page, then the Page's token from "
+                  "GET /me/accounts (it does not expire)")
 
     def auth_headers(self) -> dict[str, str]:
         return {}
 
     def auth_params(self) -> dict[str, str]:
-        return {"access_token": self._token}
+        return {"access_token": self._token} if self._token else {}
 
     @staticmethod
     def _error(response: httpx.Response) -> dict:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import httpx
 
 from core.config import Extraction
-from extractors.base import ApiRefusal, Client, Record, RunContext, Stream, parse_json, retry_after
+from extractors.base import ApiRefusal, Client, Grant, Record, RunContext, Stream, parse_json, retry_after
 
 # One pinned version for every call: LinkedIn supports a version for at least a year, then answers 426. The pin
 # and its sunset live in core.config (extraction.linkedin_api); extractors.run hands the configured one over.
@@ -23,10 +23,31 @@ STATS_PER_CALL = 20  # post urns per share statistics call, kept well inside the
 WINDOW_SECONDS = 60.0
 
 
+TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"
+
+
 class LinkedInClient(Client):
+    """A member's access token lives 60 days. LinkedIn gives refresh tokens (365 days from the first
+    authorization, not extended by a refresh) only to approved Marketing Developer Platform partners: with
+    one, and the app's client id and secret, in the connection's extra, the client renews the access token
+    itself; without, the operator renews it before the 60 days are out (check-credentials says when)."""
+
     platform = "linkedin"
     default_base_url = "https://api.linkedin.com"
     version = LINKEDIN_VERSION
+    renew_hint = ("Generate a new access token as a page administrator (LinkedIn Developer Portal, OAuth token "
+                  "tool; scopes r_organization_social, r_organization_social_feed, rw_organization_admin), "
+                  "or a new refresh token if the app has programmatic refresh")
+
+    def renewable(self) -> bool:
+        return bool(self.credential.get("refresh_token") and self.credential.get("client_id")
+                    and self.credential.get("client_secret"))
+
+    def obtain(self, refresh_token: str | None) -> Grant:
+        form = {"grant_type": "refresh_token", "refresh_token": refresh_token or "",
+                "client_id": self.credential.get("client_id") or "",
+                "client_secret": self.credential.get("client_secret") or ""}
+        return self.refresh_grant(self.endpoint(TOKEN_URL), form)
 
     def auth_headers(self) -> dict[str, str]:
         return {**super().auth_headers(), "LinkedIn-Version": self.version, "X-Restli-Protocol-Version": "2.0.0"}

@@ -19,6 +19,9 @@ TEXT_FIELD = "content_text"
 class MastodonClient(Client):
     platform = "mastodon"
     default_base_url = "https://mastodon.social"
+    # Mastodon's access tokens do not expire; they end when revoked (the user, or the app, removed).
+    renew_hint = ("Create a new access token for the brand's account (Preferences, Development, the application; "
+                  "scopes read:accounts read:statuses read:notifications read:search)")
 
     def pages(self, url: str, params: dict) -> Iterator[list]:
         """Follow the Link header's rel="next"; a header without it, or an empty page, is the last."""

@@ -12,13 +12,21 @@ from collections.abc import Callable, Iterator
 import httpx
 
 from core import catalog
-from core.config import Settings
+from core.config import Account, Settings
 from core.landing import Prepared, Record, landing_line, write_manifest, write_stream
 from core.paths import landing_dir, manifest_file, state_file, stream_file
-from core.secrets import token_for
+from core.secrets import Credential, TokenStore, credential_for, find_credential, missing_message, simulated_credential
 from core.window import window_start
 from extractors import bluesky, facebook, ga4, instagram, linkedin, mastodon, tiktok, x, youtube
-from extractors.base import IN_PROCESS_HOST, AuthError, ExtractorError, Findings, QuotaExhausted, RunContext
+from extractors.base import (
+    IN_PROCESS_HOST,
+    AuthError,
+    Client,
+    ExtractorError,
+    Findings,
+    QuotaExhausted,
+    RunContext,
+)
 from extractors.versions import notice_for, pinned_api
 
 log = logging.getLogger(__name__)
@@ -64,6 +72,44 @@ def write_state(settings: Settings, platform: str, account_id: str, snapshot_dat
     os.replace(partial, path)
 
 
+def open_client(settings: Settings, account: Account, transport: httpx.BaseTransport | None = None,
+                sleep: Callable[[float], None] = time.sleep, credential: Credential | None = None,
+                max_attempts: int = 6) -> Client:
+    """The account's client, with its credential (core.secrets) and the token store for rotated ones."""
+    base_url = None
+    if transport is not None and account.base_url is None:
+        base_url = f"{IN_PROCESS_HOST}/{account.platform}"
+    pinned = pinned_api(settings.extraction, account.platform)
+    return EXTRACTORS[account.platform].CLIENT(
+        account, credential or credential_for(account, settings.extraction.source), base_url=base_url,
+        transport=transport, sleep=sleep, version=pinned[1].version if pinned else None,
+        store=TokenStore(settings.data), max_attempts=max_attempts)
+
+
+def check_credential(settings: Settings, account: Account, transport: httpx.BaseTransport | None = None) -> dict:
+    """What `python -m warehouse check-credentials` prints for one account: its credential's kind and where
+    it was found, then whether an access token was obtained and the API accepted it (the account's first
+    stream read up to its first record), or what is wrong."""
+    row = {"account": account.key, "handle": account.handle, "platform": account.platform,
+           "connection_id": account.connection_id, "kind": "-", "where": "-", "ok": False}
+    found = find_credential(account)
+    if found is None and settings.extraction.source != "simulator":
+        return {**row, "result": missing_message(account)}
+    credential = found or simulated_credential(account)
+    row.update(kind=credential.kind, where=credential.where)
+    client = open_client(settings, account, transport, lambda _: None, credential, max_attempts=2)
+    try:
+        obtained = client.check()
+        first = EXTRACTORS[account.platform].STREAMS[0]()
+        context = RunContext(client.now().date() - dt.timedelta(days=1), client.now().date() - dt.timedelta(days=1))
+        next(iter(first.records(client, context, [])), None)
+    except ExtractorError as error:
+        return {**row, "result": str(error)}
+    finally:
+        client.close()
+    return {**row, "ok": True, "result": f"{obtained}; {first.name} read"}
+
+
 def extract_account(
     settings: Settings,
     account_key: str,
@@ -82,13 +128,8 @@ def extract_account(
     if settings.extraction.source == "simulator" and transport is None:
         raise ValueError(f"{account.key}: the simulated source needs the simulator's transport "
                          "(warehouse.pipeline passes it)")
-    base_url = None
-    if transport is not None and account.base_url is None:
-        base_url = f"{IN_PROCESS_HOST}/{account.platform}"
     pinned = pinned_api(settings.extraction, account.platform)
-    client = module.CLIENT(account, token_for(account, settings.extraction.source),
-                           base_url=base_url, transport=transport, sleep=sleep,
-                           version=pinned[1].version if pinned else None)
+    client = open_client(settings, account, transport, sleep)
     first_run = read_state(settings, account.platform, account.account_id).get("first_run_date")
     context = run_context(settings, snapshot_date, dt.date.fromisoformat(first_run) if first_run else None)
     context.hashtags = tuple(sorted({tag for campaign in brand.campaigns for tag in campaign.hashtags}))
@@ -134,6 +175,8 @@ def extract_account(
     finally:
         manifest.update(finished_at=dt.datetime.now(dt.UTC).isoformat(), requests=client.stats.requests,
                         retries=client.stats.retries, waited_seconds=round(client.stats.waited_seconds, 3))
+        if client.stats.token_requests:
+            manifest.update(token_requests=client.stats.token_requests, token_renewals=client.stats.renewals)
         client.close()
         if streams:
             write_manifest(manifest_file(landing, account.platform, snapshot_date, account.account_id), manifest)

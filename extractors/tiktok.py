@@ -10,7 +10,17 @@ from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import IN_PROCESS_HOST, Client, ExtractorError, Record, RunContext, Stream, parse_json, retry_after
+from extractors.base import (
+    IN_PROCESS_HOST,
+    Client,
+    ExtractorError,
+    Grant,
+    Record,
+    RunContext,
+    Stream,
+    parse_json,
+    retry_after,
+)
 
 USER_FIELDS = "open_id,display_name,follower_count,likes_count,video_count"
 VIDEO_FIELDS = ("id,create_time,title,video_description,duration,view_count,like_count,comment_count,share_count,"
@@ -20,9 +30,27 @@ PAGE_SIZE = 20  # video/list's max_count and video/query's video_ids are capped 
 WINDOW_SECONDS = 60.0
 
 
+TOKEN_URL = "https://open.tiktokapis.com/v2/oauth/token/"
+
+
 class TikTokClient(Client):
+    """The connection holds the app's client key (login), client secret, and the user's refresh token
+    (password). Access tokens live two hours (`expires_in`), refresh tokens 365 days; a refresh hands a new
+    refresh token and the previous one stops working, so the new one is kept (core.secrets.TokenStore)."""
+
     platform = "tiktok"
     default_base_url = "https://open.tiktokapis.com"
+    renew_hint = ("Authorize the app again through TikTok Login Kit (scopes user.info.basic user.info.stats "
+                  "video.list) to get a new refresh token")
+
+    def renewable(self) -> bool:
+        return bool(self.credential.get("refresh_token") and self.credential.get("client_key"))
+
+    def obtain(self, refresh_token: str | None) -> Grant:
+        form = {"client_key": self.credential.get("client_key") or "",
+                "client_secret": self.credential.get("client_secret") or "",
+                "grant_type": "refresh_token", "refresh_token": refresh_token or ""}
+        return self.refresh_grant(self.endpoint(TOKEN_URL), form)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,13 +6,24 @@ expansion, a withheld tweet): the data lands, the errors go to the manifest and 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import Client, ExtractorError, Record, RunContext, Stream, parse_json, parse_time, retry_after
+from extractors.base import (
+    Client,
+    ExtractorError,
+    Grant,
+    Record,
+    RunContext,
+    Stream,
+    parse_json,
+    parse_time,
+    retry_after,
+)
 
 TWEET_FIELDS = (
     "id,text,created_at,author_id,conversation_id,lang,public_metrics,entities,attachments,"
@@ -29,9 +40,31 @@ SEARCH_MARGIN = dt.timedelta(minutes=2)
 END_TIME_LAG = dt.timedelta(seconds=10)
 
 
+TOKEN_URL = "https://api.x.com/2/oauth2/token"
+
+
 class XClient(Client):
+    """OAuth 2.0 user context: the connection holds the app's client id (login), its client secret for a
+    confidential client (sent as HTTP Basic auth, as X asks), and a refresh token (password) from an
+    authorization with `offline.access`. Access tokens live two hours; each refresh hands a new refresh token
+    and the old one stops working, so the new one is kept (core.secrets.TokenStore)."""
+
     platform = "x"
     default_base_url = "https://api.x.com"
+    renew_hint = ("Authorize the app again (OAuth 2.0 Authorization Code with PKCE, scopes tweet.read users.read "
+                  "offline.access) to get a new refresh token")
+
+    def renewable(self) -> bool:
+        return bool(self.credential.get("refresh_token") and self.credential.get("client_id"))
+
+    def obtain(self, refresh_token: str | None) -> Grant:
+        client_id, secret = self.credential.get("client_id") or "", self.credential.get("client_secret")
+        form = {"grant_type": "refresh_token", "refresh_token": refresh_token or "", "client_id": client_id}
+        headers = {}
+        if secret:
+            basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+            headers["Authorization"] = f"Basic {basic}"
+        return self.refresh_grant(self.endpoint(TOKEN_URL), form, headers)
 
     def rate_limit_wait(self, response: httpx.Response) -> float | None:
         if response.status_code != 429:

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import Client, ExtractorError, Record, RunContext, Stream, parse_json, parse_time, retry_after
+from extractors.base import ExtractorError, Record, RunContext, Stream, parse_json, parse_time, retry_after
+from extractors.google import GoogleClient
 
 ANALYTICS_URL = "https://youtubeanalytics.googleapis.com/v2/reports"
 ANALYTICS_METRICS = "views,estimatedMinutesWatched,subscribersGained,subscribersLost"
@@ -19,9 +20,13 @@ WINDOW_SECONDS = 60.0
 VIDEOS_PER_CALL = 50
 
 
-class YouTubeClient(Client):
+class YouTubeClient(GoogleClient):
     platform = "youtube"
     default_base_url = "https://www.googleapis.com"
+    scopes = "https://www.googleapis.com/auth/youtube.readonly https://www.googleapis.com/auth/yt-analytics.readonly"
+    service_accounts = False  # the YouTube Data API has none (NoLinkedYouTubeAccount)
+    renew_hint = ("Authorize the app again as the channel's owner (Google OAuth consent, scopes youtube.readonly "
+                  "and yt-analytics.readonly, access_type=offline) to get a new refresh token")
 
     @staticmethod
     def _reason(response: httpx.Response) -> str | None:

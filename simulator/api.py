@@ -10,11 +10,12 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl
 
 import httpx
 
 from core.config import Settings
+from simulator.auth import TokenAuthority
 from simulator.platforms import ROUTES
 from simulator.protocol import GRAPH_VERSION, ApiError, Handler, Quirks, Request, Response, iso_z, page_link
 from simulator.world import World
@@ -34,6 +35,14 @@ class Faults:
     delay_every: int = 0  # ... every Nth request (0: every request, when delay_seconds is set)
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     quirks: Quirks = field(default_factory=Quirks)  # documented but unhappy answers (simulator.protocol.Quirks)
+    # Tokens (simulator.auth): the lifetime of an access token (0: the platform's documented one), how far the
+    # simulated clock moves with each request (so a night's run outlives its tokens), whether token answers
+    # announce the expiry, the account keys whose grant is revoked, and the service accounts' public keys.
+    token_lifetime_seconds: float = 0.0
+    seconds_per_request: float = 0.0
+    announce_token_expiry: bool = True
+    revoked: frozenset[str] = frozenset()
+    service_accounts: dict[str, str] = field(default_factory=dict)
 
     def delay_for(self, request_number: int) -> float:
         if self.delay_seconds <= 0:
@@ -50,13 +59,27 @@ class SimulatorApp:
         self.faults = faults or Faults()
         self.routes = ROUTES
         self.requests = 0
+        self.token_requests = 0
         self.served: dict[str, int] = {}
+        self.tokens = TokenAuthority(self.now, self.faults.token_lifetime_seconds, self.faults.announce_token_expiry,
+                                     self.faults.revoked, self.faults.service_accounts)
+
+    def now(self) -> dt.datetime:
+        """The simulated clock: the night's moment, moved on by every data request so far (not by the token
+        requests, so that a night whose tokens expire reads what the same night without expiry reads)."""
+        elapsed = self.requests * self.faults.seconds_per_request
+        return self.as_of + dt.timedelta(seconds=elapsed) if elapsed else self.as_of
 
     def __call__(self, environ, start_response):
-        self.requests += 1
         path = environ.get("PATH_INFO", "")
         platform, _, rest = path.lstrip("/").partition("/")
+        token_request = self.tokens.is_token_path(platform, "/" + rest)
+        if token_request:
+            self.token_requests += 1  # counted apart: the faults' every-Nth cadence is of data requests
+        else:
+            self.requests += 1
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "localhost")
+        body, form = _body(environ)
         request = Request(
             method=environ["REQUEST_METHOD"],
             path="/" + rest,
@@ -64,15 +87,16 @@ class SimulatorApp:
             headers={key[5:].replace("_", "-").lower(): value for key, value in environ.items()
                      if key.startswith("HTTP_")},
             base=f"{environ.get('wsgi.url_scheme', 'http')}://{host}/{platform}",
-            body=_json_body(environ),
+            body=body,
+            form=form,
             quirks=self.faults.quirks,
         )
-        delay = self.faults.delay_for(self.requests)
+        delay = 0.0 if token_request else self.faults.delay_for(self.requests)
         if delay:
             self.faults.sleep(delay)
         response = self._dispatch(platform, request)
         payload = json.dumps(response.body, ensure_ascii=False).encode()
-        if self.faults.truncate_every and self.requests % self.faults.truncate_every == 0:
+        if not token_request and self.faults.truncate_every and self.requests % self.faults.truncate_every == 0:
             payload = payload[: len(payload) // 2]
         start_response(f"{response.status} {'OK' if response.status < 400 else 'Error'}", self.headers(response))
         return [payload]
@@ -81,24 +105,28 @@ class SimulatorApp:
         """An answer's headers. Every answer says what time it is on the simulated clock (`Date`), as HTTP
         servers do on theirs: the clock the simulated APIs check their window rules against."""
         return [("Content-Type", "application/json; charset=utf-8"),
-                ("Date", email.utils.format_datetime(self.as_of.astimezone(dt.UTC), usegmt=True)),
+                ("Date", email.utils.format_datetime(self.now().astimezone(dt.UTC), usegmt=True)),
                 *response.headers.items()]
 
     def _dispatch(self, platform: str, request: Request) -> Response:
         module = self.routes.get(platform)
         if module is None:
             return Response(404, {"error": f"unknown platform {platform!r}"}, {})
+        if self.tokens.is_token_path(platform, request.path):
+            return self.tokens.answer(platform, request)
         try:
             if self.faults.expired_token:
                 raise module.expired_token_error()
+            self.tokens.check(platform, request, module.expired_token_error)
             if self.faults.rate_limit_every and self.requests % self.faults.rate_limit_every == 0:
-                raise module.rate_limit_error(self.as_of)
+                raise module.rate_limit_error(self.now())
             if self.faults.server_error_every and self.requests % self.faults.server_error_every == 0:
                 raise ApiError(503, {"error": "service unavailable"})
             for pattern, handler in module.ROUTES:
                 match = _compiled(pattern).fullmatch(request.path)
                 if match:
-                    response = handler(self.world, request, self.as_of, match.groupdict())
+                    # The handlers answer as of the simulated clock (the night's moment unless time moves).
+                    response = handler(self.world, request, self.now(), match.groupdict())
                     self.served[platform] = self.served.get(platform, 0) + 1
                     return _without_fields(response, request.quirks)
             return Response(404, {"error": f"no route {request.path}"}, {})
@@ -148,17 +176,25 @@ def _compiled(pattern: str) -> re.Pattern:
     return compiled
 
 
-def _json_body(environ) -> object:
+def _body(environ) -> tuple[object, dict[str, str]]:
+    """A POST's JSON body (None when absent or not JSON) and its form fields (the token endpoints')."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     if not length:
-        return None
+        return None, {}
+    content = environ["wsgi.input"].read(length)
+    return parse_body(content, environ.get("CONTENT_TYPE", ""))
+
+
+def parse_body(content: bytes, content_type: str) -> tuple[object, dict[str, str]]:
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return None, dict(parse_qsl(content.decode("utf-8", "replace")))
     try:
-        return json.loads(environ["wsgi.input"].read(length))
+        return json.loads(content), {}
     except ValueError:
-        return None
+        return None, {}
 
 
 def transport(world: World, as_of: dt.datetime, faults: Faults | None = None) -> httpx.WSGITransport:

@@ -27,7 +27,7 @@ import httpx
 
 from core.config import Settings, load_settings
 from extractors.run import extract_account
-from simulator.api import Request, SimulatorApp
+from simulator.api import Request, SimulatorApp, parse_body
 from simulator.world import World
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,7 @@ class DirectTransport(httpx.BaseTransport):
         path = unquote(request.url.path)
         platform, _, rest = path.lstrip("/").partition("/")
         query = {key: values[-1] for key, values in parse_qs(request.url.query.decode("ascii")).items()}
-        content = request.read()
-        try:
-            body = json.loads(content) if content else None
-        except ValueError:
-            body = None
+        body, form = parse_body(request.read(), request.headers.get("content-type", ""))
         simulated = Request(
             method=request.method,
             path="/" + rest,
@@ -56,6 +52,7 @@ class DirectTransport(httpx.BaseTransport):
             headers={key.lower(): value for key, value in request.headers.items()},
             base=f"{request.url.scheme}://{request.url.netloc.decode('ascii')}/{platform}",
             body=body,
+            form=form,
             quirks=self.app.faults.quirks,
         )
         response = self.app._dispatch(platform, simulated)

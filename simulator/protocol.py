@@ -40,6 +40,7 @@ class Request:
     headers: dict[str, str]
     base: str  # scheme://host/<platform>, to build absolute paging links as the real APIs do
     body: object = None  # a POST's JSON body (GA4's runReport), None when absent or not JSON
+    form: dict[str, str] = field(default_factory=dict)  # a POST's form fields (the OAuth token endpoints)
     quirks: Quirks = field(default_factory=Quirks)
 
 

@@ -24,10 +24,12 @@ from replay_api import (  # noqa: E402
     instagram_routes,
     mastodon_routes,
     payloads_of,
+    simulated_connection,
     simulated_settings,
 )
 
 from core.config import Account, Settings  # noqa: E402
+from core.secrets import env_name  # noqa: E402
 from extractors.base import RunContext  # noqa: E402
 from extractors.run import EXTRACTORS  # noqa: E402
 
@@ -98,5 +100,5 @@ def sim_settings(tmp_path, monkeypatch, account: Account, sibling_account: Accou
     """Two brands on the platform in the simulated world, landing under tmp_path."""
     monkeypatch.setenv("SMW_DATA_DIR", str(tmp_path))
     for each in (sibling_account, account):
-        monkeypatch.setenv(f"SMW_CONN_{each.connection_id.upper()}", f"simulated-token.{each.account_id}")
+        monkeypatch.setenv(env_name(each.connection_id), simulated_connection(each))
     return simulated_settings(account, sibling_account)

@@ -25,6 +25,7 @@ import httpx
 
 from core.config import Account, Brand, Campaign, Extraction, Influencer, Settings, Simulator
 from core.paths import stream_file
+from core.secrets import simulated_credential
 from extractors.base import RunContext
 from extractors.run import EXTRACTORS, extract_account, run_context, write_state
 from simulator.api import Faults, simulator_transport
@@ -306,3 +307,10 @@ def recorded_accounts(account: Account, sibling: Account):
 
     return (pytest.fixture(name="account")(lambda: account),
             pytest.fixture(name="sibling_account")(lambda: sibling))
+
+
+def simulated_connection(account: Account) -> str:
+    """What an operator stores in the account's connection (an app password, a refresh token and its app's
+    client...), in the simulator's formats, as SMW_CONN_<ID> holds it: the client obtains its access tokens
+    from the simulated token endpoints."""
+    return json.dumps(dict(simulated_credential(account).fields))

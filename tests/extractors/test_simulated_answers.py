@@ -9,7 +9,7 @@ import json
 
 import httpx
 import pytest
-from replay_api import extract_simulated, landed_stream, simulated_settings
+from replay_api import extract_simulated, landed_stream, simulated_connection, simulated_settings
 
 from core.config import Account, Settings
 from extractors.mastodon import TEXT_FIELD
@@ -41,7 +41,7 @@ def world_of(platform: str, monkeypatch, tmp_path) -> tuple[Settings, str]:
                       connection_id=f"{platform}_lumiere")
     monkeypatch.setenv("SMW_DATA_DIR", str(tmp_path))
     for each in (account, sibling):
-        monkeypatch.setenv(f"SMW_CONN_{each.connection_id.upper()}", f"simulated-token.{each.account_id}")
+        monkeypatch.setenv(f"SMW_CONN_{each.connection_id.upper()}", simulated_connection(each))
     return simulated_settings(account, sibling), account.key
 
 
