@@ -171,6 +171,14 @@ class Reports(_Strict):
         description="Recipients of the weekly reports; empty: the `to` of the alerts' email connection.")
 
 
+class Retention(_Strict):
+    days: int | None = Field(
+        default=400, ge=1,
+        description="Landing files and the raw rows of others' comments, replies and posts (and quarantined lines) "
+                    "whose logical date is more than this many days before the night loaded are deleted "
+                    "(loader.retention); null keeps them. The marts keep their aggregates and pseudonyms.")
+
+
 # DuckDB's own default is 80 % of the machine's memory, which leaves too little to Python, Airflow and the
 # landing workers beside it. Past the limit DuckDB spills to disk (the database file and <file>.tmp) instead of
 # growing. (Not everything obeys it: a transaction's uncommitted rows grow past it, which is why the loader
@@ -189,6 +197,7 @@ class Settings(_Strict):
     simulator: Simulator = Simulator()
     reports: Reports = Reports()
     sentiment: Sentiment = Sentiment()
+    retention: Retention = Retention()
     brands: list[Brand] = Field(min_length=1)
 
     @model_validator(mode="after")

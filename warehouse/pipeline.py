@@ -23,6 +23,7 @@ from expectations.raw import check_raw
 from extractors.run import extract_account
 from extractors.versions import sunset_notices
 from loader import load_date
+from loader.retention import apply_retention
 from publishing.docs import publish_docs as publish_dbt_docs
 from publishing.publish import PublishRefused, publish_marts
 from publishing.report import write_report
@@ -79,6 +80,8 @@ def load(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
     con = connect(settings)
     try:
         checks = check_raw(con, settings, day, run_id, paths.validation_dir(settings.data, day))
+        # what is past retention goes (landing files, others' words in raw), in the same writer's slot
+        apply_retention(con, paths.landing_dir(settings.data), day, settings.retention.days)
     finally:
         con.close()
     return {**summary, "raw_checks": {key: checks[key] for key in ("success", "quarantined", "seconds")}

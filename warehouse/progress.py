@@ -118,6 +118,8 @@ def describe(stage: str, tis, returned: list[Any]) -> str:
         checks = sum(suite["passed"] for suite in value.values() if isinstance(suite, dict) and "passed" in suite)
         return f"{len(value)} Great Expectations suites passed ({_n(checks)} expectations)"
     if stage == "publish" and value:
+        if value.get("published") is False:  # an older night than the one published (publishing.publish)
+            return value["reason"]
         return "read-only warehouse and the brands' reports (HTML, PDF) published"
     if stage == "deliver_reports" and value:
         if value.get("skipped"):
