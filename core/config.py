@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import zoneinfo
 from pathlib import Path
 from typing import Literal
@@ -23,6 +24,11 @@ Platform = Literal[
 class _Strict(BaseModel):
     # A misspelt key must fail loudly rather than be ignored with its default silently used.
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# Platforms whose tokens one issuer gives, so that one credential may serve both: a Meta Page token reads the
+# Page and its Instagram account; a Google refresh token granted both scopes reads YouTube and GA4.
+TOKEN_ISSUER = {"instagram": "meta", "facebook": "meta", "youtube": "google", "ga4": "google"}
 
 
 class Account(_Strict):
@@ -202,12 +208,27 @@ class Settings(_Strict):
 
     @model_validator(mode="after")
     def _unique_accounts(self) -> Settings:
-        seen: set[str] = set()
-        for brand in self.brands:
-            for account in brand.accounts:
-                if account.key in seen:
-                    raise ValueError(f"account {account.key} is listed twice")
-                seen.add(account.key)
+        """Each account once, and each connection for one platform: a connection holds one platform's
+        credential, and a refresh token one platform rotates is written back to it (core.secrets), where it
+        would replace the other platform's."""
+        problems: list[tuple[tuple, str]] = []
+        accounts: dict[str, tuple] = {}
+        connections: dict[str, tuple[str, tuple]] = {}
+        for b, brand in enumerate(self.brands):
+            for a, account in enumerate(brand.accounts):
+                where = ("brands", b, "accounts", a)
+                first = accounts.setdefault(account.key, where)
+                if first != where:
+                    problems.append((where, f"account {account.key} is listed twice (first as {_dotted(first)})"))
+                platform, used = connections.setdefault(account.connection_id, (account.platform, where))
+                if TOKEN_ISSUER.get(platform, platform) != TOKEN_ISSUER.get(account.platform, account.platform):
+                    problems.append((where + ("connection_id",),
+                                     f"connection {account.connection_id} is already {platform}'s ({_dotted(used)}): "
+                                     f"a connection holds one platform's credential, in that platform's form, and a "
+                                     f"refresh token rotated for one would be written over the other's; give "
+                                     f"{account.platform} its own"))
+        if problems:
+            raise AccountConflicts(problems)
         return self
 
     @property
@@ -230,6 +251,19 @@ class Settings(_Strict):
 
 class ConfigError(ValueError):
     """A configuration file that does not validate; the message names each field and its line."""
+
+
+class AccountConflicts(ValueError):
+    """Accounts that clash with one another (listed twice, a connection shared by two platforms), each with
+    the location of the account at fault, so that the error gives its own line."""
+
+    def __init__(self, problems: list[tuple[tuple, str]]):
+        super().__init__("; ".join(f"{_dotted(where)}: {message}" for where, message in problems))
+        self.problems = problems
+
+
+def _dotted(location: tuple) -> str:
+    return ".".join(str(part) for part in location)
 
 
 def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict[tuple, int]:
@@ -263,12 +297,23 @@ def load_settings(path: str | Path | None = None) -> Settings:
         lines = _line_index(node) if node is not None else {}
         problems = []
         for problem in error.errors():
-            location = tuple(problem["loc"])
-            # The nearest enclosing node that exists in the file gives the line (a missing key has none).
-            line = next(
-                (lines[location[:cut]] for cut in range(len(location), -1, -1) if location[:cut] in lines),
-                None,
-            )
-            field = ".".join(str(part) for part in location) or "(top level)"
-            problems.append(f"{config_path}:{line}: {field}: {problem['msg']}")
+            conflicts = (problem.get("ctx") or {}).get("error")
+            located = (conflicts.problems if isinstance(conflicts, AccountConflicts)
+                       else [(tuple(problem["loc"]), problem["msg"])])
+            for location, message in located:
+                # The nearest enclosing node that exists in the file gives the line (a missing key has none).
+                line = next(
+                    (lines[location[:cut]] for cut in range(len(location), -1, -1) if location[:cut] in lines),
+                    None,
+                )
+                message = re.sub(r"\(first as ([\w.]+)\)", lambda first: _first_line(first.group(1), lines), message)
+                message = re.sub(r"\((brands\.\d+\.accounts\.\d+)\)",
+                                 lambda first: _first_line(first.group(1), lines), message)
+                problems.append(f"{config_path}:{line}: {_dotted(location) or '(top level)'}: {message}")
         raise ConfigError("invalid configuration\n" + "\n".join(problems)) from None
+
+
+def _first_line(dotted: str, lines: dict[tuple, int]) -> str:
+    """`(first as brands.0.accounts.2)` as the file's line: `(first at line 12)`."""
+    location = tuple(int(part) if part.isdigit() else part for part in dotted.split("."))
+    return f"(first at line {lines[location]})" if location in lines else f"({dotted})"

@@ -191,6 +191,19 @@ def missing_credentials(settings: Settings) -> list[str]:
     return [missing_message(account) for _, account in settings.accounts() if find_credential(account) is None]
 
 
+class MissingCredentials(LookupError):
+    """Accounts without a credential, all named at once, before the night extracts anything."""
+
+
+def require_credentials(settings: Settings) -> None:
+    """With a real source, every account's credential must exist when the run starts: one report names every
+    missing one (whether each is valid is `python -m warehouse check-credentials`'s question)."""
+    missing = missing_credentials(settings)
+    if missing:
+        raise MissingCredentials(f"{len(missing)} of {len(settings.accounts())} accounts have no credential; nothing "
+                                 "was extracted:\n" + "\n".join(f"- {line}" for line in missing))
+
+
 def token_for(account: Account, source: str) -> str:
     """The access token an account's connection holds as such (Meta, Mastodon, or a pasted one)."""
     credential = credential_for(account, source)

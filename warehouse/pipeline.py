@@ -17,6 +17,7 @@ from core.config import Settings, load_settings
 from core.db import connect
 from core.pseudonyms import require_private_salt
 from core.runlock import run_lock
+from core.secrets import require_credentials
 from expectations.docs import publish_data_docs
 from expectations.gate import validate_marts
 from expectations.raw import check_raw
@@ -56,9 +57,11 @@ def lookback_days() -> int:
 
 
 def account_keys(settings: Settings | None = None) -> list[str]:
-    """The nightly DAG's first task: a real source stops here, before any extraction, without a private salt."""
+    """The nightly DAG's first task: a real source stops here, before any extraction, without a private salt or
+    with accounts whose credential is nowhere (all of them named in one error)."""
     settings = settings or load_settings()
     require_private_salt(settings.extraction.source)
+    require_credentials(settings)
     return [account.key for _, account in settings.accounts()]
 
 
