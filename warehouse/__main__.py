@@ -1,4 +1,5 @@
-"""Command line: `python -m warehouse demo | run --date D | sandbox`; the Makefile's targets call these."""
+"""Command line: `python -m warehouse demo | run --date D | sandbox | check-credentials`; the Makefile's targets
+call these."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from loader import load_date
 from simulator.api import SimulatorApp
 from simulator.bulk import land_history
 from simulator.world import World, demo_end
+from warehouse.credentials import check_all, report
 from warehouse.progress import Progress, quiet, summary
 from warehouse.progress import log_path as progress_log
 
@@ -83,6 +85,22 @@ def simulated_history(days: list[dt.date], progress: Progress | None = None) -> 
     return summary
 
 
+def load_landed(days: list[dt.date], run_id: str) -> int:
+    """Load nights whose landing files are already there (restored from a backup, or kept after a failed load)
+    into raw, in order, without extracting again; then shared_media_publish rebuilds and publishes (README,
+    Operations)."""
+    settings = load_settings()
+    con = connect(settings)
+    try:
+        for day in sorted(days):
+            loaded = load_date(settings, day, run_id, con=con)
+            rows = sum(table["loaded"] for table in loaded.values())
+            print(f"{day}: {rows:,} rows into {len(loaded)} raw tables", flush=True)
+    finally:
+        con.close()
+    return 0
+
+
 def demo() -> int:
     """The simulated world's history landed and loaded in bulk up to the day before yesterday, then the nightly
     DAGs for yesterday: the demo lives in today's calendar, and the scheduler's next run is the real next night."""
@@ -131,27 +149,42 @@ def sandbox(host: str, port: int, day: dt.date | None) -> int:
     return 0
 
 
+def check_credentials(day: dt.date | None) -> int:
+    """Every account's credential checked as a run would use it; non-zero when any is missing or refused."""
+    rows = check_all(load_settings(), day)
+    print(report(rows), flush=True)
+    return 0 if all(row["ok"] for row in rows) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="the simulated world's history in bulk, then the DAG for its last day")
     history = commands.add_parser("simulated-history", help="land and load simulated nights without the DAG")
     history.add_argument("--date", action="append", type=dt.date.fromisoformat, required=True)
+    reload = commands.add_parser("load", help="load nights already landed (a restored landing area) into raw")
+    reload.add_argument("--date", action="append", type=dt.date.fromisoformat, required=True)
     nights = commands.add_parser("run", help="run the nightly DAGs for logical dates (dag.test)")
     nights.add_argument("--date", action="append", type=dt.date.fromisoformat, required=True)
     nights.add_argument("-v", "--verbose", action="store_true", help="print every log line, not the stages")
     nights.add_argument("--backfill", action="store_true",
                         help="publish each night even if a later one is published (otherwise not published)")
+    check = commands.add_parser("check-credentials",
+                                help="obtain a token with every account's credential; exit 1 if any fails")
+    check.add_argument("--date", type=dt.date.fromisoformat, default=None,
+                       help="the simulated source's night (default yesterday)")
     serve = commands.add_parser("sandbox", help="serve the simulated APIs on a local port")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--date", type=dt.date.fromisoformat, default=None)
-    for command in (commands.choices["demo"], history, nights):
+    for command in (commands.choices["demo"], history, reload, nights):
         command.add_argument("--wait", action="store_true",
                              help="if another run holds the warehouse, wait for it instead of stopping at once")
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         return sandbox(args.host, args.port, args.date)
+    if args.command == "check-credentials":
+        return check_credentials(args.date)  # reads no warehouse: no run lock
     # One run per warehouse at a time (core.runlock): held from before the DAGs are parsed to the end.
     run_id = f"cli-{args.command}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
     try:
@@ -160,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
                 return demo()
             if args.command == "run":
                 return run(args.date, args.verbose, args.backfill)
+            if args.command == "load":
+                return load_landed(args.date, run_id)
             simulated_history(args.date)
             return 0
     except RunLocked as error:
