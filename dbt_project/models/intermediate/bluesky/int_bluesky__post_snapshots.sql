@@ -1,7 +1,13 @@
 {#- Bluesky posts for one night, on the contract's columns: shares are reposts + quotes; Bluesky reports
     no saves, impressions, reach, link clicks or video views. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[delete_reprocessed_nights()],
+) }}
 with posts as (
-    {{ deduplicate(ref('stg_bluesky__posts'), 'post_key, snapshot_date', '_line_no') }}
+    {{ deduplicate(nights_of(ref('stg_bluesky__posts')), 'post_key, snapshot_date', '_line_no') }}
 )
 
 select

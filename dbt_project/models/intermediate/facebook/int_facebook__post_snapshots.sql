@@ -4,8 +4,14 @@
     read where older nights hold them. Facebook reports no saves to Pages. For a video, reel or live video, the
     views are its video views too (metric contract, settled readings). A video whose Video node has a live_status
     was broadcast live: `live`. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[delete_reprocessed_nights()],
+) }}
 with posts as (
-    {{ deduplicate(ref('stg_facebook__posts'), 'post_key, snapshot_date', '_line_no') }}
+    {{ deduplicate(nights_of(ref('stg_facebook__posts')), 'post_key, snapshot_date', '_line_no') }}
 ),
 
 insights as (
@@ -16,7 +22,7 @@ insights as (
         max(case when metric_name = 'post_impressions' then metric_value end) as legacy_impressions,
         max(case when metric_name = 'post_total_media_view_unique' then metric_value end) as viewers,
         max(case when metric_name = 'post_impressions_unique' then metric_value end) as legacy_reach
-    from {{ ref('stg_facebook__post_insights') }}
+    from {{ nights_of(ref('stg_facebook__post_insights')) }}
     group by post_key, snapshot_date
 ),
 
@@ -26,7 +32,7 @@ videos as (
         post_key,
         snapshot_date,
         max(live_status) as live_status
-    from {{ ref('stg_facebook__videos') }}
+    from {{ nights_of(ref('stg_facebook__videos')) }}
     group by post_key, snapshot_date
 ),
 

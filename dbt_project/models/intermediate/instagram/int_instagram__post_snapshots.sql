@@ -1,9 +1,15 @@
 {#- Instagram media and their insights for one night, on the contract's columns.
     Meta retired media impressions in 2025 (Graph v22+): `views` stands in for impressions. For a video or a
     reel, the same `views` (plays before 2025) are its video views too (metric contract, settled readings). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[delete_reprocessed_nights()],
+) }}
 with media as (
     -- a record read twice in one night (paging overlap) counts once
-    {{ deduplicate(ref('stg_instagram__media'), 'post_key, snapshot_date', '_line_no') }}
+    {{ deduplicate(nights_of(ref('stg_instagram__media')), 'post_key, snapshot_date', '_line_no') }}
 ),
 
 insights as (
@@ -16,7 +22,7 @@ insights as (
         max(case when metric_name = 'plays' then metric_value end) as legacy_plays,
         max(case when metric_name = 'saved' then metric_value end) as saves,
         max(case when metric_name = 'shares' then metric_value end) as shares
-    from {{ ref('stg_instagram__media_insights') }}
+    from {{ nights_of(ref('stg_instagram__media_insights')) }}
     group by post_key, snapshot_date
 ),
 

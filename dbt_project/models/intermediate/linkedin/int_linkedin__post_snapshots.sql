@@ -2,12 +2,18 @@
     columns. uniqueImpressionsCount is reach; clickCount (clicks on the post's content) is link_clicks.
     A link post's URL is in its article card, not its commentary: post_text carries both so the UTM tags
     of the link are read like any other platform's. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[delete_reprocessed_nights()],
+) }}
 with posts as (
-    {{ deduplicate(ref('stg_linkedin__posts'), 'post_key, snapshot_date', '_line_no') }}
+    {{ deduplicate(nights_of(ref('stg_linkedin__posts')), 'post_key, snapshot_date', '_line_no') }}
 ),
 
 statistics as (
-    {{ deduplicate(ref('stg_linkedin__share_statistics'), 'post_key, snapshot_date', '_line_no') }}
+    {{ deduplicate(nights_of(ref('stg_linkedin__share_statistics')), 'post_key, snapshot_date', '_line_no') }}
 )
 
 select

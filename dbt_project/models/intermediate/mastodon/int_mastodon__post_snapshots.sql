@@ -1,6 +1,12 @@
 {#- Mastodon statuses for one night, on the contract's columns: it reports no saves, impressions or reach. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[delete_reprocessed_nights()],
+) }}
 with statuses as (
-    {{ deduplicate(ref('stg_mastodon__statuses'), 'post_key, snapshot_date', '_line_no') }}
+    {{ deduplicate(nights_of(ref('stg_mastodon__statuses')), 'post_key, snapshot_date', '_line_no') }}
 )
 
 select

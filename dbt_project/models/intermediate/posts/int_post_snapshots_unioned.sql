@@ -1,21 +1,30 @@
-{#- Every platform's nightly post counters on the shared columns, with engagements as the contract defines. -#}
+{#- Every platform's nightly post counters on the shared columns, with engagements as the contract defines.
+    Incremental by night, as its inputs (macros/incremental_nights.sql). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[delete_reprocessed_nights()],
+) }}
 {%- set post_columns = [
     'post_key', 'account_key', 'platform', 'snapshot_date', 'published_at_utc', 'content_type', 'post_text',
     'permalink', 'link_url', 'likes', 'comments', 'shares', 'saves', 'impressions', 'reach', 'link_clicks',
     'video_views',
 ] %}
 
-with unioned as (
-    {{ union_all_columns([
-        ref('int_instagram__post_snapshots'),
-        ref('int_mastodon__post_snapshots'),
-        ref('int_x__post_snapshots'),
-        ref('int_bluesky__post_snapshots'),
-        ref('int_facebook__post_snapshots'),
-        ref('int_youtube__post_snapshots'),
-        ref('int_linkedin__post_snapshots'),
-        ref('int_tiktok__post_snapshots'),
-    ], post_columns) }}
+{%- set platforms = ['instagram', 'mastodon', 'x', 'bluesky', 'facebook', 'youtube', 'linkedin', 'tiktok'] %}
+{%- set nights = [] %}
+{%- for platform in platforms %}{% do nights.append(platform ~ '_nights') %}{% endfor %}
+
+with
+{% for platform in platforms -%}
+{{ platform }}_nights as (
+    select * from {{ nights_of(ref('int_' ~ platform ~ '__post_snapshots')) }}
+),
+
+{% endfor -%}
+unioned as (
+    {{ union_all_columns(nights, post_columns) }}
 )
 
 select

@@ -1,12 +1,18 @@
 {#- TikTok videos for one night, on the contract's columns: counters from the by-id query (video_stats),
     falling back to the list. TikTok reports views, likes, comments and shares; no saves, impressions,
     reach or link clicks. A video of at most 60 seconds is short_video, a longer one video. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[delete_reprocessed_nights()],
+) }}
 with listed as (
-    {{ deduplicate(ref('stg_tiktok__videos'), 'video_key, snapshot_date', '_line_no') }}
+    {{ deduplicate(nights_of(ref('stg_tiktok__videos')), 'video_key, snapshot_date', '_line_no') }}
 ),
 
 stats as (
-    {{ deduplicate(ref('stg_tiktok__video_stats'), 'video_key, snapshot_date', '_line_no') }}
+    {{ deduplicate(nights_of(ref('stg_tiktok__video_stats')), 'video_key, snapshot_date', '_line_no') }}
 )
 
 select

@@ -1,9 +1,15 @@
 {#- X tweets of the owned account for one night, on the contract's columns. Its own replies are
     interactions, not posts. Shares are retweets + quotes; X reports no reach, and link clicks and video
     views only with the account's own user token (non_public_metrics), which the extractor does not use. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[delete_reprocessed_nights()],
+) }}
 with own_tweets as (
     select *
-    from {{ ref('stg_x__tweets') }}
+    from {{ nights_of(ref('stg_x__tweets')) }}
     where replied_to_tweet_id is null
 ),
 

@@ -1,8 +1,14 @@
 {#- YouTube videos of the channel for one night, on the contract's columns. The Data API reports views,
     likes and comments only: no shares, saves, impressions, reach or link clicks (those are in YouTube
     Analytics per video, which the extractor does not read). Shorts are short_video. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=[delete_reprocessed_nights()],
+) }}
 with videos as (
-    {{ deduplicate(ref('stg_youtube__videos'), 'video_key, snapshot_date', '_line_no') }}
+    {{ deduplicate(nights_of(ref('stg_youtube__videos')), 'video_key, snapshot_date', '_line_no') }}
 )
 
 select
