@@ -101,11 +101,56 @@ def sha256(path: Path) -> str:
 
 
 def write_manifest(path: Path, manifest: dict) -> None:
+    """Write a manifest atomically. Its streams' files are stored relative to the data directory (the landing
+    directory's parent), so that a landing area moved or restored from a backup elsewhere still loads."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = manifest_landing(path).parent
+    stored = {**manifest}
+    if isinstance(manifest.get("streams"), dict):
+        stored["streams"] = {name: {**info, "file": _relative(info["file"], data)} if "file" in info else info
+                             for name, info in manifest["streams"].items()}
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str))
+    partial.write_text(json.dumps(stored, indent=2, sort_keys=True, default=str))
     os.replace(partial, path)
 
 
+def _relative(file: str | Path, data: Path) -> str:
+    path = Path(file)
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return path.resolve().relative_to(data.resolve()).as_posix()
+    except ValueError:
+        return str(path)  # (a file outside the data directory keeps its absolute path)
+
+
+def manifest_landing(path: Path) -> Path:
+    """The landing directory of a manifest at <landing>/<platform>/_manifests/<date>/<account id>.json."""
+    return path.parents[3]
+
+
+def landed_file(landing: Path, file: str) -> Path:
+    """Where a manifest's stream file is now. A relative path is relative to the data directory. An absolute
+    one (manifests written before paths were relative) is used where it exists; otherwise its last four parts
+    (<platform>/<stream>/<date>/<file>, core.paths.stream_file) are found under this landing directory: the
+    landing area was moved or restored elsewhere."""
+    path = Path(file)
+    if not path.is_absolute():
+        return landing.parent / path
+    if path.exists() or len(path.parts) < 5:
+        return path
+    return landing.joinpath(*path.parts[-4:])
+
+
+def read_manifest(path: Path) -> dict:
+    """One manifest, its streams' files as paths on this machine (landed_file)."""
+    manifest = json.loads(path.read_text())
+    landing = manifest_landing(path)
+    for info in manifest.get("streams", {}).values():
+        if "file" in info:
+            info["file"] = str(landed_file(landing, info["file"]))
+    return manifest
+
+
 def read_manifests(landing: Path, day: dt.date) -> list[dict]:
-    return [json.loads(path.read_text()) for path in sorted(landing.glob(manifest_glob(day)))]
+    return [read_manifest(path) for path in sorted(landing.glob(manifest_glob(day)))]

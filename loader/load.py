@@ -2,38 +2,45 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import gzip
 import json
 import logging
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 
 from core import catalog
-from core.config import Settings
+from core.config import Settings, max_line_bytes, quarantine_threshold
 from core.db import connect
 from core.landing import read_manifests, sha256
 from core.paths import landing_dir
 
 log = logging.getLogger(__name__)
 
-# A night's lines are loaded in batches of at most this many lines and characters: memory stays bounded at
-# benchmark scale (one Arrow batch of raw lines, and its parsed copy in DuckDB, at a time).
-BATCH_LINES = 200_000
-BATCH_CHARS = 1 << 24
-
-# A night is one transaction: all of it lands in raw, or none of it. DuckDB holds a transaction's uncommitted
-# rows in memory, past its memory limit (2.4M rows: 3.0 GB under a 1 GB limit; a 45M-row first night of a fleet
-# was killed at 24 GB). A night of more lines than this is therefore staged first, batch by batch, each batch
-# committed to a table of STAGE_SCHEMA (memory stays at the limit), and then swapped into raw by one
-# transaction of a few `insert ... select` (DuckDB writes large inserts to disk as they go: 2.4M rows, 1.0 GB).
-# A smaller night goes straight into raw, saving the copy.
+# A night is one transaction: all of it lands in raw, or none of it. DuckDB reads the landing files itself
+# (read_csv, one VARCHAR column per line: no type detection, which would null what its sample did not show)
+# into a table of judged lines, outside that transaction; then one transaction clears the night and copies
+# the good lines into raw and the rest into the quarantine. The judged lines of a night of up to STAGE_ROWS
+# lines are a temporary table (DuckDB spills it past its memory limit); a larger night's go to a table of
+# STAGE_SCHEMA, committed file group by file group, because DuckDB holds a transaction's uncommitted rows in
+# memory past its limit (a 45M-row first night of a fleet was killed at 24 GB); the swap into raw is a few
+# `insert ... select`, which DuckDB writes to disk as they go.
 STAGE_ROWS = 1_000_000
 STAGE_SCHEMA = "_landing_stage"
+STATEMENT_FILES = 256  # files read by one statement (one read_csv each: their line numbers are their own)
+
+# A file DuckDB refuses (a line over the size limit, invalid UTF-8, a stray carriage return or control
+# character, a truncated gzip) is read again by Python, line by line, in batches of at most this many lines
+# and bytes; its bad lines are quarantined with their reason, its good ones judged like any other.
+BATCH_LINES = 200_000
+BATCH_BYTES = 1 << 24
+READ_BYTES = 1 << 22  # decompressed bytes read at a time by the Python reader
+KEPT_BYTES = 1024  # of a line over the size limit, the first bytes kept in the quarantine
 
 RAW_COLUMNS = """
     payload JSON,
@@ -46,22 +53,43 @@ RAW_COLUMNS = """
     _line_no BIGINT
 """
 
+# line_encoding: `text`, or `base64` when the line's bytes are not UTF-8 (or a line over the size limit, of
+# which the first KEPT_BYTES bytes are kept): the original bytes, never replaced.
 QUARANTINE_COLUMNS = """
     platform VARCHAR, stream VARCHAR, _logical_date DATE, _account_id VARCHAR, _run_id VARCHAR,
-    _source_file VARCHAR, _line_no BIGINT, line VARCHAR, reason VARCHAR, _loaded_at TIMESTAMP
+    _source_file VARCHAR, _line_no BIGINT, line VARCHAR, reason VARCHAR, _loaded_at TIMESTAMP,
+    line_encoding VARCHAR
 """
 QUARANTINE_DDL = f"create table if not exists raw._quarantine ({QUARANTINE_COLUMNS})"
 
+# load_status: `loaded`; `held` (the stream's quarantined share passed the threshold: raw keeps its earlier
+# rows of the night, every line is in the quarantine); `failed` (the night was refused for this file, `reason`
+# says why: nothing of the night was loaded). NULL in rows written before the column existed: loaded.
 LOADS_DDL = """
 create table if not exists raw._loads (
     platform VARCHAR, stream VARCHAR, _logical_date DATE, _account_id VARCHAR, _run_id VARCHAR,
     _source_file VARCHAR, sha256 VARCHAR, manifest_rows BIGINT, loaded_rows BIGINT, quarantined_rows BIGINT,
-    stream_status VARCHAR, _loaded_at TIMESTAMP
+    stream_status VARCHAR, _loaded_at TIMESTAMP, load_status VARCHAR, reason VARCHAR
 )"""
+ADDED_COLUMNS = (("raw._quarantine", "line_encoding"), ("raw._loads", "load_status"), ("raw._loads", "reason"))
+
+LINES_COLUMNS = """
+    file_no INTEGER, line_no BIGINT, record JSON, parent_id VARCHAR, reason VARCHAR, line VARCHAR,
+    line_encoding VARCHAR
+"""
 
 
 class ReconciliationError(RuntimeError):
-    """Landed files and their manifest disagree: nothing of the date is loaded."""
+    """Landed files and their manifest disagree: nothing of the date is loaded (raw._loads records why)."""
+
+    def __init__(self, message: str, file: _File | None = None):
+        super().__init__(message)
+        self.file = file
+
+
+class CorruptLandingError(ReconciliationError):
+    """A landing file is not a whole gzip stream (truncated, or its bytes damaged): nothing of the date is
+    loaded."""
 
 
 def primary_keys() -> dict[tuple[str, str], str]:
@@ -86,14 +114,16 @@ def load_date(settings: Settings, day: dt.date, run_id: str, con: duckdb.DuckDBP
         con.execute("create schema if not exists raw")
         con.execute(QUARANTINE_DDL)
         con.execute(LOADS_DDL)
+        for table, column in ADDED_COLUMNS:  # (a warehouse from before these columns)
+            con.execute(f"alter table {table} add column if not exists {column} VARCHAR")
         write_accounts(con, settings)
         write_campaigns_and_roster(con, settings)
-        summary = _load_night(con, tables, day, run_id)
+        summary = _load_night(con, tables, day, run_id, settings.data)
     except BaseException:
         try:
             con.execute("rollback")
         except duckdb.Error:
-            pass  # no transaction was open (the error came before it, or while staging)
+            pass  # no transaction was open (the error came before it, or while reading)
         raise
     finally:
         if own:
@@ -119,205 +149,403 @@ class _File:
     table: int
     account_id: str
     info: dict
+    path: Path
+    source: str  # as raw's _source_file: relative to the data directory when under it
 
 
 # One parse per line: json_extract with several paths reads the line once (every other JSON function would
-# parse it again), and try() turns a broken line into NULL instead of an error. The night's lines of every
-# stream are parsed together; each line's primary key is the path at `key_no` (its stream's key).
-PARSE_SQL = """
-    create or replace temp table landing_lines as
-    with parsed as (
-        select file_no, table_no, account_id, source_file, platform, stream, line_no, line, key_name, key_no,
+# parse it again), and try() turns a broken line into NULL instead of an error. Each line's primary key is
+# the path at `key_no` (its stream's key). `fault` is a reason found while reading (Python reader).
+JUDGE_SQL = """
+    insert into {into}
+    with lines as ({source})
+    , parsed as (
+        select file_no, line_no, line, fault, kept, line_encoding, key_no, key_name,
                try(json_extract(line, {paths})) as parts
-        from landing_batch
+        from lines
     )
     , judged as (
-        select file_no, table_no, account_id, source_file, platform, stream, line_no, line,
-               parts[1] as record,
+        select file_no, line_no, line, kept, line_encoding, parts[1] as record,
                case when parts[2] <> 'null' then json_extract_string(parts[2], '$') end as parent_id,
-               case when parts is null then 'invalid JSON'
+               case when fault is not null then fault
+                    when parts is null then 'invalid JSON'
                     when parts[1] is null or not starts_with(parts[1]::varchar, '{{')
                         then 'record is not a JSON object'
                     when parts[key_no] is null or parts[key_no] = 'null' then 'missing primary key ' || key_name
                end as reason
         from parsed
     )
-    -- the raw line is kept for the quarantine only: a loaded row keeps its record
-    select file_no, table_no, account_id, source_file, platform, stream, line_no,
-           case when reason is not null then line end as line, record, parent_id, reason
+    -- the line's text is kept for the quarantine only: a loaded row keeps its record
+    select file_no, line_no, case when reason is null then record end, case when reason is null then parent_id end,
+           reason, case when reason is not null or {keep} then coalesce(kept, line) end,
+           case when reason is not null or {keep} then coalesce(line_encoding, 'text') end
     from judged"""
 
+# One landing file's lines, as DuckDB reads them: one VARCHAR column (a delimiter, quote and escape that
+# valid JSON text never holds raw), lines ending at \n only, numbered in the file (a gzip file is read by one
+# thread, in order). Anything else (a \r, a control character, invalid UTF-8, a line over the limit, a
+# truncated file) makes the read fail, and the file goes to the Python reader.
+READ_SQL = """
+    select {file_no} as file_no, ordinality as line_no, line, null::varchar as fault, null::varchar as kept,
+           null::varchar as line_encoding, {key_no} as key_no, {key_name} as key_name
+    from read_csv({path}, columns = {{'line': 'VARCHAR'}}, header = false, auto_detect = false,
+                  delim = chr(1), quote = '', escape = '', new_line = '\\n', compression = 'gzip',
+                  max_line_size = {max_line}) with ordinality"""
 
-def _load_night(con, tables: list[_Table], day: dt.date, run_id: str) -> dict:
-    """Load every stream's files of one night: the landing files are read in one pass (in batches of at most
-    BATCH_LINES lines and BATCH_CHARS characters, whatever stream they belong to), parsed by one statement per
-    batch, and written with one insert per raw table and batch, one for the quarantine and one for the audit:
-    a few statements per table and night, not a dozen per stream and batch. A night of more than STAGE_ROWS
-    lines is written to a stage first, committed batch by batch, and swapped into raw in one transaction: raw
-    gets all of the night or nothing of it either way."""
+
+# A group of files in one read (DuckDB's multi-file reader, which reads files side by side): file_index is
+# the file's place in the list, ordinality the line's place in the whole read.
+READ_TOGETHER_SQL = """
+    select ({file_nos})[file_index::bigint + 1]::integer as file_no,
+           ordinality - ({firsts})[file_index::bigint + 1] + 1 as line_no, line,
+           null::varchar as fault, null::varchar as kept, null::varchar as line_encoding,
+           ({key_nos})[file_index::bigint + 1] as key_no, ({key_names})[file_index::bigint + 1] as key_name
+    from read_csv({paths}, columns = {{'line': 'VARCHAR'}}, header = false, auto_detect = false,
+                  delim = chr(1), quote = '', escape = '', new_line = '\\n', compression = 'gzip',
+                  max_line_size = {max_line}) with ordinality"""
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _load_night(con, tables: list[_Table], day: dt.date, run_id: str, data: Path) -> dict:
+    """Load every stream's files of one night: DuckDB reads and judges them into a table of lines (a few
+    statements per night), the counts are reconciled with the manifests, and one transaction replaces the
+    night's rows in raw with the good lines, puts the rest in the quarantine and writes the audit."""
     files: list[_File] = []
     for number, table in enumerate(tables):
         for account_id, info in table.files:
-            files.append(_File(len(files), number, account_id, info))
+            path = Path(info["file"])
+            files.append(_File(len(files), number, account_id, info, path, _source_name(path, data)))
     if not files:
         return {}
-    # Nothing of the night is written unless every file is the one its manifest describes.
-    for file in files:
-        path = Path(file.info["file"])
-        if not path.exists():
-            raise ReconciliationError(f"{path} is named in the manifest but missing")
-        if sha256(path) != file.info["sha256"]:
-            raise ReconciliationError(f"{path}: checksum differs from the manifest; the file changed after landing")
-    existing = {f"raw.{name}" for (name,) in con.execute(
-        "select table_name from duckdb_tables() where database_name = current_database() and schema_name = 'raw'"
-    ).fetchall()}
-    staged = sum(file.info["rows"] for file in files) > STAGE_ROWS
-    if staged:
-        # (the stage of a run that died is replaced; its tables hold nothing of raw's)
-        into = [f"{STAGE_SCHEMA}.{table.platform}__{table.stream}" for table in tables]
-        con.execute("begin transaction")
-        con.execute(f"create schema if not exists {STAGE_SCHEMA}")
-        for name in into:
-            con.execute(f"create or replace table {name} ({RAW_COLUMNS})")
-        quarantine = f"{STAGE_SCHEMA}._quarantine"
-        con.execute(f"create or replace table {quarantine} ({QUARANTINE_COLUMNS})")
-        con.execute("commit")
-    else:
-        into, quarantine = [table.name for table in tables], "raw._quarantine"
-        con.execute("begin transaction")
+    if con.execute("select count(*) from duckdb_schemas() where database_name = current_database() "
+                   "and schema_name = ?", [STAGE_SCHEMA]).fetchone()[0]:
+        log.warning("dropping the schema %s a load that died left behind", STAGE_SCHEMA)
+        con.execute(f"drop schema {STAGE_SCHEMA} cascade")
     try:
-        if not staged:
-            _clear_night(con, tables, files, day, existing)
-        counted = _write_batches(con, tables, files, into, quarantine, day, run_id, commit_each=staged)
-        audit = _reconciled(tables, files, counted)
+        # Nothing of the night is written unless every file is the one its manifest describes.
+        for file in files:
+            if not file.path.exists():
+                raise ReconciliationError(f"{file.source} is named in the manifest but missing", file)
+            if sha256(file.path) != file.info["sha256"]:
+                raise ReconciliationError(
+                    f"{file.source}: checksum differs from the manifest; the file changed after landing", file)
+        staged = sum(file.info["rows"] for file in files) > STAGE_ROWS
+        lines = f"{STAGE_SCHEMA}.lines" if staged else "landing_lines"
         if staged:
-            con.execute("begin transaction")
-            _clear_night(con, tables, files, day, existing)
-            for table, name in zip(tables, into, strict=True):
-                con.execute(f"insert into {table.name} select * from {name}")
-            con.execute(f"insert into raw._quarantine select * from {quarantine}")
-        _write_audit(con, audit, day, run_id)
-        con.execute("commit")
+            con.execute(f"create schema {STAGE_SCHEMA}")
+            con.execute(f"create table {lines} ({LINES_COLUMNS})")
+        else:
+            con.execute(f"create or replace temp table {lines} ({LINES_COLUMNS})")
+        try:
+            return _judge_and_swap(con, tables, files, lines, day, run_id)
+        finally:
+            con.execute(f"drop schema if exists {STAGE_SCHEMA} cascade" if staged else f"drop table if exists {lines}")
+            con.execute("drop table if exists landing_held")
+    except ReconciliationError as error:
+        try:
+            con.execute("rollback")
+        except duckdb.Error:
+            pass
+        if error.file is not None:
+            _record_failure(con, tables, error.file, str(error), day, run_id)
+        raise
+
+
+def _judge_and_swap(con, tables: list[_Table], files: list[_File], lines: str, day: dt.date,
+                    run_id: str) -> dict:
+    key_names = sorted({table.key for table in tables})
+    paths = "[" + ", ".join(_quoted(path) for path in ["$.record", "$.parent_id",
+                                                       *(f"$.record.{key}" for key in key_names)]) + "]"
+    key_no = {table.key: 3 + key_names.index(table.key) for table in tables}
+    _read_files(con, tables, files, lines, paths, key_no, keep=False)
+    counted = {file_no: (total, good) for file_no, total, good in con.execute(
+        f"select file_no, count(*), count(*) filter (where reason is null) from {lines} group by file_no"
+    ).fetchall()}
+    audit, held = _reconciled(tables, files, counted)
+    if held:
+        # A held stream's good lines go to the quarantine too, with their text: its files are read again.
+        con.execute(f"create or replace temp table landing_held ({LINES_COLUMNS})")
+        _read_files(con, tables, [files[number] for number in sorted(held)], "landing_held", paths, key_no,
+                    keep=True)
+    # (a table, not the Arrow table itself: each insert joins it, and a scan of Arrow costs a few ms)
+    con.register("landing_files_arrow", _files_table(tables, files, audit, held))
+    try:
+        con.execute("create or replace temp table landing_files as select * from landing_files_arrow")
     finally:
-        if staged:
-            try:
-                con.execute("rollback")  # (if the swap failed; a committed night has no transaction open)
-            except duckdb.Error:
-                pass
-            con.execute(f"drop schema if exists {STAGE_SCHEMA} cascade")
+        con.unregister("landing_files_arrow")
+    try:
+        _swap(con, tables, files, lines, audit, held, day, run_id)
+    finally:
+        con.execute("drop table if exists landing_files")
     summary: dict[str, dict[str, int]] = {table.name: {"loaded": 0, "quarantined": 0} for table in tables}
-    for file in files:
+    for number, file in enumerate(files):
         entry = summary[tables[file.table].name]
-        entry["loaded"] += counted[file.index][1]
-        entry["quarantined"] += counted[file.index][2]
+        entry["loaded"] += audit["loaded_rows"][number]
+        entry["quarantined"] += audit["quarantined_rows"][number]
     return summary
 
 
-def _clear_night(con, tables: list[_Table], files: list[_File], day: dt.date, existing: set[str]) -> None:
-    """Idempotence: the night's rows of these accounts are replaced, never appended twice. One query finds the
-    tables holding any (a first load finds none); only those are deleted from. Raw tables are created here."""
-    for table in tables:
-        if table.name not in existing:
-            con.execute(f"create table if not exists {table.name} ({RAW_COLUMNS})")
-    accounts = [sorted({account_id for account_id, _ in table.files}) for table in tables]
-    probed = [number for number, table in enumerate(tables) if table.name in existing]
-    if probed:
-        query = " union all ".join(
-            f"(select {number} from {tables[number].name} where _logical_date = ? "
-            "and _account_id in (select unnest(?)) limit 1)" for number in probed)
-        held = {number for (number,) in con.execute(
-            query, [value for number in probed for value in (day, accounts[number])]).fetchall()}
-        for number in sorted(held):
-            con.execute(f"delete from {tables[number].name} where _logical_date = ? "
-                        "and _account_id in (select unnest(?))", [day, accounts[number]])
-    by_file = pa.table({
+def _swap(con, tables: list[_Table], files: list[_File], lines: str, audit: dict[str, list], held: set[int],
+          day: dt.date, run_id: str) -> None:
+    """One transaction: the night's rows replaced in raw, its quarantine and audit written."""
+    con.execute("begin transaction")
+    _clear_night(con, tables, files, day, held)
+    loaded = sorted({file.table for file in files if audit["loaded_rows"][file.index]})
+    for number in loaded:
+        # (a table's files are numbered one after the other: `between` skips the row groups of the others)
+        numbers = [file.index for file in files if file.table == number]
+        con.execute(f"""insert into {tables[number].name}
+                        select lines.record, lines.parent_id, ?, ?, files.account_id, now()::timestamp,
+                               files.source_file, lines.line_no
+                        from {lines} as lines join landing_files as files using (file_no)
+                        where lines.file_no between ? and ? and lines.reason is null and not files.held""",
+                    [run_id, day, min(numbers), max(numbers)])
+    quarantine = """insert into raw._quarantine
+                    select files.platform, files.stream, ?, files.account_id, ?, files.source_file, lines.line_no,
+                           lines.line, coalesce(lines.reason, files.held_reason), now()::timestamp,
+                           lines.line_encoding
+                    from {lines} as lines join landing_files as files using (file_no)
+                    where {which}"""
+    if any(audit["quarantined_rows"]):
+        con.execute(quarantine.format(lines=lines, which="lines.reason is not null and not files.held"),
+                    [day, run_id])
+    if held:
+        con.execute(quarantine.format(lines="landing_held", which="true"), [day, run_id])
+    _write_audit(con, audit, day, run_id)
+    con.execute("commit")
+
+
+def _source_name(path: Path, data: Path) -> str:
+    """A landing file as raw's _source_file names it: relative to the data directory, so that the same
+    landing loads the same rows wherever it was moved or restored."""
+    try:
+        return path.resolve().relative_to(data.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _files_table(tables: list[_Table], files: list[_File], audit: dict[str, list], held: set[int]) -> pa.Table:
+    """Each file's columns of raw and the quarantine; for a held stream, the reason its good lines are
+    quarantined."""
+    return pa.table({
+        "file_no": pa.array([file.index for file in files], pa.int32()),
         "platform": [tables[file.table].platform for file in files],
         "stream": [tables[file.table].stream for file in files],
         "account_id": [file.account_id for file in files],
+        "source_file": [file.source for file in files],
+        "held": pa.array([file.index in held for file in files]),
+        "held_reason": pa.array([f"stream held: {audit['reason'][file.index]}" if file.index in held else None
+                                 for file in files], pa.string()),
     })
-    con.register("landing_files", by_file)
-    try:
-        for audit in ("raw._quarantine", "raw._loads"):
-            con.execute(f"delete from {audit} as audit where _logical_date = ? and exists ("
-                        "select 1 from landing_files as landed where landed.platform = audit.platform "
-                        "and landed.stream = audit.stream and landed.account_id = audit._account_id)", [day])
-    finally:
-        con.unregister("landing_files")
 
 
-def _write_batches(con, tables: list[_Table], files: list[_File], into: list[str], quarantine: str,
-                   day: dt.date, run_id: str, commit_each: bool) -> list[list[int]]:
-    """Parse the night's lines batch by batch and insert each batch's good rows into `into` (one table per
-    stream) and the rest into `quarantine`; each batch in its own transaction if `commit_each`. Returns the
-    lines, loaded and quarantined rows counted per file."""
-    key_names = sorted({table.key for table in tables})
-    paths = ["$.record", "$.parent_id", *(f"$.record.{key}" for key in key_names)]
-    parse = PARSE_SQL.format(paths="[" + ", ".join(f"'{path}'" for path in paths) + "]")
-    key_no = np.array([3 + key_names.index(table.key) for table in tables], dtype=np.int32)
-    lookups = {
-        "table_no": np.array([file.table for file in files], dtype=np.int32),
-        "key_no": key_no[[file.table for file in files]],
-        "key_name": pa.array([tables[file.table].key for file in files], pa.string()),
-        "account_id": pa.array([file.account_id for file in files], pa.string()),
-        "source_file": pa.array([file.info["file"] for file in files], pa.string()),
-        "platform": pa.array([tables[file.table].platform for file in files], pa.string()),
-        "stream": pa.array([tables[file.table].stream for file in files], pa.string()),
-    }
-    counted = [[0, 0, 0] for _ in files]  # lines, loaded, quarantined
-    for batch in _batches(files, lookups):
-        if commit_each:
-            con.execute("begin transaction")
-        con.register("landing_batch", batch)
+def _read_files(con, tables: list[_Table], files: list[_File], into: str, paths: str, key_no: dict[str, int],
+                keep: bool) -> None:
+    """Read and judge `files` into the table `into`: by DuckDB, STATEMENT_FILES files a statement; a group
+    DuckDB refuses, or whose line numbers do not check, is read file by file, and a file DuckDB refuses by
+    Python (_read_slowly)."""
+    limit = max_line_bytes()
+
+    def judge(source: str) -> None:
+        con.execute(JUDGE_SQL.format(into=into, source=source, paths=paths, keep="true" if keep else "false"))
+
+    for start in range(0, len(files), STATEMENT_FILES):
+        group = files[start:start + STATEMENT_FILES]
         try:
-            con.execute(parse)
-        finally:
-            con.unregister("landing_batch")
-        del batch  # parsed into landing_lines: the raw text can go before the inserts
-        loaded_tables, quarantined = set(), 0
-        for file_no, lines, loaded, bad in con.execute(
-                "select file_no, count(*), count(*) filter (where reason is null), "
-                "count(*) filter (where reason is not null) from landing_lines group by file_no").fetchall():
-            tally = counted[file_no]
-            tally[0] += lines
-            tally[1] += loaded
-            tally[2] += bad
-            quarantined += bad
-            if loaded:
-                loaded_tables.add(files[file_no].table)
-        for number in sorted(loaded_tables):
-            con.execute(f"""insert into {into[number]}
-                            select record, parent_id, ?, ?, account_id, now()::timestamp, source_file, line_no
-                            from landing_lines where table_no = ? and reason is null""", [run_id, day, number])
-        if quarantined:
-            con.execute(f"""insert into {quarantine}
-                            select platform, stream, ?, account_id, ?, source_file, line_no, line, reason,
-                                   now()::timestamp
-                            from landing_lines where reason is not null""", [day, run_id])
-        if commit_each:
-            con.execute("commit")
-    con.execute("drop table if exists landing_lines")  # (a failed night's goes with its rollback)
-    return counted
+            judge(_read_together(tables, group, key_no, limit))
+            if _numbered_as_manifests_say(con, into, group):
+                continue
+            con.execute(f"delete from {into} where file_no in (select unnest(?))", [[file.index for file in group]])
+        except duckdb.Error:
+            pass  # one of them is refused: each file alone
+        for file in group:
+            table = tables[file.table]
+            try:
+                judge(READ_SQL.format(file_no=file.index, key_no=key_no[table.key], key_name=_quoted(table.key),
+                                      path=_quoted(str(file.path)), max_line=limit))
+            except duckdb.Error as error:
+                log.warning("%s: DuckDB refused the file (%s); reading it line by line",
+                            file.source, str(error).splitlines()[0][:200])
+                for batch in _read_slowly(file, max_line=limit, key_no=key_no[table.key], key_name=table.key):
+                    con.register("landing_batch", batch)
+                    try:
+                        judge("select * from landing_batch")
+                    finally:
+                        con.unregister("landing_batch")
 
 
-def _reconciled(tables: list[_Table], files: list[_File], counted: list[list[int]]) -> dict[str, list]:
+def _read_together(tables: list[_Table], group: list[_File], key_no: dict[str, int], limit: int) -> str:
+    """One read_csv of a group of files (as fast as DuckDB reads): each line's file from file_index, its
+    number in the file from its ordinality in the read less the lines of the files before it, as their
+    manifests count them. DuckDB numbers the lines of a read in file order (each gzip file is read whole by
+    one thread); _numbered_as_manifests_say checks that it did, and that the manifests were right."""
+    firsts, first = [], 1
+    for file in group:
+        firsts.append(first)
+        first += int(file.info["rows"])
+
+    def listed(values) -> str:
+        return "[" + ", ".join(map(str, values)) + "]"
+
+    return READ_TOGETHER_SQL.format(
+        file_nos=listed(file.index for file in group), firsts=listed(firsts),
+        key_nos=listed(key_no[tables[file.table].key] for file in group),
+        key_names=listed(_quoted(tables[file.table].key) for file in group),
+        paths=listed(_quoted(str(file.path)) for file in group), max_line=limit)
+
+
+def _numbered_as_manifests_say(con, into: str, group: list[_File]) -> bool:
+    """Whether every file of a group read together has its manifest's count of lines, numbered 1 to that
+    count: then each line's number is its own. Otherwise the group is read again file by file (a file whose
+    count differs from its manifest then fails the reconciliation with its own count)."""
+    expected = {file.index: (file.info["rows"], 1, file.info["rows"]) for file in group if file.info["rows"]}
+    found = {file_no: (count, first, last) for file_no, count, first, last in con.execute(
+        f"select file_no, count(*), min(line_no), max(line_no) from {into} "
+        "where file_no in (select unnest(?)) group by file_no", [[file.index for file in group]]).fetchall()}
+    return found == expected
+
+
+def _read_slowly(file: _File, max_line: int, key_no: int, key_name: str):
+    """A landing file's lines as Arrow batches (file_no, line_no, line, fault, kept, line_encoding, key_no,
+    key_name), read by Python: a line is the bytes before a \n. A line over `max_line` bytes is never held
+    whole: its fault says so and its first KEPT_BYTES bytes are kept (base64). A line that is not UTF-8 keeps
+    its bytes as base64, never replaced. A file that is not a whole gzip stream is CorruptLandingError."""
+    columns: dict[str, list] = {name: [] for name in ("line_no", "line", "fault", "kept", "line_encoding")}
+    size = 0
+    number = 0
+    pending: list[bytes] = []
+    pending_size = 0
+
+    def batch() -> pa.Table:
+        count = len(columns["line_no"])
+        return pa.table({"file_no": pa.array([file.index] * count, pa.int32()),
+                         "line_no": pa.array(columns["line_no"], pa.int64()),
+                         **{name: pa.array(columns[name], pa.string())
+                            for name in ("line", "fault", "kept", "line_encoding")},
+                         "key_no": pa.array([key_no] * count, pa.int32()),
+                         "key_name": pa.array([key_name] * count, pa.string())})
+
+    def finish() -> None:
+        nonlocal number, size
+        number += 1
+        text = fault = kept = encoding = None
+        raw = b"".join(pending)
+        if pending_size > max_line:
+            fault = (f"line of {pending_size} bytes, over the limit of {max_line} (SMW_MAX_LINE_BYTES); "
+                     f"its first {KEPT_BYTES} bytes kept, as base64")
+            kept, encoding = base64.b64encode(raw[:KEPT_BYTES]).decode(), "base64"
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                fault = f"invalid UTF-8 at byte {error.start}; the line kept as base64"
+                kept, encoding = base64.b64encode(raw).decode(), "base64"
+        for name, value in zip(columns, (number, text, fault, kept, encoding), strict=True):
+            columns[name].append(value)
+        size += len(raw)
+
+    try:
+        with gzip.open(file.path, "rb") as handle:
+            while chunk := handle.read(READ_BYTES):
+                pieces = chunk.split(b"\n")
+                for position, piece in enumerate(pieces):
+                    if pending_size <= max_line:
+                        # (past the limit only the first KEPT_BYTES bytes are kept)
+                        pending.append(piece if pending_size + len(piece) <= max_line
+                                       else piece[:max(0, KEPT_BYTES - pending_size)])
+                    pending_size += len(piece)
+                    if position == len(pieces) - 1:
+                        break  # the line goes on in the next chunk
+                    finish()
+                    pending, pending_size = [], 0
+                    if len(columns["line_no"]) >= BATCH_LINES or size >= BATCH_BYTES:
+                        yield batch()
+                        columns = {name: [] for name in columns}
+                        size = 0
+            if pending_size:
+                finish()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        raise CorruptLandingError(f"{file.source}: corrupt gzip ({error}): the file is not whole; nothing of "
+                                  "the night is loaded. Land the night again, or restore the file", file) from None
+    if columns["line_no"]:
+        yield batch()
+
+
+def _reconciled(tables: list[_Table], files: list[_File],
+                counted: dict[int, tuple[int, int]]) -> tuple[dict[str, list], set[int]]:
     """The night's audit rows, one per file, once every file's lines are its manifest's rows, each one loaded
-    or quarantined; otherwise ReconciliationError, before anything of the night reaches raw."""
+    or quarantined; otherwise ReconciliationError, before anything of the night reaches raw. Also the files
+    held: more than quarantine_threshold() of their lines quarantined."""
+    threshold = quarantine_threshold()
     audit: dict[str, list] = {name: [] for name in (
         "platform", "stream", "account_id", "source_file", "sha256", "manifest_rows", "loaded_rows",
-        "quarantined_rows", "stream_status")}
+        "quarantined_rows", "stream_status", "load_status", "reason")}
+    held: set[int] = set()
     for file in files:
-        lines, loaded, quarantined = counted[file.index]
+        lines, loaded = counted.get(file.index, (0, 0))
+        quarantined = lines - loaded
         info = file.info
-        if lines != info["rows"] or loaded + quarantined != lines:
-            raise ReconciliationError(f"{info['file']}: manifest says {info['rows']} rows, file has {lines}, "
-                                      f"loaded {loaded} + quarantined {quarantined}")
-        if quarantined:
-            log.warning("%s: %d of %d rows quarantined", info["file"], quarantined, lines)
+        if lines != info["rows"]:
+            raise ReconciliationError(f"{file.source}: manifest says {info['rows']} rows, file has {lines}, "
+                                      f"loaded {loaded} + quarantined {quarantined}", file)
+        status, reason = "loaded", None
+        if lines and quarantined / lines > threshold:
+            held.add(file.index)
+            status = "held"
+            reason = (f"{quarantined} of {lines} lines quarantined, over the {threshold:.0%} threshold "
+                      "(SMW_QUARANTINE_THRESHOLD): raw keeps the stream's earlier rows of the night; every line "
+                      "is in raw._quarantine")
+            log.error("%s: stream held: %s", file.source, reason)
+            loaded, quarantined = 0, lines
+        elif quarantined:
+            log.warning("%s: %d of %d rows quarantined", file.source, quarantined, lines)
         for name, value in zip(audit, (tables[file.table].platform, tables[file.table].stream, file.account_id,
-                                       info["file"], info["sha256"], info["rows"], loaded, quarantined,
-                                       info.get("status", "complete")), strict=True):
+                                       file.source, info["sha256"], info["rows"], loaded, quarantined,
+                                       info.get("status", "complete"), status, reason), strict=True):
             audit[name].append(value)
-    return audit
+    return audit, held
+
+
+def _clear_night(con, tables: list[_Table], files: list[_File], day: dt.date, held: set[int]) -> None:
+    """Idempotence: the night's rows of these accounts are replaced, never appended twice, but for the held
+    streams, whose earlier rows of the night stay (with their audit and quarantine). Raw tables are created
+    here."""
+    existing = {f"raw.{name}" for (name,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() and schema_name = 'raw'"
+    ).fetchall()}
+    for table in tables:
+        if table.name not in existing:
+            con.execute(f"create table {table.name} ({RAW_COLUMNS})")
+    accounts = [sorted({file.account_id for file in files if file.table == number and file.index not in held})
+                for number in range(len(tables))]
+    probed = [number for number, table in enumerate(tables) if table.name in existing and accounts[number]]
+    if probed:
+        # One query finds the tables holding any of the night (a first load finds none): only those are
+        # deleted from.
+        query = " union all ".join(
+            f"(select {number} from {tables[number].name} where _logical_date = ? "
+            "and _account_id in (select unnest(?)) limit 1)" for number in probed)
+        present = {number for (number,) in con.execute(
+            query, [value for number in probed for value in (day, accounts[number])]).fetchall()}
+        for number in sorted(present):
+            con.execute(f"delete from {tables[number].name} where _logical_date = ? "
+                        "and _account_id in (select unnest(?))", [day, accounts[number]])
+    # (a held stream keeps the audit and quarantine of the load whose rows raw keeps, and only those)
+    kept = ("(files.held and coalesce(audit.load_status, 'loaded') = 'loaded')" if held else "false")
+    con.execute(f"""delete from raw._loads as audit where _logical_date = ? and exists (
+                        select 1 from landing_files as files where files.platform = audit.platform
+                        and files.stream = audit.stream and files.account_id = audit._account_id and not {kept})""",
+                [day])
+    con.execute("""delete from raw._quarantine as bad where _logical_date = ? and exists (
+                       select 1 from landing_files as files where files.platform = bad.platform
+                       and files.stream = bad.stream and files.account_id = bad._account_id and not (files.held
+                       and bad._run_id in (select audit._run_id from raw._loads as audit
+                                           where audit._logical_date = bad._logical_date
+                                           and audit.platform = bad.platform and audit.stream = bad.stream
+                                           and audit._account_id = bad._account_id)))""", [day])
 
 
 def _write_audit(con, audit: dict[str, list], day: dt.date, run_id: str) -> None:
@@ -327,72 +555,22 @@ def _write_audit(con, audit: dict[str, list], day: dt.date, run_id: str) -> None
     try:
         con.execute("""insert into raw._loads
                        select platform, stream, ?, account_id, ?, source_file, sha256, manifest_rows, loaded_rows,
-                              quarantined_rows, stream_status, now()::timestamp
+                              quarantined_rows, stream_status, now()::timestamp, load_status, reason
                        from landing_audit""", [day, run_id])
     finally:
         con.unregister("landing_audit")
 
 
-def _batches(files: list[_File], lookups: dict):
-    """The lines of the night's files, in order, as Arrow batches of at most BATCH_LINES lines and about
-    BATCH_CHARS characters (bounded memory): each line with its file's number and its line number in the file;
-    `lookups` give, per file, the other columns (dictionary-encoded: one value per file, not per line)."""
-    lines: list[str] = []
-    spans: list[tuple[int, int, int]] = []  # file number, first line number, lines
-    chars = 0
-
-    def batch() -> pa.Table:
-        owner = np.repeat(np.array([span[0] for span in spans], dtype=np.int32),
-                          [span[2] for span in spans])
-        numbers = np.concatenate([np.arange(first, first + count, dtype=np.int64) for _, first, count in spans])
-        indices = pa.array(owner)
-        columns = {"file_no": indices, "line_no": numbers, "line": pa.array(lines, pa.large_string())}
-        for name, values in lookups.items():
-            if isinstance(values, np.ndarray):
-                columns[name] = values[owner]
-            else:
-                columns[name] = pa.DictionaryArray.from_arrays(indices, values)
-        return pa.table(columns)
-
-    for file in files:
-        number = 1
-        for chunk in _file_lines(file.info["file"]):
-            start = 0
-            while start < len(chunk):
-                take = min(len(chunk) - start, BATCH_LINES - len(lines))
-                part = chunk[start:start + take] if take < len(chunk) else chunk
-                lines.extend(part)
-                chars += sum(map(len, part))
-                spans.append((file.index, number, take))
-                number += take
-                start += take
-                if len(lines) >= BATCH_LINES or chars >= BATCH_CHARS:
-                    table = batch()
-                    lines, spans, chars = [], [], 0  # (not held while the batch is loaded)
-                    yield table
-    if lines:
-        table = batch()
-        lines, spans = [], []
-        yield table
-
-
-READ_CHARS = 1 << 22  # decompressed text read at a time from one landing file
-
-
-def _file_lines(path: str):
-    """A landing file's lines, without their line ends, in lists of up to a few megabytes of text. The file is
-    read as text with universal newlines and undecodable bytes replaced, as iterating `gzip.open(path, "rt",
-    encoding="utf-8", errors="replace")` line by line would: the same lines, without a Python step per line."""
-    with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
-        tail = ""
-        while chunk := handle.read(READ_CHARS):
-            pieces = chunk.split("\n")
-            pieces[0] = tail + pieces[0]
-            tail = pieces.pop()
-            if pieces:
-                yield pieces
-        if tail:
-            yield [tail]
+def _record_failure(con, tables: list[_Table], file: _File, reason: str, day: dt.date, run_id: str) -> None:
+    """The audit of a refused night: one `failed` row for the file that refused it (raw is untouched)."""
+    table = tables[file.table]
+    try:
+        con.execute("""insert into raw._loads values (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, now()::timestamp,
+                                                     'failed', ?)""",
+                    [table.platform, table.stream, day, file.account_id, run_id, file.source,
+                     file.info.get("sha256"), file.info.get("rows"), file.info.get("status", "complete"), reason])
+    except duckdb.Error as error:  # (a read-only disk: the error raised is the night's own)
+        log.error("could not record the failed load of %s in raw._loads: %s", file.source, error)
 
 
 def write_accounts(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

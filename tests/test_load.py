@@ -58,14 +58,15 @@ def stage_left(settings) -> int:
 
 
 def test_good_rows_load_whole_and_bad_rows_are_quarantined_with_a_reason(data_dir, night):
-    # GIVEN a landing file with two good records, a broken line, a non-object and a record without its key
+    # GIVEN a landing file with four good records, a broken line, a non-object and a record without its key
     settings = load_settings()
     land(settings, [record("1", brand_new_field={"kept": True}), record("2"), b'{"record": {"id": "3"',
-                    b'{"parent_id": null, "record": [1, 2]}', b'{"parent_id": null, "record": {"text": "no id"}}'])
+                    b'{"parent_id": null, "record": [1, 2]}', b'{"parent_id": null, "record": {"text": "no id"}}',
+                    record("4"), record("5")])
     # WHEN the date is loaded
     summary = load_date(settings, DAY, "run-1")
     # THEN the good rows keep their whole payload, unknown fields included, and the rest is quarantined
-    assert summary["raw.mastodon__statuses"] == {"loaded": 2, "quarantined": 3}
+    assert summary["raw.mastodon__statuses"] == {"loaded": 4, "quarantined": 3}
     assert count(settings, "select count(*) from raw.mastodon__statuses "
                            "where payload->'brand_new_field'->>'kept' = 'true'") == 1
     con = duckdb.connect(str(settings.warehouse))

@@ -99,7 +99,9 @@ def night_to_publish(requested: str | None, raw_events: list[dict], settings: Se
         return dt.date.fromisoformat(max(named))
     con = connect(settings)
     try:
-        loaded = con.execute("select max(_logical_date) from raw._loads").fetchone()
+        # (a night the loader refused is in the audit as `failed`: not a night loaded)
+        loaded = con.execute("select max(_logical_date) from raw._loads "
+                             "where coalesce(load_status, 'loaded') <> 'failed'").fetchone()
     except Exception as error:  # no raw._loads yet: nothing was ever loaded
         raise RuntimeError("no night has been loaded yet: run shared_media_nightly first") from error
     finally:

@@ -25,6 +25,7 @@ from replay_api import (
     run,
 )
 
+from core.landing import read_manifest
 from extractors.base import AuthError
 from extractors.run import ExtractionIncomplete
 
@@ -62,10 +63,13 @@ def test_manifest_counts_and_checksums_match_the_files(landing_env, sleeps, key,
     # WHEN it is extracted
     manifest = run(key, routes(), sleeps, lookback_days=28)
 
-    # THEN the manifest on disk is the one returned
+    # THEN the manifest on disk is the one returned, its files relative to the data directory
     platform, account_id = key.split(":")
     manifest_path = landing_env / platform / "_manifests" / "2026-10-15" / f"{account_id}.json"
-    on_disk = json.loads(manifest_path.read_text())
+    stored = json.loads(manifest_path.read_text())
+    assert {info["file"] for info in stored["streams"].values()} == {
+        f"landing/{platform}/{name}/2026-10-15/{account_id}.ndjson.gz" for name in stored["streams"]}
+    on_disk = read_manifest(manifest_path)
     assert on_disk == json.loads(json.dumps(manifest, default=str))
     # AND each stream's row count and sha256 are those of its file, which is valid gzip NDJSON
     for name, stream in on_disk["streams"].items():
@@ -110,7 +114,7 @@ def test_instagram_token_never_leaks(landing_env, sleeps, caplog):
         run(INSTAGRAM_KEY, expired, sleeps)
 
     # THEN the runs did what the answers said: one wait, a quota stop, a failure naming the (redacted) URL
-    manifest = json.loads(next(landing_env.rglob("_manifests/*/*.json")).read_text())
+    manifest = read_manifest(next(landing_env.rglob("_manifests/*/*.json")))
     assert sleeps == [60.0]
     assert manifest["streams"]["user_insights"]["status"] == "quota_exhausted"
     assert manifest["streams"]["comments"]["status"] == "failed"
