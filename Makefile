@@ -21,7 +21,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 
-.PHONY: setup system-packages demo test test-airflow test-accurate airflow sandbox bench lint dbt-docs clean
+.PHONY: setup system-packages demo test test-airflow test-accurate airflow sandbox check-credentials bench lint dbt-docs clean
 
 ## setup: Debian packages, virtual environment from the lock file, Airflow's metadata database, dbt's manifest
 setup: system-packages $(VENV)/.installed $(AIRFLOW_HOME)/airflow.db dbt_project/target/manifest.json
@@ -75,6 +75,10 @@ airflow: setup
 ## sandbox: the simulated platform APIs on http://127.0.0.1:8765
 sandbox: setup
 	$(BIN)/python -m warehouse sandbox
+
+## check-credentials: obtain a token with every account's credential (Airflow connection or SMW_CONN_*); fails if any is wrong
+check-credentials: setup
+	$(BIN)/python -m warehouse check-credentials
 
 ## bench: throughput and memory benchmarks, results in bench/results/
 bench: setup

@@ -36,6 +36,10 @@ EXTRACTORS = {module.CLIENT.platform: module
               for module in (instagram, mastodon, x, bluesky, ga4, facebook, youtube, linkedin, tiktok)}
 
 
+# The platforms whose tokens do not expire on their own (a Meta Page token, Mastodon's): nothing to renew.
+LONG_LIVED = {"instagram", "facebook", "mastodon"}
+
+
 class ExtractionIncomplete(ExtractorError):
     """Some streams failed; what they did read is landed and the manifest says which."""
 
@@ -107,7 +111,10 @@ def check_credential(settings: Settings, account: Account, transport: httpx.Base
         return {**row, "result": str(error)}
     finally:
         client.close()
-    return {**row, "ok": True, "result": f"{obtained}; {first.name} read"}
+    note = ""
+    if not client.renewable() and account.platform not in LONG_LIVED:
+        note = "; it cannot be renewed from here: replace it before it expires (README, Platforms)"
+    return {**row, "ok": True, "result": f"{obtained}; {first.name} read{note}"}
 
 
 def extract_account(

@@ -1,4 +1,5 @@
-"""Command line: `python -m warehouse demo | run --date D | sandbox`; the Makefile's targets call these."""
+"""Command line: `python -m warehouse demo | run --date D | sandbox | check-credentials`; the Makefile's targets
+call these."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from loader import load_date
 from simulator.api import SimulatorApp
 from simulator.bulk import land_history
 from simulator.world import World, demo_end
+from warehouse.credentials import check_all, report
 from warehouse.progress import Progress, quiet, summary
 from warehouse.progress import log_path as progress_log
 
@@ -147,6 +149,13 @@ def sandbox(host: str, port: int, day: dt.date | None) -> int:
     return 0
 
 
+def check_credentials(day: dt.date | None) -> int:
+    """Every account's credential checked as a run would use it; non-zero when any is missing or refused."""
+    rows = check_all(load_settings(), day)
+    print(report(rows), flush=True)
+    return 0 if all(row["ok"] for row in rows) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m warehouse", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -160,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     nights.add_argument("-v", "--verbose", action="store_true", help="print every log line, not the stages")
     nights.add_argument("--backfill", action="store_true",
                         help="publish each night even if a later one is published (otherwise not published)")
+    check = commands.add_parser("check-credentials",
+                                help="obtain a token with every account's credential; exit 1 if any fails")
+    check.add_argument("--date", type=dt.date.fromisoformat, default=None,
+                       help="the simulated source's night (default yesterday)")
     serve = commands.add_parser("sandbox", help="serve the simulated APIs on a local port")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
@@ -170,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         return sandbox(args.host, args.port, args.date)
+    if args.command == "check-credentials":
+        return check_credentials(args.date)  # reads no warehouse: no run lock
     # One run per warehouse at a time (core.runlock): held from before the DAGs are parsed to the end.
     run_id = f"cli-{args.command}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{os.getpid()}"
     try:
