@@ -192,6 +192,36 @@ class Retention(_Strict):
 DEFAULT_DUCKDB_MEMORY_LIMIT = "50%"
 
 
+# The loader's limits on bad input (README "Bad input"). A landed line longer than this is quarantined with its
+# first bytes, never held whole in memory; a stream (one account's stream of a night) with more than this share
+# of its lines quarantined is held: raw keeps what it had, every line of the night goes to the quarantine.
+DEFAULT_MAX_LINE_BYTES = 10 * 1024 * 1024
+DEFAULT_QUARANTINE_THRESHOLD = 0.5
+
+
+def max_line_bytes() -> int:
+    """The longest landed line the loader takes, in bytes: SMW_MAX_LINE_BYTES or 10 MiB."""
+    return _env_number("SMW_MAX_LINE_BYTES", DEFAULT_MAX_LINE_BYTES, int, 1, None)
+
+
+def quarantine_threshold() -> float:
+    """The share of a stream's lines past which the stream is held: SMW_QUARANTINE_THRESHOLD (0 to 1) or 0.5."""
+    return _env_number("SMW_QUARANTINE_THRESHOLD", DEFAULT_QUARANTINE_THRESHOLD, float, 0, 1)
+
+
+def _env_number(name: str, default, kind, low, high):
+    text = os.environ.get(name)
+    if not text:
+        return default
+    try:
+        value = kind(text)
+    except ValueError:
+        raise ValueError(f"{name}={text!r} is not a {kind.__name__}") from None
+    if value < low or (high is not None and value > high):
+        raise ValueError(f"{name}={text!r} is out of range ({low} to {high if high is not None else 'any'})")
+    return value
+
+
 def duckdb_memory_limit() -> str:
     """DuckDB's memory_limit for every warehouse connection: SMW_DUCKDB_MEMORY_LIMIT (`8GB`, `40%`) or half
     the machine's memory."""
