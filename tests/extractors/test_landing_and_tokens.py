@@ -24,10 +24,12 @@ from replay_api import (
     recorded,
     run,
 )
+from test_token_lifecycle import DAY, NORTHWIND, UNANNOUNCED, night, world
 
 from core.landing import read_manifest
 from extractors.base import AuthError
-from extractors.run import ExtractionIncomplete
+from extractors.run import ExtractionIncomplete, extract_account, open_client
+from simulator.api import Faults
 
 PLATFORMS = [
     pytest.param(INSTAGRAM_KEY, instagram_routes, id="instagram"),
@@ -175,3 +177,45 @@ def test_a_token_echoed_in_an_error_body_is_redacted(landing_env, sleeps, caplog
     assert manifest["streams"]["media"]["status"] == "failed"
     assert "Unsupported get request" in manifest["streams"]["media"]["error"]
     assert leaks(INSTAGRAM_TOKEN, landing_env, str(incomplete.value), caplog.text) == []
+
+
+def test_no_token_of_a_renewing_run_leaks(monkeypatch, tmp_path, caplog):
+    # GIVEN X with short-lived tokens (renewed on the API's refusal), rotating refresh tokens, a confidential
+    # client, and 503s along the way
+    caplog.set_level(logging.DEBUG)
+    credential = {"client_id": "simulated-client", "client_secret": "app-secret-5c1e",
+                  "refresh_token": f"simulated-refresh.x.{NORTHWIND['x']}"}
+    settings, account = world("x", monkeypatch, tmp_path, credential)
+    simulated = night(settings, Faults(**UNANNOUNCED, server_error_every=3))
+
+    # WHEN the account is extracted, then again after X revoked it
+    manifest = extract_account(settings, account.key, DAY, "r", transport=simulated, sleep=lambda _: None)
+    simulated.app.tokens.revoke("x", account.account_id)
+    with pytest.raises(AuthError) as raised:
+        extract_account(settings, account.key, DAY, "r2", transport=simulated, sleep=lambda _: None)
+
+    # THEN no secret (the client secret, the configured, rotated or issued tokens) is in the landing area, the
+    # manifests, the error or the logs
+    tokens = simulated.app.tokens
+    secrets = [credential["client_secret"], credential["refresh_token"], *tokens.access, *tokens.refresh,
+               *tokens.spent]
+    assert manifest["token_renewals"] >= 1 and len(secrets) > 5
+    landing = settings.data / "landing"
+    assert [found for secret in secrets for found in leaks(secret, landing, str(raised.value), caplog.text)] == []
+
+
+def test_every_token_a_client_obtained_is_redacted(monkeypatch, tmp_path):
+    # GIVEN an X client whose tokens expire every other request, reading its user five times
+    settings, account = world("x", monkeypatch, tmp_path)
+    simulated = night(settings, Faults(**UNANNOUNCED))
+    client = open_client(settings, account, simulated, lambda _: None)
+    for _ in range(5):
+        client.get(f"/2/users/{account.account_id}")
+    # WHEN a text holding each token it was issued, used or spent passes through its redaction
+    tokens = simulated.app.tokens
+    issued = [*tokens.access, *tokens.refresh, *tokens.spent]
+    redacted = client.redact(" ".join(issued))
+    client.close()
+    # THEN none is left (not only the first access token), and it renewed along the way
+    assert client.stats.renewals >= 2 and len(issued) >= 6
+    assert [token for token in issued if token in redacted] == []

@@ -14,7 +14,6 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from replay_api import landed_stream, simulated_connection, simulated_settings
-from test_landing_and_tokens import leaks
 
 from core.config import Account, Brand, Extraction, Settings, Simulator
 from core.secrets import Credential, TokenStore, env_name, simulated_credential
@@ -273,27 +272,3 @@ def test_youtube_refuses_a_service_account_before_asking(monkeypatch, tmp_path):
     with pytest.raises(AuthError) as raised:
         extract_account(settings, account.key, DAY, "r", transport=simulated, sleep=lambda _: None)
     assert "NoLinkedYouTubeAccount" in str(raised.value) and simulated.app.requests == 0
-
-
-def test_no_token_of_a_renewing_run_leaks(monkeypatch, tmp_path, caplog):
-    # GIVEN X with short-lived tokens and rotating refresh tokens, a confidential client, and a failing stream
-    caplog.set_level(logging.DEBUG)
-    credential = {"client_id": "simulated-client", "client_secret": "app-secret-5c1e",
-                  "refresh_token": f"simulated-refresh.x.{NORTHWIND['x']}"}
-    settings, account = world("x", monkeypatch, tmp_path, credential)
-    simulated = night(settings, Faults(**UNANNOUNCED, server_error_every=3))
-
-    # WHEN the account is extracted, then again after X revoked it
-    manifest = extract_account(settings, account.key, DAY, "r", transport=simulated, sleep=lambda _: None)
-    simulated.app.tokens.revoke("x", account.account_id)
-    with pytest.raises(AuthError) as raised:
-        extract_account(settings, account.key, DAY, "r2", transport=simulated, sleep=lambda _: None)
-
-    # THEN no secret (the client secret, the configured, rotated or issued tokens) is in the landing area, the
-    # manifests, the error or the logs
-    tokens = simulated.app.tokens
-    secrets = [credential["client_secret"], credential["refresh_token"], *tokens.access, *tokens.refresh,
-               *tokens.spent]
-    assert manifest["token_renewals"] >= 1 and len(secrets) > 5
-    landing = settings.data / "landing"
-    assert [found for secret in secrets for found in leaks(secret, landing, str(raised.value), caplog.text)] == []
