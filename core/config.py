@@ -141,10 +141,24 @@ class Brand(_Strict):
         return value
 
 
+class Drift(_Strict):
+    """A simulated API change, as platforms make them unannounced: from `since` (to `until`, if given) the
+    simulator's answers on `platform` lose the field `field` (a dotted path in each item of a listing, or a
+    Graph insights metric's name), or carry it under `rename_to` instead. It exercises the schema drift
+    monitor (expectations.drift)."""
+
+    platform: str = Field(min_length=1)
+    field: str = Field(min_length=1)
+    since: dt.date
+    until: dt.date | None = None
+    rename_to: str | None = None
+
+
 class Simulator(_Strict):
     seed: int = 42
     history_days: int = Field(default=30, ge=1, le=3650)
     scale: float = Field(default=1.0, gt=0, description="Multiplies posts per day and audience sizes.")
+    drift: tuple[Drift, ...] = ()
 
 
 class PinnedApi(_Strict):

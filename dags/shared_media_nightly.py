@@ -5,9 +5,12 @@ Every night, for every brand account on every configured platform (`warehouse.ym
 
 1. **extract** (one mapped task per account, named by its account): read the platform's API through its
    extractor and land the payloads as received under `data/landing/<platform>/<stream>/<date>/`, with a manifest.
-2. **load**: replace the date's rows in the DuckDB `raw` tables; bad rows go to `raw._quarantine`.
+2. **load**: replace the date's rows in the DuckDB `raw` tables; bad rows go to `raw._quarantine`. Then the raw
+   suites (Great Expectations): rows breaking a row rule move to `raw._rejected`, the fields' drift is recorded
+   in `raw._schema_drift`, and the night's verdict is written for the gate (`data/validation/<date>/raw.json`).
    It updates the Asset `duckdb://warehouse/raw` with the night it loaded, and that starts
    **shared_media_publish** (transform, validate, publish, alerts) for that night: one click runs the whole night.
+3. **deliver_drift_alerts**: new `schema_drift` alerts, by the alert channels, before any publish.
 
 If an account fails to extract, the others still load and publish, and `extraction_failed` fails the run.
 Every failed task is sent to the alert channels (connections `smw_alerts_email`, `smw_alerts_chat`).
@@ -66,9 +69,14 @@ def shared_media_nightly():
     def extraction_failed() -> None:
         raise RuntimeError("at least one account failed to extract; the others were loaded and published")
 
+    # The schema drift the load's raw suites found, sent before the publish (which a drift can block).
+    @task(pool=DUCKDB_POOL)
+    def deliver_drift_alerts(logical_date=None, run_id=None) -> dict:
+        return pipeline.deliver_drift_alerts(_day(logical_date), run_id)
+
     extracted = extract.expand(account_key=accounts())
     extracted >> extraction_failed()
-    extracted >> load()
+    extracted >> load() >> deliver_drift_alerts()
 
 
 nightly = shared_media_nightly()

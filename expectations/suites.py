@@ -1,4 +1,10 @@
-"""The expectation suites, one per mart, and the rows of a logical date each one checks."""
+"""The expectation suites, one per mart, and the rows of a logical date each one checks; and the cross-mart
+reconciliation.
+
+Severity is written on each expectation (GX's `severity`): `critical` (GX's default) blocks the publish, `warning`
+is published and flagged in the results and the report. Rates above RATE_BOUND only warn: a sanity limit, past
+which a person looks, but a viral post is not a reason to hold every brand's marts back.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import great_expectations as gx
+from great_expectations.expectations.metadata_types import FailureSeverity
 
 E = gx.expectations
+WARNING = FailureSeverity.WARNING  # published and flagged; the default, CRITICAL, blocks the publish
 
 # The bounds are sanity limits, not targets: a rate above them means a broken join or unit, not a viral post.
 RATE_BOUND = 10.0
@@ -28,8 +36,9 @@ class Suite:
 
 
 def _rates(*columns: str) -> tuple:
-    return tuple(E.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=RATE_BOUND)
-                 for column in columns)
+    return tuple(expectation for column in columns for expectation in (
+        E.ExpectColumnValuesToBeBetween(column=column, min_value=0),
+        E.ExpectColumnValuesToBeBetween(column=column, max_value=RATE_BOUND, severity=WARNING)))
 
 
 def _counters(*columns: str) -> tuple:
@@ -75,7 +84,8 @@ SUITES = (
             E.ExpectColumnValuesToBeUnique(column="account_day_key"),
             *_counters("followers", "posts_published", "impressions", "reach"),
             *_rates("engagement_rate"),
-            E.ExpectColumnValuesToBeBetween(column="follower_growth_rate", min_value=-1, max_value=RATE_BOUND),
+            E.ExpectColumnValuesToBeBetween(column="follower_growth_rate", min_value=-1),
+            E.ExpectColumnValuesToBeBetween(column="follower_growth_rate", max_value=RATE_BOUND, severity=WARNING),
         ),
     ),
     Suite(
@@ -116,3 +126,49 @@ SUITES = (
         ),
     ),
 )
+
+
+# Engagements gained per account and day: the sum of the posts' in fct_post_performance is fct_account_daily's.
+ENGAGEMENTS_SQL = """
+with posts as (
+    select account_key, date_day, sum(engagements_gained) as engagements_gained
+    from marts.fct_post_performance where date_day between ? and ? group by all
+),
+accounts as (
+    select account_key, date_day, engagements_gained from marts.fct_account_daily where date_day between ? and ?
+)
+select posts.account_key || ' ' || posts.date_day::varchar as account_day,
+       posts.engagements_gained as from_posts, accounts.engagements_gained as from_account_daily,
+       accounts.account_key is not null as in_account_daily,
+       abs(coalesce(posts.engagements_gained, 0) - coalesce(accounts.engagements_gained, 0)) as difference
+from posts left join accounts on posts.account_key = accounts.account_key and posts.date_day = accounts.date_day
+order by 1
+"""
+
+# Every configured account is in the marts: in dim_accounts, with days in fct_account_daily in the window.
+ACCOUNTS_SQL = """
+select configured.account_key,
+       exists (select 1 from marts.dim_accounts as dim where dim.account_key = configured.account_key) as in_dim,
+       exists (select 1 from marts.fct_account_daily as daily where daily.account_key = configured.account_key
+               and daily.date_day between ? and ?) as has_days
+from (select unnest(?::varchar[]) as account_key) as configured order by 1
+"""
+
+
+def reconciliation_suites(con, window: list, accounts: list[str] | None) -> list[tuple[str, object, list]]:
+    """The cross-mart suites: (name, frame, expectations)."""
+    suites: list[tuple[str, object, list]] = [(
+        "reconcile_engagements", con.execute(ENGAGEMENTS_SQL, [*window, *window]).df(), [
+            E.ExpectColumnValuesToBeBetween(column="difference", max_value=1e-6,
+                                            meta={"rule": "engagements_disagree"}),
+            E.ExpectColumnValuesToBeInSet(column="in_account_daily", value_set=[True],
+                                          meta={"rule": "account_day_missing"}),
+        ])]
+    if accounts is not None:
+        suites.append(("reconcile_accounts", con.execute(ACCOUNTS_SQL, [*window, accounts]).df(), [
+            E.ExpectTableRowCountToEqual(value=len(accounts)),
+            E.ExpectColumnValuesToBeInSet(column="in_dim", value_set=[True], meta={"rule": "account_missing"}),
+            E.ExpectColumnValuesToBeInSet(column="has_days", value_set=[True],
+                                          meta={"rule": "account_without_days"}),
+        ]))
+    return suites

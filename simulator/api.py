@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, parse_qsl
 
 import httpx
 
-from core.config import Settings
+from core.config import Drift, Settings
 from simulator.auth import TokenAuthority
 from simulator.platforms import ROUTES
 from simulator.protocol import GRAPH_VERSION, ApiError, Handler, Quirks, Request, Response, iso_z, page_link
@@ -128,7 +128,9 @@ class SimulatorApp:
                     # The handlers answer as of the simulated clock (the night's moment unless time moves).
                     response = handler(self.world, request, self.now(), match.groupdict())
                     self.served[platform] = self.served.get(platform, 0) + 1
-                    return _without_fields(response, request.quirks)
+                    night = (self.as_of - dt.timedelta(microseconds=1)).date()
+                    return _drifted(_without_fields(response, request.quirks), platform,
+                                    self.world.settings.simulator.drift, night)
             return Response(404, {"error": f"no route {request.path}"}, {})
         except ApiError as error:
             return error.response
@@ -163,6 +165,49 @@ def _without_fields(response: Response, quirks: Quirks) -> Response:
             if isinstance(holder, dict):
                 holder.pop(last, None)
     return response
+
+
+def _listed(body: object) -> list | None:
+    if isinstance(body, list):
+        return body
+    if isinstance(body, dict):
+        items = next((body[key] for key in LIST_KEYS if isinstance(body.get(key), list)), None)
+        if items is None and isinstance(body.get("data"), dict) and isinstance(body["data"].get("videos"), list):
+            items = body["data"]["videos"]
+        return items
+    return None
+
+
+def _drifted(response: Response, platform: str, drifts: tuple[Drift, ...], night: dt.date) -> Response:
+    """The answer as a platform that changed its API on `night` gives it (simulator.drift in the world's
+    configuration): a field dropped or renamed in every item of a listing (an item not a listing: the body),
+    or a Graph insights metric (an item with `name` and `values`) no longer returned, or under a new name."""
+    active = [drift for drift in drifts if drift.platform == platform and drift.since <= night
+              and (drift.until is None or night <= drift.until)]
+    if not active or response.status >= 400:
+        return response
+    body = copy.deepcopy(response.body)
+    listed = _listed(body)
+    items = listed if listed is not None else [body]
+    for drift in active:
+        kept = []
+        for item in items:
+            if isinstance(item, dict) and item.get("name") == drift.field and "values" in item:
+                if drift.rename_to is None:
+                    continue  # the metric is no longer returned
+                item["name"] = drift.rename_to
+            elif isinstance(item, dict):
+                *parents, last = drift.field.split(".")
+                holder: object = item
+                for part in parents:
+                    holder = holder.get(part) if isinstance(holder, dict) else None
+                if isinstance(holder, dict) and last in holder:
+                    value = holder.pop(last)
+                    if drift.rename_to is not None:
+                        holder[drift.rename_to] = value
+            kept.append(item)
+        items[:] = kept
+    return Response(response.status, body, response.headers)
 
 
 _PATTERNS: dict[str, re.Pattern] = {}

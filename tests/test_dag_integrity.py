@@ -23,7 +23,9 @@ def test_the_nightly_dags_have_their_stages_in_order_and_serialize_duckdb_writer
     # extract and load, every night
     nightly = nightly_dag()
     tasks = {task.task_id: task for task in nightly.tasks}
-    assert set(tasks) == {"accounts", "extract", "extraction_failed", "load"}
+    assert set(tasks) == {"accounts", "extract", "extraction_failed", "load", "deliver_drift_alerts"}
+    # schema drift is sent after the load, before (and whether or not) the publish
+    assert tasks["deliver_drift_alerts"].upstream_task_ids == {"load"}
     assert tasks["load"].trigger_rule == "all_done" and tasks["load"].pool == "duckdb_writer"
     assert tasks["load"].outlets == [RAW]
     # the UI names each mapped extraction by its account

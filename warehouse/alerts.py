@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import apprise
+import duckdb
 from airflow.providers.apprise.hooks.apprise import AppriseHook
 from airflow.providers.apprise.notifications.apprise import AppriseNotifier
 from airflow.providers.smtp.notifications.smtp import SmtpNotifier
@@ -54,6 +55,7 @@ REPORT_BASE_URL_ENV = "SMW_REPORT_BASE_URL"
 ALERT_NAMES = {
     "negative_spike": "negative spike (possible crisis)",
     "reach_drop": "organic reach drop (possible algorithm change)",
+    "schema_drift": "schema drift (a platform changed what its API sends)",
 }
 PLATFORM_NAMES = {"x": "X", "linkedin": "LinkedIn", "youtube": "YouTube", "tiktok": "TikTok", "ga4": "GA4"}
 
@@ -217,23 +219,52 @@ order by alerts.alert_type, alerts.account_key, alerts.date_day
 """
 
 
-def read_episodes(settings: Settings, day: dt.date) -> list[Episode]:
-    """Every alert episode up to the day (never later ones: re-running an old date sees what it saw then)."""
+def read_episodes(settings: Settings, day: dt.date, drift_only: bool = False) -> list[Episode]:
+    """Every alert episode up to the day (never later ones: re-running an old date sees what it saw then): the
+    marts' (rpt_alerts) and the schema drift monitor's, or the latter only."""
     # The same connection configuration as the other tasks: in one process (dag.test) DuckDB shares an open
     # database only between connections configured alike. Nothing is written.
     con = connect(settings)
     try:
-        cursor = con.execute(ALERTS_SQL, [day])
-        names = [column[0] for column in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        rows = []
+        if not drift_only:
+            cursor = con.execute(ALERTS_SQL, [day])
+            names = [column[0] for column in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        rows += _drift_rows(con, day)
     finally:
         con.close()
+    rows.sort(key=lambda row: (row["alert_type"], row["account_key"], row["date_day"]))
     episodes: list[Episode] = []
     for row in rows:  # ordered by alert type, account and day
         if not episodes or not _continues(episodes[-1], row):
             episodes.append(Episode())
         episodes[-1].rows.append(row)
     return episodes
+
+
+DRIFT_SQL = """
+select platform, stream, field, change, detail, accounts, since, _logical_date as date_day
+from raw._schema_drift where _logical_date <= ?
+order by platform, stream, field, change, _logical_date
+"""
+
+
+def _drift_rows(con, day: dt.date) -> list[dict]:
+    """The schema drift monitor's findings (expectations.drift) as alert rows: one episode per platform, stream,
+    field and change, over the consecutive nights it is found."""
+    try:
+        cursor = con.execute(DRIFT_SQL, [day])
+    except duckdb.CatalogException:  # no night checked by the raw suites yet
+        return []
+    names = [column[0] for column in cursor.description]
+    rows = []
+    for values in cursor.fetchall():
+        row = dict(zip(names, values, strict=True))
+        subject = f"{row['platform']}/{row['stream']}/{row['field']}/{row['change']}"
+        rows.append({**row, "alert_type": "schema_drift", "account_key": subject,
+                     "alert_key": f"schema_drift|{subject}|{row['since']}"})
+    return rows
 
 
 def _continues(episode: Episode, row: Mapping[str, Any]) -> bool:
@@ -293,8 +324,41 @@ def report_lines(day: dt.date, data: Path) -> list[str]:
     return lines
 
 
+DRIFT_CHANGES = {
+    "disappeared": "is no longer sent",
+    "new_field": "is new",
+    "all_null": "holds only nulls",
+    "all_zero": "holds only zeros",
+    "type_changed": "changed type",
+}
+
+
+def drift_message(episode: Episode, day: dt.date, data: Path) -> Message:
+    """A schema drift finding: which platform, stream and field changed, how, since when, for which accounts."""
+    row = episode.latest
+    platform = PLATFORM_NAMES.get(row["platform"], str(row["platform"]).capitalize())
+    what = DRIFT_CHANGES.get(row["change"], row["change"])
+    since = min(item["since"] for item in episode.rows)
+    return Message(
+        title=f"[Shared media] Schema drift: {platform} {row['stream']}, field {row['field']} {what}, since {since}",
+        lines=[
+            f"Platform: {platform}",
+            f"Stream: {row['stream']}",
+            f"Field: {row['field']}",
+            f"Change: {row['change']} ({what})",
+            f"Since: {since}" + (f", still on {episode.last_day}" if episode.last_day > since else ""),
+            f"Accounts: {row['accounts']}",
+            f"Detail ({episode.last_day}): {row['detail']}",
+            f"Data Docs: {paths.validation_dir(data, episode.last_day) / 'data_docs' / 'raw' / 'index.html'}",
+            *report_lines(day, data),
+        ],
+    )
+
+
 def alert_message(episode: Episode, day: dt.date, data: Path) -> Message:
     row = episode.latest
+    if row["alert_type"] == "schema_drift":
+        return drift_message(episode, day, data)
     brand = row.get("brand_name") or row["account_key"]
     what = ALERT_NAMES.get(row["alert_type"], row["alert_type"])
     since = (f"{episode.first_day}" if episode.first_day == episode.last_day
@@ -363,6 +427,29 @@ def deliver_new_alerts(settings: Settings, day: dt.date, run_id: str) -> dict:
             summary["failed"][channel.name] += left
     write_ledger(ledger_path, ledger)
     log.info("alerts: %s", summary)
+    return summary
+
+
+def deliver_drift_alerts(settings: Settings, day: dt.date, run_id: str) -> dict:
+    """Send the new schema drift findings (raw._schema_drift) right after the load, whether or not the night is
+    then published: a drift that blocks the gate must still reach people. Same ledger as every alert, so
+    `deliver_new_alerts` after the publish does not send them again."""
+    channels, skipped = configured_channels()
+    window_start = day - dt.timedelta(days=settings.extraction.lookback_days - 1)
+    episodes = [episode for episode in read_episodes(settings, day, drift_only=True)
+                if episode.last_day >= window_start]
+    summary: dict[str, Any] = {"day": day.isoformat(), "considered": len(episodes), "sent": {}, "failed": {},
+                               "skipped": skipped}
+    if not channels:
+        return summary
+    ledger_path = paths.alerts_ledger(settings.data)
+    ledger = read_ledger(ledger_path)
+    for channel in channels:
+        summary["sent"][channel.name], summary["failed"][channel.name] = _deliver(
+            channel, episodes, ledger.setdefault(channel.name, {}), day, run_id, settings.data,
+            lambda: write_ledger(ledger_path, ledger))
+    write_ledger(ledger_path, ledger)
+    log.info("schema drift alerts: %s", summary)
     return summary
 
 

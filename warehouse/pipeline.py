@@ -18,7 +18,9 @@ from core.db import connect
 from core.pseudonyms import require_private_salt
 from core.runlock import run_lock
 from core.secrets import require_credentials
+from expectations.docs import publish_data_docs
 from expectations.gate import validate_marts
+from expectations.raw import check_raw
 from extractors.run import extract_account
 from extractors.versions import sunset_notices
 from loader import load_date
@@ -28,6 +30,7 @@ from publishing.publish import PublishRefused, publish_marts
 from publishing.report import write_report
 from sentiment import score_new_texts, scorer_from_env
 from simulator.api import simulator_transport
+from warehouse.alerts import deliver_drift_alerts as send_drift_alerts
 from warehouse.alerts import deliver_new_alerts
 from warehouse.report_email import deliver_weekly_reports
 
@@ -74,16 +77,21 @@ def extract(account_key: str, day: dt.date, run_id: str, settings: Settings | No
 
 @under_run_lock
 def load(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
-    """Load the night into raw, then delete what is past retention (loader.retention)."""
+    """Load the night, run the raw suites on it (rows breaking a row rule move to raw._rejected, the fields'
+    drift is recorded, the night's verdict goes to data/validation/<date>/raw.json for the gate), then delete
+    what is past retention (loader.retention)."""
     settings = settings or load_settings()
     summary = load_date(settings, day, run_id)
     con = connect(settings)
     try:
+        checks = check_raw(con, settings, day, run_id, paths.validation_dir(settings.data, day))
         # what is past retention goes (landing files, others' words in raw), in the same writer's slot
         apply_retention(con, paths.landing_dir(settings.data), day, settings.retention.days)
     finally:
         con.close()
-    return summary
+    return {**summary, "raw_checks": {key: checks[key] for key in ("success", "quarantined", "seconds")}
+            | {"blocking": [check["rule"] for check in checks["blocking"]],
+               "schema_drift": len(checks["schema_drift"])}}
 
 
 def night_to_publish(requested: str | None, raw_events: list[dict], settings: Settings | None = None) -> dt.date:
@@ -183,7 +191,8 @@ def validate(day: dt.date, settings: Settings | None = None) -> dict:
     # instance only between connections of equal configuration; the pool keeps other writers out.
     con = connect(settings)
     try:
-        return validate_marts(con, day, settings.extraction.lookback_days, paths.validation_dir(settings.data, day))
+        return validate_marts(con, day, settings.extraction.lookback_days, paths.validation_dir(settings.data, day),
+                              accounts=account_keys(settings))
     finally:
         con.close()
 
@@ -204,8 +213,11 @@ def publish(day: dt.date, run_id: str, settings: Settings | None = None, backfil
     notices = [notice.as_dict() for notice in sunset_notices(settings)]
     report = write_report(target, paths.reports_dir(settings.data), day,
                           validation=paths.validation_dir(settings.data, day) / "validation.json", notices=notices)
+    docs = publish_data_docs(paths.validation_dir(settings.data, day), paths.report_day_dir(
+        paths.reports_dir(settings.data), day) / "data-docs")
     log.info("published warehouse: %s", target)
     log.info("report: %s", report)
+    log.info("data docs: %s", docs)
     return {"published": True, "warehouse": str(target), "report": str(report)}
 
 
@@ -223,6 +235,12 @@ def publish_docs(settings: Settings | None = None) -> dict:
 def deliver_alerts(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
     """Send the crisis and reach-drop alerts first seen in the lookback window to the configured channels."""
     return deliver_new_alerts(settings or load_settings(), day, run_id)
+
+
+@under_run_lock
+def deliver_drift_alerts(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
+    """Send the schema drift alerts the load's raw suites found, before (and whether or not) the night publishes."""
+    return send_drift_alerts(settings or load_settings(), day, run_id)
 
 
 def deliver_reports(day: dt.date, run_id: str, settings: Settings | None = None) -> dict:
