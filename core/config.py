@@ -158,6 +158,9 @@ class Simulator(_Strict):
     seed: int = 42
     history_days: int = Field(default=30, ge=1, le=3650)
     scale: float = Field(default=1.0, gt=0, description="Multiplies posts per day and audience sizes.")
+    content_features: bool = Field(default=False, description=(
+        "Plant calls to action, questions and contests in brand posts (with their lifts) and a few advocates "
+        "per brand among the commenters."))
     drift: tuple[Drift, ...] = ()
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from core.config import Settings, load_settings
 from simulator.community import influencer_posts, ugc_posts
-from simulator.world import CONTENT_LIFT, World
+from simulator.world import CONTENT_LIFT, FEATURE_LIFT, World
 
 
 def _local(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -66,6 +66,73 @@ def content_lifts(rates: list[tuple]) -> dict:
     return {kind: {"posts": len(values), "median_engagement_rate": round(statistics.median(values), 6),
                    "lift": round(statistics.median(values) / overall - 1, 4)}
             for kind, values in sorted(by_type.items())}
+
+
+FEATURES = ("cta", "comment_cta", "question", "contest")
+CTA_KINDS = {"cta", "comment_cta", "contest"}  # a contest post asks to enter: a call to action too
+
+
+def feature_lifts(world: World, key: str) -> dict:
+    """Per content feature, the contract's lift over the account's posts with D+7 values: median D+7 engagement
+    rate of the posts with the feature / median of those without - 1 (NULL under 5 posts on either side), and for
+    comment_cta the same with the D+7 conversation rate (comments / followers). A post with a comment CTA or a
+    contest carries a call to action too, as the warehouse's phrase lists read it."""
+    zone = world.zone(key)
+    rows = []
+    for post, local, rate in d7_engagement_rates(world, key):
+        d7_end = dt.datetime.combine(local.date() + dt.timedelta(days=8), dt.time(), tzinfo=zone)
+        followers = world.followers(key, local.date() - dt.timedelta(days=1))
+        comments = post.counters(d7_end.astimezone(dt.UTC)).get("comments")
+        features = set(post.features) | ({"cta"} if post.features & CTA_KINDS else set())
+        rows.append((features, rate, comments / followers if comments is not None else None))
+    lifts = {}
+    for feature in FEATURES:
+        with_rates = [rate for features, rate, _ in rows if feature in features]
+        without = [rate for features, rate, _ in rows if feature not in features]
+        enough = len(with_rates) >= 5 and len(without) >= 5
+        entry: dict[str, Any] = {
+            "posts_with": len(with_rates), "posts_without": len(without),
+            "engagement_rate_lift": round(statistics.median(with_rates) / statistics.median(without) - 1, 4)
+            if enough else None, "planted_lift": FEATURE_LIFT.get(feature)}
+        if feature == "comment_cta":
+            talk_with = [talk for features, _, talk in rows if feature in features and talk is not None]
+            talk_without = [talk for features, _, talk in rows if feature not in features and talk is not None]
+            entry["conversation_rate_lift"] = (
+                round(statistics.median(talk_with) / statistics.median(talk_without) - 1, 4)
+                if len(talk_with) >= 5 and len(talk_without) >= 5 and statistics.median(talk_without) else None)
+        lifts[feature] = entry
+    return lifts
+
+
+def advocates(world: World, brand_id: str) -> dict:
+    """The brand's community members by inbound comments over the 90 local days ending the last night (as the
+    world holds them then), per platform as the warehouse's pseudonyms are: the planted advocates' items and net
+    sentiment (by the world's own labels), and the most items any other member wrote."""
+    planted = set(world.advocates(brand_id))
+    as_of = world.now(world.end)
+    first = world.end - dt.timedelta(days=89)
+    items: Counter = Counter()
+    moods: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for key in world.social_accounts():
+        profile = world.profiles[key]
+        if profile.brand.brand_id != brand_id:
+            continue
+        zone = world.zone(key)
+        for post in world.posts(key):
+            for comment in post.comments:
+                if comment.is_brand or comment.created_at > as_of:
+                    continue
+                if not first <= _local(comment.created_at, zone).date() <= world.end:
+                    continue
+                member = (profile.account.platform, comment.author)
+                items[member] += 1
+                moods[member][comment.sentiment] += 1
+    found = [{"platform": platform, "author": author, "items": count,
+              "net_sentiment": round((moods[(platform, author)]["positive"] - moods[(platform, author)]["negative"])
+                                     / count, 4)}
+             for (platform, author), count in items.most_common() if author in planted]
+    others = [count for (_, author), count in items.items() if author not in planted]
+    return {"advocates": found, "max_other_items": max(others, default=0)}
 
 
 def response_minutes(world: World, key: str, as_of: dt.datetime | None = None,
@@ -159,7 +226,8 @@ def compute(settings: Settings) -> dict:
                          # the 28 local days ending the last night (rpt_community_response's _28d figures of it)
                          "first_response_28d": response_minutes(
                              world, key, days=(world.end - dt.timedelta(days=27), world.end)),
-                         "timezone": world.profiles[key].brand.timezone}
+                         "timezone": world.profiles[key].brand.timezone,
+                         "content_features": feature_lifts(world, key)}
     platforms = {}
     for platform, rates in sorted(platform_rates.items()):
         lifts = content_lifts(rates)
@@ -224,7 +292,8 @@ def compute(settings: Settings) -> dict:
             engagements = stats["engagements"]
             stats["cost_per_engagement"] = round(fee / engagements, 4) if fee and engagements else None
         top = max(influencers, key=lambda handle: influencers[handle]["engagement_rate"]) if influencers else None
-        brands[brand.brand_id] = {"campaigns": campaigns, "influencers": influencers, "top_influencer": top}
+        brands[brand.brand_id] = {"campaigns": campaigns, "influencers": influencers, "top_influencer": top,
+                                  "advocates": advocates(world, brand.brand_id)}
     return {"seed": settings.simulator.seed, "start_date": world.start.isoformat(), "end_date": world.end.isoformat(),
             "accounts": accounts, "platforms": platforms, "crisis": crisis, "reach_drop": reach, "brands": brands,
             "notes": {"engagement_rate": "D+7 engagements / followers at the end of the day before publication",

@@ -691,3 +691,25 @@ def sample(language: str, sentiment: str, count: int, seed: int = 0) -> tuple[st
 PHRASES: dict[tuple[str, str], Sequence[str]] = {
     (language, sentiment): sample(language, sentiment, 300) for language in LANGUAGES for sentiment in SENTIMENTS
 }
+
+
+# A brand post's content features (simulator.content_features): phrases appended to its caption that the
+# warehouse's phrase lists (dbt_project/macros/content_features.sql) must recognise. Each names the features it
+# carries; none of them carries another list's phrase by accident.
+FEATURE_PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "comment_cta": ("Tell us in the comments which one you'd pick.", "Comment below with your favourite colour.",
+                        "Tag a friend who needs this."),
+        "cta": ("Link in bio.", "Shop now on our site.", "Save this for later."),
+        "contest": ("Giveaway: enter to win the whole set.", "Contest time! Enter now for a chance to win the set."),
+        "question": ("Which colour would you choose?", "What should we make next?"),
+    },
+    "fr": {
+        "comment_cta": ("Dites-nous en commentaire votre préférée.", "Identifiez une amie qui l'adorerait.",
+                        "Commentez avec votre couleur préférée."),
+        "cta": ("Lien en bio.", "Découvrez la collection en boutique.", "Abonnez-vous pour ne rien manquer."),
+        "contest": ("Grand concours : participez pour gagner le coffret.",
+                    "Concours : participez et tentez de remporter le coffret."),
+        "question": ("Quelle couleur choisiriez-vous ?", "Que devrions-nous créer ensuite ?"),
+    },
+}

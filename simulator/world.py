@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TypeVar, cast
 
 from core.config import Account, Brand, Settings
-from simulator.phrases import PHRASES, SENTIMENTS, brand_reply, compose
+from simulator.phrases import FEATURE_PHRASES, PHRASES, SENTIMENTS, brand_reply, compose
 
 UTC = dt.UTC
 T = TypeVar("T")
@@ -82,6 +82,20 @@ _SENTIMENT_TOTAL = _SENTIMENT_CUMULATIVE[-1] + 0.0
 MAX_COMMENT_AGE = dt.timedelta(days=30)  # no comment or reply arrives later than this after its post
 CRISIS_DAYS = 2
 REACH_DROP = 0.4  # the algorithm change takes this share of organic reach away
+ENGAGEMENT_METRICS = frozenset({"likes", "comments", "shares", "saves"})  # the contract's engagements
+# Content features (simulator.content_features), drawn per post from its own generator: the share of posts that
+# carry each kind of call to action (at most one), and apart from it a question. The lifts multiply the post's
+# planned engagement, and its comments on top for the features that ask for them; the warehouse's measured lift
+# is the contract's median ratio over the generated posts (simulator.ground_truth), not these knobs.
+FEATURE_SHARES = (("comment_cta", 0.15), ("cta", 0.12), ("contest", 0.06))
+QUESTION_SHARE = 0.2
+FEATURE_LIFT = {"comment_cta": 1.3, "cta": 1.2, "contest": 1.6, "question": 1.1}
+COMMENT_LIFT = {"comment_cta": 2.5, "question": 1.5}
+# The brand's advocates: a few community members per brand who write this share of its audience's comments,
+# mostly kind ones (simulator.content_features).
+ADVOCATES_PER_BRAND = 6
+ADVOCATE_SHARE = 0.08
+ADVOCATE_SENTIMENTS = (("positive", 0.85), ("neutral", 0.15))
 
 
 def _rng(*parts: object) -> random.Random:
@@ -131,6 +145,8 @@ class Post:
     campaign_id: str | None = None
     clicks: int = 0  # lifetime link clicks (the web sessions they bring are in simulator.web)
     mentions: tuple[str, ...] = ()
+    # content features its caption carries (simulator.content_features): cta, comment_cta, question, contest
+    features: frozenset[str] = frozenset()
 
     @cached_property
     def comments(self) -> tuple[Comment, ...]:
@@ -461,8 +477,16 @@ class World:
         handles = [item.handle for item in profile.brand.influencers if item.platform == platform]
         mentions = (rng.choice(handles),) if handles and rng.random() < 0.15 else ()
         words = {"fr": "Nouveau", "en": "New"}.get(language, "New")
+        features, phrases = self._content_features(post_id, language)
         caption = " ".join([f"{words} drop {day:%d/%m}", *(f"avec @{h}" if language == "fr" else f"with @{h}"
-                                                          for h in mentions), *tags])
+                                                          for h in mentions), *phrases, *tags])
+        if features:
+            lift = math.prod(FEATURE_LIFT[feature] for feature in features)
+            final = {metric: int(value * lift) if metric in ENGAGEMENT_METRICS else value
+                     for metric, value in final.items()}
+            if "comments" in final:
+                final["comments"] = int(final["comments"] * math.prod(COMMENT_LIFT.get(item, 1.0)
+                                                                      for item in features))
         count = final.get("comments", 0)
         comments = _CommentSource(self, profile, post_id, published_at, tau_hours, count, day)
         return Post(
@@ -481,7 +505,34 @@ class World:
             campaign_id=campaign.campaign_id if campaign else None,
             clicks=clicks,
             mentions=mentions,
+            features=features,
         )
+
+    def _content_features(self, post_id: str, language: str) -> tuple[frozenset[str], list[str]]:
+        """The post's planted content features and the caption phrases that carry them, from the post's own
+        generator (the rest of the world is the same with or without them); none unless configured."""
+        if not self.settings.simulator.content_features:
+            return frozenset(), []
+        rng = _rng(self.seed, "features", post_id)
+        bank = FEATURE_PHRASES.get(language, FEATURE_PHRASES["en"])
+        features, phrases = set(), []
+        draw, edge = rng.random(), 0.0
+        for feature, share in FEATURE_SHARES:
+            edge += share
+            if draw < edge:
+                features.add(feature)
+                phrases.append(rng.choice(bank[feature]))
+                break
+        if rng.random() < QUESTION_SHARE:
+            features.add("question")
+            phrases.append(rng.choice(bank["question"]))
+        return frozenset(features), phrases
+
+    def advocates(self, brand_id: str) -> tuple[str, ...]:
+        """The brand's advocates' names, as they comment on each of its platforms (simulator.content_features)."""
+        if not self.settings.simulator.content_features:
+            return ()
+        return tuple(f"{brand_id.replace('_', '')}fan{index}" for index in range(ADVOCATES_PER_BRAND))
 
     def _generate_comments(self, profile, post_id, published_at, tau_hours, count,
                            day: dt.date | None = None) -> tuple[Comment, ...]:
@@ -507,6 +558,13 @@ class World:
             else:
                 created_at, sentiment = crisis[index - count], "negative"
             author = f"user_{rng.randrange(10**6):06d}"
+            advocates = self.advocates(profile.brand.brand_id) if index < count else ()
+            if advocates:
+                # Its own generator, so that a world without advocates draws exactly what it drew before.
+                pick = _rng(self.seed, "advocate", post_id, index)
+                if pick.random() < ADVOCATE_SHARE:
+                    author = pick.choice(advocates)
+                    sentiment = "positive" if pick.random() < ADVOCATE_SENTIMENTS[0][1] else "neutral"
             comment = Comment(
                 comment_id=platform_id(platform, created_at, f"{post_id}:{index}"),
                 post_id=post_id,

@@ -148,6 +148,16 @@ def make_marts(path) -> None:
             as influencers(brand_id, handle, platform, tier, followers, campaign_id, posts, engagements,
                            engagement_rate, fee_allocated, cost_per_engagement, currency, first_post_at_utc,
                            last_post_at_utc);
+        create table marts.rpt_content_feature_performance as select * from (values
+            ('instagram:1', 'comment_cta', 6, 6, 0.15, 0.1, 0.5, 1.25), ('instagram:1', 'contest', 2, 10, 0.2, 0.1,
+             null, null), ('instagram:1', 'question', 0, 12, null, 0.1, null, null))
+            as features(account_key, feature, posts_with, posts_without, median_engagement_rate_d7_with,
+                        median_engagement_rate_d7_without, engagement_rate_lift, conversation_rate_lift);
+        create table marts.rpt_advocates as select * from (values
+            ('acme', '0123456789abcdef', 1, 14, 12, 0, 2, 0.5, 9, true, DATE '{DAY}' - 89, DATE '{DAY}'),
+            ('acme', 'fedcba9876543210', 2, 6, 6, 0, 0, -0.25, 4, false, DATE '{DAY}' - 89, DATE '{DAY}'))
+            as members(brand_id, author_id_hash, member_rank, inbound_items, comments, replies, mentions,
+                       net_sentiment, posts_engaged, is_advocate, window_start_date, window_end_date);
         create table marts.rpt_trending_hashtags as select * from (values
             ('acme', '#spring', DATE '{DAY}', 14, 4, 2.5, true, 1))
             as tags(brand_id, hashtag, week_start, uses, uses_week_before, growth, is_trending, trend_rank);
@@ -224,6 +234,12 @@ def test_each_brand_has_its_page_and_says_what_the_marts_lack(published):
     assert "Sunday 09:00–10:00" in acme and "crisis: negative spike" in acme
     assert 'data-campaign="spring"' in acme and "@maya (Instagram)" in acme and "#spring" in acme
     assert 'data-kpi="quality_gate" data-value="passed"' in acme and 'href="../validation.json"' in acme
+    # the content features with their lifts (a feature no post carries is left out), and the advocates only
+    assert re.search(r'data-feature="comment_cta">.*?Asks for comments.*?data-value="0.5">\+50.0 %.*?'
+                     r'data-value="1.25">\+125.0 %', acme, re.S)
+    assert 'data-feature="contest"' in acme and 'data-feature="question"' not in acme
+    assert 'data-member="01234567"' in acme and "fedcba98" not in acme and "0123456789abcdef" not in acme
+    assert "No community member with a positive net sentiment" in solo
     assert (paths.report_day_dir(reports, DAY) / "validation.json").exists()
     # HTML escaped, and no path of this machine anywhere
     assert "Solo &lt;Brand&gt;" in solo

@@ -385,6 +385,42 @@ def content_types(con: duckdb.DuckDBPyConnection, brand: Brand) -> Section:
     return Section(found, _absent(brand, found, "No posts with D+7 figures yet on"))
 
 
+FEATURE_NAMES = {"cta": "Call to action", "comment_cta": "Asks for comments", "question": "Question",
+                 "contest": "Contest"}
+ADVOCATES_SHOWN = 10
+
+
+def content_features(con: duckdb.DuckDBPyConnection, brand: Brand) -> Section:
+    """Each content feature's lift per account (rpt_content_feature_performance), where the marts have it."""
+    if not columns(con, "rpt_content_feature_performance"):
+        return Section([], ["The published marts predate content features (rpt_content_feature_performance)."])
+    found = _labelled(brand, rows(con, """
+        select features.account_key, features.feature, features.posts_with, features.posts_without,
+               features.median_engagement_rate_d7_with, features.median_engagement_rate_d7_without,
+               features.engagement_rate_lift, features.conversation_rate_lift
+        from marts.rpt_content_feature_performance as features
+        inner join marts.dim_accounts as accounts on features.account_key = accounts.account_key
+        where accounts.brand_id = ? and features.posts_with > 0
+        order by features.account_key, features.feature""", [brand.brand_id]))
+    for row in found:
+        row["feature_name"] = FEATURE_NAMES.get(row["feature"], row["feature"])
+    notes = [] if found else ["No post with D+7 figures carries a call to action, a question or a contest yet."]
+    return Section(found, notes)
+
+
+def advocates(con: duckdb.DuckDBPyConnection, brand: Brand) -> Section:
+    """The brand's top advocates (rpt_advocates: members with a net sentiment above 0), by inbound items."""
+    if not columns(con, "rpt_advocates"):
+        return Section([], ["The published marts predate advocates (rpt_advocates)."])
+    found = rows(con, f"""
+        select member_rank, left(author_id_hash, 8) as member, inbound_items, comments, replies, mentions,
+               net_sentiment, posts_engaged, window_start_date, window_end_date
+        from marts.rpt_advocates
+        where brand_id = ? and is_advocate
+        order by member_rank limit {ADVOCATES_SHOWN}""", [brand.brand_id])
+    return Section(found, [] if found else ["No community member with a positive net sentiment in the 90 days."])
+
+
 POST_COLUMNS = """posts.post_key, posts.account_key, posts.platform, posts.published_date, posts.content_type,
        posts.post_text, posts.permalink, posts.engagements_d7, posts.engagement_rate_d7, posts.reach_d7,
        posts.impressions_d7, posts.baseline_engagement_rate_d7, posts.is_underperforming"""

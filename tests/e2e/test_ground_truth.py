@@ -206,3 +206,41 @@ def test_the_top_influencer_of_each_brand_is_found(marts):
     for facts in truth["brands"].values():
         for handle, stats in facts["influencers"].items():
             assert rates[handle] == pytest.approx(stats["engagement_rate"], rel=0.01), handle
+
+
+def test_the_content_feature_lifts_are_the_worlds(marts):
+    con, truth = marts
+    found = {(key, feature): (with_, without, lift, talk) for key, feature, with_, without, lift, talk in con.execute(
+        """select account_key, feature, posts_with, posts_without, engagement_rate_lift, conversation_rate_lift
+           from marts.rpt_content_feature_performance""").fetchall()}
+    measured = 0
+    for key, facts in truth["accounts"].items():
+        for feature, planted in facts["content_features"].items():
+            with_, without, lift, talk = found[(key, feature)]
+            # the phrase lists find every post the world gave the feature, and no other
+            assert (with_, without) == (planted["posts_with"], planted["posts_without"]), (key, feature)
+            if planted["engagement_rate_lift"] is None:
+                assert lift is None, (key, feature)
+            else:
+                assert lift == pytest.approx(planted["engagement_rate_lift"], abs=0.005), (key, feature)
+                measured += 1
+            if feature == "comment_cta":
+                assert talk == pytest.approx(planted["conversation_rate_lift"], abs=0.005), key
+    assert measured >= 15
+    # the planted lifts show: calls to action, and above all those asking for comments, start conversations
+    for key in truth["accounts"]:
+        assert found[(key, "cta")][2] > 0.1 and found[(key, "comment_cta")][3] > 1.0, key
+
+
+def test_the_advocates_are_the_worlds(marts):
+    con, truth = marts
+    for brand_id, facts in truth["brands"].items():
+        planted = facts["advocates"]["advocates"]
+        ranked = con.execute("""select inbound_items, is_advocate, net_sentiment from marts.rpt_advocates
+                                where brand_id = ? order by member_rank""", [brand_id]).fetchall()
+        top = ranked[:len(planted)]
+        # the world's advocates (one member per platform they write on: pseudonyms are per platform account) are
+        # the brand's top members, all with a net sentiment above 0, and nobody else comes near them
+        assert [items for items, *_ in top] == pytest.approx([item["items"] for item in planted], abs=2)
+        assert all(is_advocate and net > 0.3 for _, is_advocate, net in top)
+        assert ranked[len(planted)][0] <= facts["advocates"]["max_other_items"] + 2
