@@ -38,6 +38,19 @@ def landing_line(record: dict, parent_id: str | None) -> str:
     return json.dumps({"parent_id": parent_id, "record": record}, ensure_ascii=False, separators=(",", ":"))
 
 
+def landed_bytes(item: Record) -> bytes:
+    """The bytes of one landed line (without its newline). A record holding a lone surrogate (an API's
+    "\\ud800", as Python reads it) has no UTF-8: its line is written with JSON's escapes instead, the same JSON
+    text as received, and the loader quarantines it (DuckDB stores UTF-8 only) rather than the extraction
+    failing."""
+    line = item.line if type(item) is Prepared else landing_line(*item)
+    try:
+        return line.encode()
+    except UnicodeEncodeError:
+        record, parent_id = item
+        return json.dumps({"parent_id": parent_id, "record": record}, separators=(",", ":")).encode()
+
+
 def write_stream(path: Path, records: Iterable[Record]) -> dict:
     """Write records atomically (aside, then rename); return the row count and checksum."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +91,7 @@ def _write_lines(partial: Path, records: Iterable[Record]) -> tuple[int, str]:
             block: list[bytes] = []
             size = 0
             for item in records:
-                line = (item.line if type(item) is Prepared else landing_line(*item)).encode()
+                line = landed_bytes(item)
                 block.append(line)
                 size += len(line)
                 rows += 1

@@ -12,12 +12,20 @@
     {{ dbt.safe_cast(json_text(column, path), api.Column.translate_type(type)) }}
 {%- endmacro %}
 
+{% macro duckdb__safe_cast(field, type) -%}
+    {#- NULL for a value that is no such number ([], true, 2^70 for a bigint), not an error that stops the build:
+        dbt's default for DuckDB is a plain cast. -#}
+    try_cast({{ field }} as {{ type }})
+{%- endmacro %}
+
 {% macro parse_utc(expression) -%}
     {{ return(adapter.dispatch('parse_utc')(expression)) }}
 {%- endmacro %}
 {% macro default__parse_utc(expression) -%}
-    {#- An ISO 8601 text with any offset, as a timestamp without time zone in UTC. -#}
-    timezone('UTC', cast(replace({{ expression }}, 'Z', '+00:00') as timestamptz))
+    {#- An ISO 8601 text with any offset, as a timestamp without time zone in UTC. A text without an offset (its
+        instant unknown), out of range or no time at all is NULL, not an error that stops the build. -#}
+    case when regexp_matches({{ expression }}, '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$')
+        then timezone('UTC', try_cast(replace({{ expression }}, 'Z', '+00:00') as timestamptz)) end
 {%- endmacro %}
 
 {% macro to_local(utc_timestamp, time_zone) -%}
