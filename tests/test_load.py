@@ -10,24 +10,22 @@ import duckdb
 import pytest
 
 from core.config import load_settings
-from core.landing import write_manifest, write_stream
+from core.landing import sha256, write_manifest, write_stream
 from core.paths import manifest_file, stream_file
 from loader.load import ReconciliationError, load_date
 
 DAY = dt.date(2026, 10, 30)
 
 
-def land(settings, lines: list[bytes], rows: int | None = None) -> None:
+def land(settings, lines: list[bytes], rows: int | None = None, day: dt.date = DAY) -> None:
     """Land raw lines for one Mastodon account's statuses, as an extractor would, with a manifest."""
     landing = settings.data / "landing"
-    path = stream_file(landing, "mastodon", "statuses", DAY, "42")
+    path = stream_file(landing, "mastodon", "statuses", day, "42")
     path.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(path, "wb") as handle:
         handle.write(b"".join(line + b"\n" for line in lines))
-    from core.landing import sha256
-
-    write_manifest(manifest_file(landing, "mastodon", DAY, "42"), {
-        "platform": "mastodon", "account_id": "42", "logical_date": DAY.isoformat(),
+    write_manifest(manifest_file(landing, "mastodon", day, "42"), {
+        "platform": "mastodon", "account_id": "42", "logical_date": day.isoformat(),
         "streams": {"statuses": {"file": str(path), "rows": len(lines) if rows is None else rows,
                                  "sha256": sha256(path), "status": "complete"}}})
 
@@ -115,8 +113,6 @@ def test_a_file_that_does_not_reconcile_loads_nothing_of_the_date(data_dir, tamp
 
 def land_account(settings, account_id: str, streams: dict[str, list[bytes]]) -> None:
     """Land several Mastodon streams of one account, with the account's manifest."""
-    from core.landing import sha256
-
     landing = settings.data / "landing"
     entries = {}
     for stream, lines in streams.items():

@@ -5,7 +5,6 @@ whole, and staging reads every raw row."""
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import os
 import subprocess
@@ -15,10 +14,10 @@ from pathlib import Path
 import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_load import land
 
 from core.config import load_settings
-from core.landing import landed_bytes, sha256, write_manifest
-from core.paths import manifest_file, stream_file
+from core.landing import landed_bytes
 from loader.load import load_date
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,17 +91,6 @@ def canonical(record: dict) -> str:
     return json.dumps(record, sort_keys=True)
 
 
-def land_night(settings, day: dt.date, lines: list[bytes]) -> None:
-    landing = settings.data / "landing"
-    path = stream_file(landing, "mastodon", "statuses", day, "42")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(path, "wb") as handle:
-        handle.write(b"".join(line + b"\n" for line in lines))
-    write_manifest(manifest_file(landing, "mastodon", day, "42"), {
-        "platform": "mastodon", "account_id": "42", "logical_date": day.isoformat(), "streams": {
-            "statuses": {"file": str(path), "rows": len(lines), "sha256": sha256(path), "status": "complete"}}})
-
-
 def test_malformed_payloads_are_loaded_or_quarantined_and_staged(data_dir, monkeypatch):
     # (every good record must arrive: no stream is held for its share of garbage here; README "Bad input")
     monkeypatch.setenv("SMW_QUARANTINE_THRESHOLD", "1")
@@ -117,7 +105,7 @@ def test_malformed_payloads_are_loaded_or_quarantined_and_staged(data_dir, monke
         day = FIRST_NIGHT + dt.timedelta(days=len(expected))
         lines = [landed_bytes((value, None)) if kind == "record" else value
                  for page in night for kind, value in page]
-        land_night(warehouse, day, lines)
+        land(warehouse, lines, day=day)
         # WHEN it is loaded (nothing may raise)
         summary = load_date(warehouse, day, f"run-{day}")
         # THEN each line is in raw or in the quarantine with a reason, once
