@@ -140,16 +140,30 @@ def find_credential(account: Account) -> Credential | None:
         else:
             fields = _fields(account.platform, None, variable, {})
         return Credential(account.connection_id, account.platform, "environment", fields)
-    try:
-        # Imported only when the environment has none: the CLI, the bulk workers and the tests run without
-        # Airflow's task context, and the SDK costs a second to import.
-        from airflow.sdk import BaseHook
-
-        connection = BaseHook.get_connection(account.connection_id)
-    except Exception:  # noqa: BLE001 - no Airflow context, or no such connection: nothing found here
+    connection = _airflow_connection(account.connection_id)
+    if connection is None:
         return None
     fields = _fields(account.platform, connection.login, connection.password, connection.extra_dejson or {})
     return Credential(account.connection_id, account.platform, "airflow", fields)
+
+
+def _airflow_connection(connection_id: str):
+    """The Airflow connection: through the Task SDK inside a task (Airflow 3's workers ask the API server), else
+    from Airflow's secrets backends and metadata database (the CLI: check-credentials); None if neither has it.
+    Airflow is imported only when the environment has no credential: the CLI, the bulk workers and the tests
+    run without it, and it costs a second to import."""
+    try:
+        from airflow.sdk import BaseHook
+
+        return BaseHook.get_connection(connection_id)
+    except Exception:  # noqa: BLE001 - not in a task, or no such connection: the metadata database next
+        pass
+    try:
+        from airflow.models.connection import Connection
+
+        return Connection.get_connection_from_secrets(connection_id)
+    except Exception:  # noqa: BLE001 - no metadata database, or no such connection: nothing found
+        return None
 
 
 def simulated_credential(account: Account) -> Credential:

@@ -143,10 +143,12 @@ def offline_page(text: str, page: Path, base: Path, css: str) -> str:
     return text.replace("</head>", f"<style>{css}</style></head>", 1)
 
 
-def publish_data_docs(validation_dir: Path, target: Path) -> Path:
+def publish_data_docs(validation_dir: Path, target: Path) -> Path | None:
     """Copy the night's Data Docs (raw suites and marts) beside its report, written aside and swapped in, with a
-    page linking both; returns that page."""
+    page linking both; returns that page (None: the night has none, validated before they existed)."""
     source = validation_dir / "data_docs"
+    if not source.is_dir():
+        return None
     aside = target.with_name(f".{target.name}.{os.getpid()}")
     shutil.rmtree(aside, ignore_errors=True)
     shutil.copytree(source, aside)

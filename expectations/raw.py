@@ -292,9 +292,11 @@ class Check:
     rows: list[tuple[str, int, str | None]] = field(default_factory=list)  # (table, rowid, counter) that broke it
     examples: list = field(default_factory=list)
     exception: str | None = None
+    kwargs: dict = field(default_factory=dict)  # the expectation's arguments (column, bounds...)
 
     def as_dict(self) -> dict:
-        return {"suite": self.suite, "rule": self.rule, "expectation": self.expectation, "severity": self.severity,
+        return {"suite": self.suite, "rule": self.rule, "expectation": self.expectation, "kwargs": self.kwargs,
+                "severity": self.severity,
                 "success": self.success, "unexpected_count": self.unexpected_count,
                 "examples": self.examples[:5], "exception": self.exception}
 
@@ -316,7 +318,7 @@ def judged(suite: str, result) -> list[Check]:
             success=bool(item.success) and not error, unexpected_count=info.get("unexpected_count"),
             rows=rows,
             examples=[str(value) for value in (info.get("partial_unexpected_list") or [])[:5]],
-            exception=error))
+            exception=error, kwargs={key: value for key, value in config.kwargs.items() if key != "batch_id"}))
     return checks
 
 

@@ -5,6 +5,7 @@ script, and show the failed expectation and its values."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import great_expectations as gx
@@ -82,3 +83,28 @@ def test_the_gx_pages_as_gx_writes_them_would_fetch_from_cdns(tmp_path):
     site.finish()
     page = next((tmp_path / "site" / "validations").rglob("*.html")).read_text()
     assert "<script" not in page and 'href="https://' not in page and 'src="https://' not in page
+
+
+def test_the_reports_link_the_data_docs_and_count_the_warnings(tmp_path, published):
+    # GIVEN the night's Data Docs published beside its reports (as `publish` does, before the pages) and a gate
+    # that passed with one warning
+    from publishing.report import write_report
+    from tests.test_report import DAY as REPORT_DAY
+    from tests.test_report import make_marts
+
+    reports = tmp_path / "reports"
+    publish_data_docs(tmp_path / "validation" / DAY.isoformat(),
+                      reports / REPORT_DAY.isoformat() / "data-docs")
+    warehouse = tmp_path / "published.duckdb"
+    make_marts(warehouse)
+    validation = tmp_path / "validation.json"
+    validation.write_text(json.dumps({"logical_date": REPORT_DAY.isoformat(), "success": True, "marts": {
+        "fct_account_daily": {"rows": 140, "passed": 12, "failed": 1, "checks": []}},
+        "warnings": ["fct_account_daily: engagement_rate above 10"]}))
+    # WHEN the reports are written
+    day_page = write_report(warehouse, reports, REPORT_DAY, validation=validation, pdf=False)
+    # THEN the date's page and each brand's page link the Data Docs, and say the warning
+    assert 'href="data-docs/index.html"' in day_page.read_text() and "1 warning(s)" in day_page.read_text()
+    brand = (reports / REPORT_DAY.isoformat() / "acme" / "index.html").read_text()
+    assert 'href="../data-docs/index.html"' in brand and 'data-kpi="quality_warnings" data-value="1"' in brand
+    assert (reports / REPORT_DAY.isoformat() / "data-docs" / "raw" / "index.html").exists()

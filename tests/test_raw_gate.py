@@ -239,3 +239,17 @@ def test_the_gate_fails_closed_when_the_raw_suites_never_ran(tmp_path):
     _marts(con, [("x:1", DAY, 5)], [("x:1", DAY, 5)], ["x:1"])
     with pytest.raises(GateFailed, match="raw suites: no results"):
         validate_marts(con, DAY, 3, tmp_path / "validation", suites=(), reconcile=False)
+
+
+def test_the_terminal_line_of_the_load_names_the_raw_suites(settings):
+    from types import SimpleNamespace
+
+    from warehouse.progress import describe
+
+    # GIVEN a night with a negative counter WHEN loaded
+    land(settings, DAY, "mastodon", MASTODON, {"statuses": [status("good"), status("bad", favourites_count=-1)]})
+    summary = pipeline.load(DAY, "run-1", settings)
+    # THEN the stage's line counts the raw tables (not the raw suites' summary) and the rejected row
+    line = describe("load", [SimpleNamespace(state="success")], [summary])
+    assert line.startswith("2 rows into 1 raw tables, 0 quarantined; raw suites in ")
+    assert "1 rows rejected, 0 schema drift finding(s), BLOCKING: missing_account" in line

@@ -211,14 +211,15 @@ def publish(day: dt.date, run_id: str, settings: Settings | None = None, backfil
     # Each brand's page and PDF, the date's page (what alerts link) and the index of every report.
     # The sunset of a pinned API version is a real-world date: checked against today, not the logical date.
     notices = [notice.as_dict() for notice in sunset_notices(settings)]
-    report = write_report(target, paths.reports_dir(settings.data), day,
-                          validation=paths.validation_dir(settings.data, day) / "validation.json", notices=notices)
+    # the night's Data Docs beside its reports (before them: the pages link them)
     docs = publish_data_docs(paths.validation_dir(settings.data, day), paths.report_day_dir(
         paths.reports_dir(settings.data), day) / "data-docs")
+    report = write_report(target, paths.reports_dir(settings.data), day,
+                          validation=paths.validation_dir(settings.data, day) / "validation.json", notices=notices)
     log.info("published warehouse: %s", target)
     log.info("report: %s", report)
     log.info("data docs: %s", docs)
-    return {"published": True, "warehouse": str(target), "report": str(report)}
+    return {"published": True, "warehouse": str(target), "report": str(report), "data_docs": str(docs)}
 
 
 @under_run_lock

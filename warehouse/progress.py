@@ -101,9 +101,19 @@ def describe(stage: str, tis, returned: list[Any]) -> str:
         return "FAILED: " + ", ".join(f"{ti.task_id} ({ti.state})" for ti in failed) + " (see the log file)"
     value = returned[0] if len(returned) == 1 else None
     if stage == "load" and value:
-        loaded = sum(table["loaded"] for table in value.values())
-        quarantined = sum(table["quarantined"] for table in value.values())
-        return f"{_n(loaded)} rows into {len(value)} raw tables, {_n(quarantined)} quarantined"
+        tables = {name: table for name, table in value.items() if name.startswith("raw.")}
+        loaded = sum(table["loaded"] for table in tables.values())
+        quarantined = sum(table["quarantined"] for table in tables.values())
+        line = f"{_n(loaded)} rows into {len(tables)} raw tables, {_n(quarantined)} quarantined"
+        checks = value.get("raw_checks")
+        if checks:  # the raw suites (expectations.raw) after the load
+            line += (f"; raw suites in {checks['seconds']:.1f} s: {_n(sum(checks['quarantined'].values()))} rows "
+                     f"rejected, {checks['schema_drift']} schema drift finding(s)"
+                     + (f", BLOCKING: {', '.join(checks['blocking'])}" if checks["blocking"] else ""))
+        return line
+    if stage == "deliver_drift_alerts" and value:
+        sent = sum(value.get("sent", {}).values())
+        return f"{value['considered']} schema drift episode(s) in the window, {sent} sent"
     if stage == "accounts" and value is not None:
         return f"{len(value)} accounts configured"
     if stage == "night" and value:
@@ -143,6 +153,8 @@ def summary(progress: Progress, settings: Settings, day: dt.date, log_file: Path
         progress.text(f"The night of {day} did NOT complete; nothing new was published.")
         if validation.exists():
             progress.text(f"Quality gate results: {validation}")
+        if (validation.parent / "data_docs").exists():
+            progress.text(f"Data Docs (what failed, offline pages): {validation.parent / 'data_docs'}")
         progress.text(f"Full logs: {log_file}")
         return
     con = duckdb.connect(str(published), read_only=True)
@@ -159,6 +171,9 @@ def summary(progress: Progress, settings: Settings, day: dt.date, log_file: Path
     progress.text(f"  Warehouse (read-only, for BI tools and SQL): {published}")
     progress.text(f"  Report:                                      {paths.report_file(settings.data, day)}")
     progress.text(f"  Validation results:                          {validation}")
+    data_docs = paths.report_day_dir(paths.reports_dir(settings.data), day) / "data-docs" / "index.html"
+    if data_docs.exists():
+        progress.text(f"  Data Docs (raw and mart suites):             {data_docs}")
     if alerts:
         progress.text(f"  Alerts of the day ({len(alerts)}):")
         for alert_type, handle, platform, severity in alerts:

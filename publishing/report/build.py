@@ -28,6 +28,8 @@ def write_report(published: Path, reports: Path, day: dt.date, validation: Path 
     date's page (`core.paths.report_file`)."""
     notices = notices or []
     gate = _gate(validation)
+    if gate is not None:  # the night's Data Docs, published beside the reports (expectations.docs)
+        gate["data_docs"] = (paths.report_day_dir(reports, day) / "data-docs" / "index.html").exists()
     has_validation = validation is not None and validation.exists()
     if validation is not None and has_validation:
         target = paths.report_day_dir(reports, day) / "validation.json"
@@ -59,7 +61,9 @@ def _gate(validation: Path | None) -> dict[str, Any] | None:
     marts = [{"mart": mart, "rows": info.get("rows"), "passed": info.get("passed"), "failed": info.get("failed")}
              for mart, info in (results.get("marts") or {}).items() if isinstance(info, dict)]
     return {"success": bool(results.get("success")), "logical_date": results.get("logical_date"), "marts": marts,
-            "passed": sum(mart["passed"] or 0 for mart in marts), "failed": sum(mart["failed"] or 0 for mart in marts)}
+            "passed": sum(mart["passed"] or 0 for mart in marts), "failed": sum(mart["failed"] or 0 for mart in marts),
+            # warning expectations that failed: published, flagged here (the raw suites' included)
+            "warnings": len(results.get("warnings") or [])}
 
 
 def brand_context(con: duckdb.DuckDBPyConnection, brand: Brand, day: dt.date, gate: dict[str, Any] | None,

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from airflow.models.connection import Connection
+from airflow.utils.session import create_session
 from replay_api import simulated_connection
 
 from core.config import load_settings
@@ -110,3 +112,40 @@ def test_a_real_source_is_checked_over_http_and_every_problem_named(tmp_path, sa
     assert sum(line.startswith("OK   ") for line in lines) == len(settings.accounts()) - 2
     assert lines[-1].endswith("fix: x_northwind, tiktok_northwind")
     assert "revoked-long-ago" not in done.stdout + done.stderr
+
+
+def airflow(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "airflow"), *args], env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def drop_connection(connection_id: str) -> None:
+    """Delete the connection in-process (the CLI costs seconds a call; nothing is decrypted)."""
+    with create_session() as session:
+        session.query(Connection).filter(Connection.conn_id == connection_id).delete()
+
+
+def test_a_rotated_refresh_token_is_written_back_into_its_airflow_connection(airflow_db, tmp_path):
+    # GIVEN Northwind's X credential in an Airflow connection of the metadata database (the others unset: the
+    # simulated source makes them up), added as an operator adds it
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SMW_CONN_")}
+    env["SMW_DATA_DIR"] = str(tmp_path / "data")
+    configured = "simulated-refresh.x.1580000000000000202"
+    drop_connection("x_northwind")
+    added = airflow("connections", "add", "x_northwind", "--conn-type", "generic", "--conn-login", "simulated-client",
+                    "--conn-password", configured, env=env)
+    assert added.returncode == 0, added.stderr
+    try:
+        # WHEN the check runs (X hands a new refresh token at the refresh, and the old one stops working)
+        done = command("check-credentials", "--date", DAY, env=env)
+        stored = airflow("connections", "get", "x_northwind", "-o", "json", env=env)
+    finally:
+        drop_connection("x_northwind")
+
+    # THEN the credential was read from the connection, and the rotated token written back into it and the store
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = next(line for line in done.stdout.splitlines() if "(x:1580000000000000202)" in line)
+    assert line.startswith("OK") and "refresh token from Airflow connection 'x_northwind'" in line
+    password = json.loads(stored.stdout)[0]["password"]
+    kept = json.loads((tmp_path / "data" / "state" / "tokens" / "x_northwind.json").read_text())["refresh_token"]
+    assert password == kept != configured and kept.startswith("sim-refresh.x.1580000000000000202.")
