@@ -20,6 +20,7 @@ from typing import Any
 
 from core.config import Settings, load_settings
 from simulator.community import influencer_posts, ugc_posts
+from simulator.platforms.linkedin import follower_facets
 from simulator.world import CONTENT_LIFT, FEATURE_LIFT, World
 
 
@@ -135,6 +136,28 @@ def advocates(world: World, brand_id: str) -> dict:
     return {"advocates": found, "max_other_items": max(others, default=0)}
 
 
+# LinkedIn's follower facets under the warehouse's dimension names (stg_linkedin__follower_demographics)
+LINKEDIN_FACETS = {"followerCountsByGeoCountry": ("country", "geo"), "followerCountsByGeo": ("region", "geo"),
+                   "followerCountsByFunction": ("job_function", "function"),
+                   "followerCountsByIndustry": ("industry", "industry"),
+                   "followerCountsBySeniority": ("seniority", "seniority"),
+                   "followerCountsByStaffCountRange": ("company_size", "staffCountRange"),
+                   "followerCountsByAssociationType": ("association", "associationType")}
+
+
+def audience(world: World, key: str) -> dict:
+    """The account's followers by dimension and value at the end of the last night, as its platform serves them
+    (LinkedIn's facets), and its follower total then."""
+    if not key.startswith("linkedin:"):
+        return {}
+    buckets: dict[str, dict[str, int]] = defaultdict(dict)
+    for facet, values in follower_facets(world, key, world.end).items():
+        dimension, field = LINKEDIN_FACETS[facet]
+        for value in values:
+            buckets[dimension][value[field]] = value["followerCounts"]["organicFollowerCount"]
+    return {"followers": world.followers(key, world.end), "buckets": dict(buckets)}
+
+
 def response_minutes(world: World, key: str, as_of: dt.datetime | None = None,
                      days: tuple[dt.date, dt.date] | None = None) -> dict:
     """Inbound comments and the brand's first replies to them, as the world holds them at `as_of` (default: the
@@ -227,7 +250,7 @@ def compute(settings: Settings) -> dict:
                          "first_response_28d": response_minutes(
                              world, key, days=(world.end - dt.timedelta(days=27), world.end)),
                          "timezone": world.profiles[key].brand.timezone,
-                         "content_features": feature_lifts(world, key)}
+                         "content_features": feature_lifts(world, key), "audience": audience(world, key)}
     platforms = {}
     for platform, rates in sorted(platform_rates.items()):
         lifts = content_lifts(rates)

@@ -158,6 +158,11 @@ def make_marts(path) -> None:
             ('acme', 'fedcba9876543210', 2, 6, 6, 0, 0, -0.25, 4, false, DATE '{DAY}' - 89, DATE '{DAY}'))
             as members(brand_id, author_id_hash, member_rank, inbound_items, comments, replies, mentions,
                        net_sentiment, posts_engaged, is_advocate, window_start_date, window_end_date);
+        create table marts.rpt_audience as select * from (values
+            ('instagram:1', DATE '{DAY}' - 1, 'country', 'urn:li:geo:105015875', 600, 0.6),
+            ('instagram:1', DATE '{DAY}', 'country', 'urn:li:geo:105015875', 610, 0.61),
+            ('instagram:1', DATE '{DAY}', 'seniority', 'urn:li:seniority:4', 300, 0.3))
+            as audience(account_key, date_day, dimension, dimension_value, followers, share_of_followers);
         create table marts.rpt_trending_hashtags as select * from (values
             ('acme', '#spring', DATE '{DAY}', 14, 4, 2.5, true, 1))
             as tags(brand_id, hashtag, week_start, uses, uses_week_before, growth, is_trending, trend_rank);
@@ -240,6 +245,10 @@ def test_each_brand_has_its_page_and_says_what_the_marts_lack(published):
     assert 'data-feature="contest"' in acme and 'data-feature="question"' not in acme
     assert 'data-member="01234567"' in acme and "fedcba98" not in acme and "0123456789abcdef" not in acme
     assert "No community member with a positive net sentiment" in solo
+    # the audience of the latest breakdown only, by dimension
+    assert re.search(r'data-dimension="country" data-value="urn:li:geo:105015875">.*?Country.*?data-value="610">'
+                     r'.*?61.0', acme, re.S) and 'data-value="600"' not in acme
+    assert 'data-dimension="seniority"' in acme and "follower demographics the warehouse reads" in solo
     assert (paths.report_day_dir(reports, DAY) / "validation.json").exists()
     # HTML escaped, and no path of this machine anywhere
     assert "Solo &lt;Brand&gt;" in solo

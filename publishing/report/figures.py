@@ -421,6 +421,29 @@ def advocates(con: duckdb.DuckDBPyConnection, brand: Brand) -> Section:
     return Section(found, [] if found else ["No community member with a positive net sentiment in the 90 days."])
 
 
+DIMENSION_NAMES = {"country": "Country", "region": "Region", "job_function": "Job function", "industry": "Industry",
+                   "seniority": "Seniority", "company_size": "Company size", "association": "Association"}
+
+
+def audience(con: duckdb.DuckDBPyConnection, brand: Brand, day: dt.date) -> Section:
+    """Each account's followers by demographic bucket on its latest breakdown up to the day (rpt_audience)."""
+    if not columns(con, "rpt_audience"):
+        return Section([], ["The published marts predate audience demographics (rpt_audience)."])
+    found = _labelled(brand, rows(con, """
+        select audience.account_key, audience.date_day, audience.dimension, audience.dimension_value,
+               audience.followers, audience.share_of_followers
+        from marts.rpt_audience as audience
+        inner join marts.dim_accounts as accounts on audience.account_key = accounts.account_key
+        where accounts.brand_id = ? and audience.date_day <= ?
+        qualify audience.date_day = max(audience.date_day) over (partition by audience.account_key)
+        order by audience.account_key, audience.dimension, audience.followers desc, audience.dimension_value""",
+                                  [brand.brand_id, day]))
+    for row in found:
+        row["dimension_name"] = DIMENSION_NAMES.get(row["dimension"], row["dimension"])
+    return Section(found, [] if found else [
+        "None of the brand's platforms gives follower demographics the warehouse reads (LinkedIn does)."])
+
+
 POST_COLUMNS = """posts.post_key, posts.account_key, posts.platform, posts.published_date, posts.content_type,
        posts.post_text, posts.permalink, posts.engagements_d7, posts.engagement_rate_d7, posts.reach_d7,
        posts.impressions_d7, posts.baseline_engagement_rate_d7, posts.is_underperforming"""

@@ -18,6 +18,10 @@ UGC_TYPES = {"video", "carousel"}  # posts made as ugcPosts (video, multi-image)
 GEO = {"fr": ("urn:li:geo:105015875", "urn:li:geo:100565514", "urn:li:geo:106693272"),  # France, BE, CH
        "en": ("urn:li:geo:103644278", "urn:li:geo:101174742", "urn:li:geo:101165590")}  # US, Canada, UK
 SENIORITY = ("urn:li:seniority:3", "urn:li:seniority:4", "urn:li:seniority:5")
+# Job functions (LinkedIn's standardized codes: marketing, sales, arts and design, operations) and industries
+# (retail apparel and fashion, retail, consumer services) of the followers who filled them in.
+FUNCTIONS = ("urn:li:function:15", "urn:li:function:25", "urn:li:function:3", "urn:li:function:18")
+INDUSTRIES = ("urn:li:industry:19", "urn:li:industry:27", "urn:li:industry:91")
 MAX_COUNT = 100
 
 
@@ -114,6 +118,13 @@ def follower_statistics(world: World, request: Request, as_of: dt.datetime, para
     urn = request.query.get("organizationalEntity", "")
     key = _org_key(world, urn)
     day = (as_of - dt.timedelta(microseconds=1)).date()
+    element = {**follower_facets(world, key, day), "organizationalEntity": urn}
+    return Response(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": [element]}, {})
+
+
+def follower_facets(world: World, key: str, day: dt.date) -> dict:
+    """The organization's lifetime follower facets at the end of the day, as follower_statistics serves them (and
+    simulator.ground_truth reads them): each facet value's organicFollowerCount counts its paid followers too."""
     total = world.followers(key, day)
     paid = total // 50
     countries = zip(GEO[world.profiles[key].brand.language], _split(total - paid, (0.72, 0.17, 0.11)),
@@ -122,7 +133,7 @@ def follower_statistics(world: World, request: Request, as_of: dt.datetime, para
     def counts(organic: int, bought: int) -> dict:
         return {"organicFollowerCount": organic + bought, "paidFollowerCount": bought}
 
-    element = {
+    return {
         "followerCountsByAssociationType": [
             {"associationType": "EMPLOYEE", "followerCounts": counts(total // 400, 0)}],
         "followerCountsByGeoCountry": [{"geo": geo, "followerCounts": counts(organic, bought)}
@@ -130,9 +141,13 @@ def follower_statistics(world: World, request: Request, as_of: dt.datetime, para
         "followerCountsBySeniority": [
             {"seniority": seniority, "followerCounts": counts(part, 0)}
             for seniority, part in zip(SENIORITY, _split(int(total * 0.8), (0.5, 0.3, 0.2)), strict=True)],
-        "organizationalEntity": urn,
+        "followerCountsByFunction": [
+            {"function": function, "followerCounts": counts(part, 0)}
+            for function, part in zip(FUNCTIONS, _split(int(total * 0.6), (0.4, 0.3, 0.2, 0.1)), strict=True)],
+        "followerCountsByIndustry": [
+            {"industry": industry, "followerCounts": counts(part, 0)}
+            for industry, part in zip(INDUSTRIES, _split(int(total * 0.7), (0.55, 0.3, 0.15)), strict=True)],
     }
-    return Response(200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": [element]}, {})
 
 
 def network_sizes(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:

@@ -244,3 +244,22 @@ def test_the_advocates_are_the_worlds(marts):
         assert [items for items, *_ in top] == pytest.approx([item["items"] for item in planted], abs=2)
         assert all(is_advocate and net > 0.3 for _, is_advocate, net in top)
         assert ranked[len(planted)][0] <= facts["advocates"]["max_other_items"] + 2
+
+
+def test_the_audience_is_the_followers_the_platform_counts(marts):
+    con, truth = marts
+    end = dt.date.fromisoformat(truth["end_date"])
+    planted = {key: facts["audience"] for key, facts in truth["accounts"].items() if facts["audience"]}
+    assert planted  # the LinkedIn account
+    for key, audience in planted.items():
+        found = con.execute("""select dimension, dimension_value, followers, share_of_followers
+                               from marts.rpt_audience where account_key = ? and date_day = ?""", [key, end]).fetchall()
+        by_bucket = {(dimension, value): (followers, share) for dimension, value, followers, share in found}
+        expected = {(dimension, value): followers for dimension, values in audience["buckets"].items()
+                    for value, followers in values.items()}
+        assert {bucket: followers for bucket, (followers, _) in by_bucket.items()} == expected
+        for bucket, followers in expected.items():
+            assert by_bucket[bucket][1] == pytest.approx(followers / audience["followers"])
+        # the country facet covers every follower; seniority only those who filled it in (80 %)
+        assert sum(share for (dimension, _), (_, share) in by_bucket.items() if dimension == "country") == \
+            pytest.approx(1.0, abs=0.001)
