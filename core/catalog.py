@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
-Platform = Literal["facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "mastodon", "bluesky", "ga4"]
+Platform = Literal["facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "mastodon", "bluesky", "ga4",
+                   "threads"]
 PLATFORMS: tuple[str, ...] = get_args(Platform)
 # The social networks, GA4 being web analytics.
 SOCIAL_PLATFORMS: tuple[str, ...] = tuple(platform for platform in PLATFORMS if platform != "ga4")
@@ -73,6 +74,20 @@ STREAMS: tuple[Stream, ...] = (
     Stream('mastodon', 'hashtag_statuses', replication='created_at', endpoint='GET /api/v1/timelines/tag/:hashtag',
            description=("One row per status on a campaign hashtag's timeline per logical date (GET "
                         '/api/v1/timelines/tag/:hashtag); _parent_id is the hashtag.')),
+    # --- threads
+    Stream('threads', 'threads', replication='timestamp', endpoint='GET /v1.0/{threads-user-id}/threads',
+           description=("One row per thread (post) of the owned profile per logical date (GET "
+                        '/v1.0/{threads-user-id}/threads, since the window start).')),
+    Stream('threads', 'media_insights', parent='threads', endpoint='GET /v1.0/{threads-media-id}/insights',
+           description=('One row per thread and metric per logical date (GET /v1.0/{threads-media-id}/insights: '
+                        'views, likes, replies, reposts, quotes, shares, lifetime); _parent_id is the thread.')),
+    Stream('threads', 'replies', parent='threads', endpoint='GET /v1.0/{threads-media-id}/conversation',
+           description=("One row per reply at any depth in a thread's conversation per logical date (GET "
+                        '/v1.0/{threads-media-id}/conversation); _parent_id is the root thread.')),
+    Stream('threads', 'user_insights', endpoint='GET /v1.0/{threads-user-id}/threads_insights',
+           description=("One row per profile metric per logical date (GET /v1.0/{threads-user-id}/threads_insights "
+                        "over the logical date): views as the day's value, likes, replies, reposts, quotes and "
+                        'followers_count as total_value.')),
     # --- x
     Stream('x', 'user', endpoint='GET /2/users/:id with public_metrics',
            description='One row per X account per logical date (GET /2/users/:id with public_metrics).'),

@@ -17,7 +17,7 @@ from core.paths import PROJECT_ROOT, data_dir, warehouse_path
 DEFAULT_CONFIG = PROJECT_ROOT / "warehouse.yml"
 
 Platform = Literal[
-    "facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "mastodon", "bluesky", "ga4"
+    "facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "mastodon", "bluesky", "ga4", "threads"
 ]
 
 

@@ -118,9 +118,10 @@ class InsightsReader:
 
     FAIL_AFTER = 3  # refusals in a row, before any object succeeded, that fail the stream
 
-    def __init__(self, client: GraphClient, extra: dict | None = None):
+    def __init__(self, client: GraphClient, extra: dict | None = None, edge: str = "insights"):
         self.client = client
         self.extra = extra or {}
+        self.edge = edge  # the object's insights edge: `insights`, or a Threads profile's `threads_insights`
         self.refused: dict[str, set[str]] = {}
         self.succeeded = 0
         self.failures = 0
@@ -156,7 +157,7 @@ class InsightsReader:
 
     def _get(self, object_id: str, metrics: Sequence[str]) -> list[dict]:
         params = {"metric": ",".join(metrics), **self.extra}
-        return parse_json(self.client.get(self.client.path(object_id, "insights"), params)).get("data") or []
+        return parse_json(self.client.get(self.client.path(object_id, self.edge), params)).get("data") or []
 
     def _one_by_one(self, object_id: str, kind: str, metrics: list[str], error: ApiRefusal) -> list[dict]:
         data, named = [], []

@@ -17,7 +17,7 @@ from core.landing import Prepared, Record, landing_line, write_manifest, write_s
 from core.paths import landing_dir, manifest_file, state_file, stream_file
 from core.secrets import Credential, TokenStore, credential_for, find_credential, missing_message, simulated_credential
 from core.window import window_start
-from extractors import bluesky, facebook, ga4, instagram, linkedin, mastodon, tiktok, x, youtube
+from extractors import bluesky, facebook, ga4, instagram, linkedin, mastodon, threads, tiktok, x, youtube
 from extractors.base import (
     IN_PROCESS_HOST,
     AuthError,
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 # Each platform's extractor module: its CLIENT and its STREAMS, named as in core.catalog.
 EXTRACTORS = {module.CLIENT.platform: module
-              for module in (instagram, mastodon, x, bluesky, ga4, facebook, youtube, linkedin, tiktok)}
+              for module in (instagram, mastodon, x, bluesky, ga4, facebook, youtube, linkedin, tiktok, threads)}
 
 
 # The platforms whose tokens do not expire on their own (a Meta Page token, Mastodon's): nothing to renew.

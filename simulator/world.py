@@ -30,6 +30,8 @@ PLATFORM_METRICS: dict[str, frozenset[str]] = {
     "youtube": frozenset({"likes", "comments", "views"}),
     "linkedin": frozenset({"likes", "comments", "shares", "reach", "views"}),
     "tiktok": frozenset({"likes", "comments", "shares", "views"}),
+    # Threads: replies as comments, shares served as reposts, quotes and shares (simulator.platforms.threads)
+    "threads": frozenset({"likes", "comments", "shares", "views"}),
 }
 
 CONTENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -41,6 +43,7 @@ CONTENT_TYPES: dict[str, tuple[str, ...]] = {
     "youtube": ("video", "short", "live"),
     "linkedin": ("text", "image", "carousel", "video", "link"),
     "tiktok": ("short_video", "video"),
+    "threads": ("text", "image", "video", "link"),
 }
 
 # Planted effect of the content type on engagement, relative to the platform's first type. YouTube, LinkedIn
@@ -56,6 +59,7 @@ CONTENT_LIFT: dict[str, dict[str, float]] = {
     "youtube": {"video": 1.0, "short": 1.5, "live": 0.85},
     "linkedin": {"text": 1.0, "image": 1.3, "carousel": 1.6, "video": 1.2, "link": 0.75},
     "tiktok": {"short_video": 1.0, "video": 0.55},
+    "threads": {"text": 1.0, "image": 1.3, "video": 1.5, "link": 0.75},
 }
 
 HASHTAGS = {
@@ -75,7 +79,8 @@ POSTING_HOURS = (8, 9, 12, 13, 17, 18, 19, 20, 21)
 # viral videos. Over 100 seeds of the demo world, the planted slot is the contract's best slot for 99-100 % of
 # the YouTube, LinkedIn and TikTok accounts, and 97-99.5 % of the other five networks' accounts.
 SLOT_LIFT: dict[str, float] = {"instagram": 2.0, "mastodon": 2.0, "x": 2.0, "bluesky": 2.0, "facebook": 2.0,
-                               "youtube": 2.8, "linkedin": 2.5, "tiktok": 2.5}
+                               "youtube": 2.8, "linkedin": 2.5, "tiktok": 2.5,
+                               "threads": 2.0}
 SENTIMENT_WEIGHTS = (0.55, 0.3, 0.15)  # of the audience's comments, in the order of SENTIMENTS
 _SENTIMENT_CUMULATIVE = list(itertools.accumulate(SENTIMENT_WEIGHTS))
 _SENTIMENT_TOTAL = _SENTIMENT_CUMULATIVE[-1] + 0.0
@@ -199,8 +204,10 @@ class Post:
             # Instagram's comments_count includes replies to comments; the other platforms' reply and comment
             # counts (Mastodon replies_count, X reply_count, Bluesky replyCount, Facebook summary) are top-level.
             # YouTube's statistics.commentCount and TikTok's comment_count count replies too; LinkedIn's
-            # totalShareStatistics.commentCount is taken as top-level.
-            values["comments"] = (self.visible_count(as_of) if self.platform in ("instagram", "youtube", "tiktok")
+            # totalShareStatistics.commentCount is taken as top-level. A Threads root post's `replies` insight
+            # counts every reply in its tree (Threads Insights API).
+            values["comments"] = (self.visible_count(as_of)
+                                  if self.platform in ("instagram", "youtube", "tiktok", "threads")
                                   else self.top_level_count(as_of))
         return values
 
