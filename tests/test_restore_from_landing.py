@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from core.config import load_settings
+from core.paths import validation_dir
 from simulator.bulk import land_history
 from warehouse.__main__ import main
 
@@ -40,3 +41,5 @@ def test_the_load_command_rebuilds_raw_from_the_landing_files(data_dir, monkeypa
     # THEN raw holds the same rows per table and night, and the command said what it loaded
     assert raw_rows(settings.warehouse) == loaded
     assert f"{DAYS[0]}: " in capsys.readouterr().out
+    # AND the raw suites checked each night, as after a nightly load: the gate publishes no night they did not
+    assert all((validation_dir(settings.data, day) / "raw.json").exists() for day in DAYS)

@@ -15,8 +15,9 @@ from airflow.dag_processing.dagbag import DagBag
 
 from core.config import load_settings
 from core.db import connect
-from core.paths import PROJECT_ROOT, warehouse_path
+from core.paths import PROJECT_ROOT, validation_dir, warehouse_path
 from core.runlock import RunLocked, run_lock
+from expectations.raw import check_raw
 from loader import load_date
 from simulator.api import SimulatorApp
 from simulator.bulk import land_history
@@ -95,7 +96,12 @@ def load_landed(days: list[dt.date], run_id: str) -> int:
         for day in sorted(days):
             loaded = load_date(settings, day, run_id, con=con)
             rows = sum(table["loaded"] for table in loaded.values())
-            print(f"{day}: {rows:,} rows into {len(loaded)} raw tables", flush=True)
+            # the raw suites, as the nightly load runs them: the gate publishes no night they did not check
+            checks = check_raw(con, settings, day, run_id, validation_dir(settings.data, day))
+            print(f"{day}: {rows:,} rows into {len(loaded)} raw tables; raw suites: "
+                  f"{sum(checks['quarantined'].values()):,} rows rejected"
+                  + (f", blocking: {', '.join(check['rule'] for check in checks['blocking'])}"
+                     if checks["blocking"] else ""), flush=True)
     finally:
         con.close()
     return 0
