@@ -295,14 +295,17 @@ def _swap(con, tables: list[_Table], files: list[_File], lines: str, audit: dict
     _clear_night(con, tables, files, day, held)
     loaded = sorted({file.table for file in files if audit["loaded_rows"][file.index]})
     for number in loaded:
-        # (a table's files are numbered one after the other: `between` skips the row groups of the others)
-        numbers = [file.index for file in files if file.table == number]
+        # A table's files are numbered one after the other: `between` skips the other tables' row groups, and
+        # each line's account and file are looked up in lists by its file's place (cheaper than a join).
+        own = [file for file in files if file.table == number]
+        first = own[0].index
         con.execute(f"""insert into {tables[number].name}
-                        select lines.record, lines.parent_id, ?, ?, files.account_id, now()::timestamp,
-                               files.source_file, lines.line_no
-                        from {lines} as lines join landing_files as files using (file_no)
-                        where lines.file_no between ? and ? and lines.reason is null and not files.held""",
-                    [run_id, day, min(numbers), max(numbers)])
+                        select record, parent_id, ?, ?, (?::varchar[])[file_no - ? + 1], now()::timestamp,
+                               (?::varchar[])[file_no - ? + 1], line_no
+                        from {lines}
+                        where file_no between ? and ? and reason is null and not list_contains(?, file_no)""",
+                    [run_id, day, [file.account_id for file in own], first, [file.source for file in own], first,
+                     first, own[-1].index, [file.index for file in own if file.index in held]])
     quarantine = """insert into raw._quarantine
                     select files.platform, files.stream, ?, files.account_id, ?, files.source_file, lines.line_no,
                            lines.line, coalesce(lines.reason, files.held_reason), now()::timestamp,
