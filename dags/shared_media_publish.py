@@ -9,12 +9,15 @@ for that night; or by hand, to rebuild, re-validate and re-publish the marts wit
 2. **transform_staging**: `dbt build` of the staging views and intermediate tables and their tests, in one task.
 3. **score_sentiment**: language and sentiment of every new comment, reply and mention (cached).
 4. **transform_marts**: the dbt marts, one task per model (astronomer-cosmos), each followed by its tests.
-5. **validate**: Great Expectations suites on the marts; a failure stops here and nothing is published.
+5. **validate**: Great Expectations suites on the marts, the cross-mart reconciliation, and the night's raw
+   verdict (the raw suites run by the load); a critical failure, or an expectation that raised, stops here and
+   nothing is published. Its Data Docs are written either way (`data/validation/<date>/data_docs/`).
 6. **publish**: a read-only copy of the marts at `data/published/warehouse.duckdb`, swapped in atomically,
-   and each brand's report (HTML and PDF) under `data/published/reports/<date>/<brand>/`. A night older than
+   and each brand's report (HTML and PDF) under `data/published/reports/<date>/<brand>/`, with the night's
+   Data Docs beside them (`data/published/reports/<date>/data-docs/`). A night older than
    the one published is not published unless the `backfill` parameter says so.
-7. **deliver_alerts**: new crisis and reach-drop alerts of `rpt_alerts`, once each, by email
-   (connection `smw_alerts_email`) and chat (`smw_alerts_chat`, Apprise: Slack, Teams, webhooks).
+7. **deliver_alerts**: new crisis and reach-drop alerts of `rpt_alerts` (and schema drift not sent yet), once
+   each, by email (connection `smw_alerts_email`) and chat (`smw_alerts_chat`, Apprise: Slack, Teams, webhooks).
 8. **deliver_reports**: on the weekday of `reports.weekly_email_weekday` (default Monday), each brand's report
    as a PDF, once a week, through the same email connection.
 9. **publish_docs** (after publish, beside the deliveries): dbt's docs, catalog, lineage and metrics, as one page

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 E = gx.expectations
 WARNING = FailureSeverity.WARNING  # published and flagged; the default, CRITICAL, blocks the publish
 
-# A record stamped later than the moment it was loaded plus this, is from the future (clocks disagree a little).
+# A record stamped later than the moment it was loaded plus this is from the future (clocks disagree a little).
 CLOCK_SKEW = dt.timedelta(minutes=15)
 # Lifetime counters may fall a little (unlikes, spam removed, a platform's recount): a fall of at most
 # max(FALL_ABSOLUTE, FALL_RELATIVE x the previous value) is a correction; more is a broken reading.
@@ -223,8 +223,10 @@ def stream_frame(con, stream: catalog.Stream, rules: StreamRules, day: dt.date, 
     if rules.time:
         time_text = f"json_extract_string(t.payload, {_quote(json_path(rules.time))})"
         columns.append(f"{_time_sql(time_text, rules.time_kind)} as _time")
-        columns.append(f"(t._loaded_at::timestamptz + interval '{int(CLOCK_SKEW.total_seconds())} seconds') "
-                       "as _not_after")
+        # later than when it was loaded; or, for a night replayed ahead of the wall clock (a simulated world's
+        # future night), than the end of the day after the logical date, when its extraction would have run
+        columns.append(f"(greatest(t._loaded_at::timestamptz, (t._logical_date + 2)::timestamptz) "
+                       f"+ interval '{int(CLOCK_SKEW.total_seconds())} seconds') as _not_after")
         profile, path = ACCOUNT_CREATED.get(stream.platform, ("", ""))
         if rules.own and f"{stream.platform}__{profile}" in tables:
             created = _time_sql(f"json_extract_string(payload, {_quote(path)})", "iso")
