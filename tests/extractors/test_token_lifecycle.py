@@ -29,6 +29,8 @@ NORTHWIND = {
     "youtube": "UCnorthwind0000000000202",
     "bluesky": "did:plc:z72i7hdynmk6r22z27h6tvur",
     "linkedin": "81234202",
+    "facebook": "104000000000202",
+    "mastodon": "109000000000000202",
 }
 LUMIERE = {
     "x": "1580000000000000101",
@@ -36,6 +38,8 @@ LUMIERE = {
     "youtube": "UCmaisonlumiere000000101",
     "bluesky": "did:plc:maisonlumiere0000000000a",
     "linkedin": "81234101",
+    "facebook": "104000000000101",
+    "mastodon": "109000000000000101",
 }
 # Time moves with each request (simulated seconds): a token that lives 10 steps is renewed (a tenth of its
 # lifetime early) before the request that would find it expired; `LONG_LIVED` tokens outlast the night.
@@ -272,3 +276,18 @@ def test_youtube_refuses_a_service_account_before_asking(monkeypatch, tmp_path):
     with pytest.raises(AuthError) as raised:
         extract_account(settings, account.key, DAY, "r", transport=simulated, sleep=lambda _: None)
     assert "NoLinkedYouTubeAccount" in str(raised.value) and simulated.app.requests == 0
+
+
+@pytest.mark.parametrize(("platform", "remedy"), [
+    pytest.param("facebook", "grant_type=fb_exchange_token", id="facebook"),
+    pytest.param("mastodon", "Preferences, Development", id="mastodon"),
+])
+def test_a_long_lived_token_refused_says_how_to_get_a_new_one(platform, remedy, monkeypatch, tmp_path):
+    # GIVEN a platform without a refresh flow whose token the API refuses (Meta: code 190; Mastodon: revoked)
+    settings, account = world(platform, monkeypatch, tmp_path)
+    simulated = night(settings, Faults(expired_token=True))
+    # WHEN extracted THEN the account fails at once, without a token request, saying how to get a new token
+    with pytest.raises(AuthError) as raised:
+        extract_account(settings, account.key, DAY, "r", transport=simulated, sleep=lambda _: None)
+    assert remedy in str(raised.value) and f"'{account.connection_id}'" in str(raised.value)
+    assert simulated.app.token_requests == 0 and simulated.app.requests == 1
