@@ -26,11 +26,13 @@ log = logging.getLogger(__name__)
 # (read_csv, one VARCHAR column per line: no type detection, which would null what its sample did not show)
 # into a table of judged lines, outside that transaction; then one transaction clears the night and copies
 # the good lines into raw and the rest into the quarantine. The judged lines of a night of up to STAGE_ROWS
-# lines are a temporary table (DuckDB spills it past its memory limit); a larger night's go to a table of
-# STAGE_SCHEMA, committed file group by file group, because DuckDB holds a transaction's uncommitted rows in
-# memory past its limit (a 45M-row first night of a fleet was killed at 24 GB); the swap into raw is a few
-# `insert ... select`, which DuckDB writes to disk as they go.
+# lines and STAGE_BYTES of text are a temporary table, in memory (DuckDB did not spill one past a 64 MB
+# limit); a larger night's go to a table of STAGE_SCHEMA, on disk, committed file group by file group,
+# because DuckDB also holds a transaction's uncommitted rows in memory past its limit (a 45M-row first night
+# of a fleet was killed at 24 GB); the swap into raw is a few `insert ... select`, which DuckDB writes to disk
+# as they go.
 STAGE_ROWS = 1_000_000
+STAGE_BYTES = 1 << 26  # of text (the gzip files' own count of their uncompressed bytes)
 STAGE_SCHEMA = "_landing_stage"
 STATEMENT_FILES = 256  # files read by one statement (one read_csv each: their line numbers are their own)
 
@@ -190,7 +192,7 @@ READ_SQL = """
            null::varchar as line_encoding, {key_no} as key_no, {key_name} as key_name
     from read_csv({path}, columns = {{'line': 'VARCHAR'}}, header = false, auto_detect = false,
                   delim = chr(1), quote = '', escape = '', new_line = '\\n', compression = 'gzip',
-                  max_line_size = {max_line}) with ordinality"""
+                  max_line_size = {max_line}, buffer_size = {buffer}) with ordinality"""
 
 
 # A group of files in one read (DuckDB's multi-file reader, which reads files side by side): file_index is
@@ -202,7 +204,7 @@ READ_TOGETHER_SQL = """
            ({key_nos})[file_index::bigint + 1] as key_no, ({key_names})[file_index::bigint + 1] as key_name
     from read_csv({paths}, columns = {{'line': 'VARCHAR'}}, header = false, auto_detect = false,
                   delim = chr(1), quote = '', escape = '', new_line = '\\n', compression = 'gzip',
-                  max_line_size = {max_line}) with ordinality"""
+                  max_line_size = {max_line}, buffer_size = {buffer}) with ordinality"""
 
 
 def _quoted(text: str) -> str:
@@ -232,7 +234,8 @@ def _load_night(con, tables: list[_Table], day: dt.date, run_id: str, data: Path
             if sha256(file.path) != file.info["sha256"]:
                 raise ReconciliationError(
                     f"{file.source}: checksum differs from the manifest; the file changed after landing", file)
-        staged = sum(file.info["rows"] for file in files) > STAGE_ROWS
+        staged = (sum(file.info["rows"] for file in files) > STAGE_ROWS
+                  or sum(_text_bytes(file.path) for file in files) > STAGE_BYTES)
         lines = f"{STAGE_SCHEMA}.lines" if staged else "landing_lines"
         if staged:
             con.execute(f"create schema {STAGE_SCHEMA}")
@@ -321,6 +324,17 @@ def _swap(con, tables: list[_Table], files: list[_File], lines: str, audit: dict
     con.execute("commit")
 
 
+def _text_bytes(path: Path) -> int:
+    """A gzip file's uncompressed size, as its last four bytes give it (modulo 4 GiB: a larger file is
+    counted at least by its compressed size)."""
+    with open(path, "rb") as handle:
+        size = handle.seek(0, 2)
+        if size < 4:
+            return size
+        handle.seek(-4, 2)
+        return max(int.from_bytes(handle.read(4), "little"), size)
+
+
 def _source_name(path: Path, data: Path) -> str:
     """A landing file as raw's _source_file names it: relative to the data directory, so that the same
     landing loads the same rows wherever it was moved or restored."""
@@ -368,7 +382,7 @@ def _read_files(con, tables: list[_Table], files: list[_File], into: str, paths:
             table = tables[file.table]
             try:
                 judge(READ_SQL.format(file_no=file.index, key_no=key_no[table.key], key_name=_quoted(table.key),
-                                      path=_quoted(str(file.path)), max_line=limit))
+                                      path=_quoted(str(file.path)), max_line=limit, buffer=_buffer(limit)))
             except duckdb.Error as error:
                 log.warning("%s: DuckDB refused the file (%s); reading it line by line",
                             file.source, str(error).splitlines()[0][:200])
@@ -397,7 +411,14 @@ def _read_together(tables: list[_Table], group: list[_File], key_no: dict[str, i
         file_nos=listed(file.index for file in group), firsts=listed(firsts),
         key_nos=listed(key_no[tables[file.table].key] for file in group),
         key_names=listed(_quoted(tables[file.table].key) for file in group),
-        paths=listed(_quoted(str(file.path)) for file in group), max_line=limit)
+        paths=listed(_quoted(str(file.path)) for file in group), max_line=limit, buffer=_buffer(limit))
+
+
+def _buffer(limit: int) -> int:
+    """read_csv's buffer for lines of up to `limit` bytes. Its default is 16 times the line limit (160 MB a
+    reading thread for 10 MB lines, more than a small memory limit holds: DuckDB refused the read); twice
+    the limit holds any line that is not refused."""
+    return max(2 * limit, 1 << 20)
 
 
 def _numbered_as_manifests_say(con, into: str, group: list[_File]) -> bool:

@@ -223,3 +223,14 @@ def test_a_night_refused_is_not_the_latest_night_loaded(data_dir):
     assert rows(settings, "select _logical_date, load_status from raw._loads order by 1") == [
         (DAY, "loaded"), (next_day, "failed")]
     assert night_to_publish(None, [], settings) == DAY
+
+
+def test_duckdb_reads_the_files_under_a_small_memory_limit(data_dir, monkeypatch):
+    # GIVEN a 128 MB memory limit, the default 10 MiB line limit, and Python's line reader made unusable
+    monkeypatch.setenv("SMW_DUCKDB_MEMORY_LIMIT", "128MB")
+    monkeypatch.setattr("loader.load._read_slowly", None)
+    settings = load_settings()
+    # (80 MB of text: DuckDB's read buffer is as large as the file allows)
+    land(settings, [record(str(number), text="é" * 1000) for number in range(40_000)])
+    # WHEN the night is loaded THEN DuckDB reads it (its read buffer fits the limit) and every line loads
+    assert load_date(settings, DAY, "run-1")["raw.mastodon__statuses"] == {"loaded": 40_000, "quarantined": 0}
