@@ -17,8 +17,8 @@ THREADS_API_VERSION = "v1.0"
 # The media insights the Threads Insights API documents (views and shares are marked "in development");
 # lifetime values. A metric it refuses is dropped for the stream and recorded (InsightsReader).
 MEDIA_METRICS = ("views", "likes", "replies", "reposts", "quotes", "shares")
-# The profile's insights: views as a daily time series; the others as totals over since..until;
-# followers_count is the current total whatever the range.
+# The profile's insights: views (of the profile, not of its posts) as a daily time series; the others as totals
+# over since..until; followers_count is the current total whatever the range.
 USER_METRICS = ("views", "likes", "replies", "reposts", "quotes", "followers_count")
 THREAD_FIELDS = ("id,media_product_type,media_type,permalink,text,timestamp,shortcode,is_quote_post,username,"
                  "link_attachment_url")

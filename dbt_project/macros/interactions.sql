@@ -53,7 +53,7 @@
         int_<platform>__interactions model in the interactions union. On any other (TikTok: its comment list
         needs an API the extractor does not call) inbound, negative, response and sentiment figures are unknown,
         NULL in the marts, never 0 (metric contract, settled readings). -#}
-    {{ return(['instagram', 'mastodon', 'x', 'bluesky', 'facebook', 'youtube', 'linkedin']) }}
+    {{ return(['instagram', 'mastodon', 'x', 'bluesky', 'facebook', 'youtube', 'linkedin', 'threads']) }}
 {%- endmacro %}
 
 {% macro reads_comments(platform_expression) -%}

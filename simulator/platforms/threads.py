@@ -139,7 +139,7 @@ def _gained(world: World, key: str, start: dt.datetime, end: dt.datetime) -> dic
 
 
 def user_insights(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    """Views as one value per day (ending at its end_time); likes, replies, reposts and quotes as totals over
+    """Profile views as one value per day (ending at its end_time); likes, replies, reposts and quotes as totals over
     since..until (yesterday and today when omitted); followers_count as the current total."""
     check_token(request)
     key = _key(params["user_id"])
@@ -167,8 +167,10 @@ def user_insights(world: World, request: Request, as_of: dt.datetime, params: di
         if metric == "followers_count":
             item["total_value"] = {"value": world.followers(key, (until - dt.timedelta(microseconds=1)).date())}
         elif metric == "views":
-            item["values"] = [{"value": values["views"], "end_time": graph_timestamp(day + dt.timedelta(days=1))}
-                              for day, values in gained]
+            # the profile's views (Threads counts views of the profile here, not of its posts): a few in a hundred
+            # of the day's post views
+            item["values"] = [{"value": values["views"] * 3 // 100,
+                               "end_time": graph_timestamp(day + dt.timedelta(days=1))} for day, values in gained]
         else:
             item["total_value"] = {"value": sum(values[metric] for _, values in gained)}
         data.append(item)

@@ -28,6 +28,7 @@ social_session_reads as (
             when ga4.session_source in ('youtube.com', 'm.youtube.com') then 'youtube'
             when ga4.session_source = 'tiktok.com' then 'tiktok'
             when ga4.session_source = 'bsky.app' then 'bluesky'
+            when ga4.session_source in ('threads.net', 'l.threads.net', 'threads.com') then 'threads'
             else ga4.session_source
         end as platform,
         ga4.session_campaign,

@@ -5,7 +5,7 @@
     The intermediate models are read by their relation names from dbt's graph, not through ref(): a ref would tie
     this test to them, and the DAG's staging build (which selects the intermediate models) would run it before the
     marts exist. It runs with the marts, after fct_post_performance and dim_posts. -#}
-{%- set platforms = ['instagram', 'mastodon', 'x', 'bluesky', 'facebook', 'youtube', 'linkedin', 'tiktok'] %}
+{%- set platforms = ['instagram', 'mastodon', 'x', 'bluesky', 'facebook', 'youtube', 'linkedin', 'tiktok', 'threads'] %}
 {%- set inputs = ['likes', 'comments', 'shares', 'saves', 'impressions', 'reach', 'link_clicks', 'video_views'] %}
 {%- set downstream = [
     ('fct_post_performance', inputs),

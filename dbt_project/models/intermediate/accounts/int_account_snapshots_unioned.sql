@@ -2,6 +2,8 @@
     daily reach and impressions where the platform reports them. -#}
 {#- Platforms whose account figures are followers only. Facebook: page insights (page_media_view and the like)
     are not extracted. -#}
+{#- Threads: followers_count from threads_insights. Its `views` there count views of the profile, not of the
+    posts: no account impressions, and no reach. -#}
 {%- set followers_only = [
     ('mastodon', 'stg_mastodon__accounts'), ('x', 'stg_x__users'), ('bluesky', 'stg_bluesky__profiles'),
     ('facebook', 'stg_facebook__pages'), ('linkedin', 'stg_linkedin__follower_statistics'),
@@ -60,6 +62,17 @@ youtube as (
         and channels.snapshot_date = youtube_daily.metric_date
 ),
 
+threads as (
+    select
+        account_key,
+        snapshot_date,
+        max(case when metric_name = 'followers_count' then metric_value end) as followers,
+        cast(null as bigint) as impressions,
+        cast(null as bigint) as reach
+    from {{ ref('stg_threads__user_insights') }}
+    group by account_key, snapshot_date
+),
+
 {% for platform, model in followers_only -%}
 {{ platform }}_reads as (
     {{ deduplicate(ref(model), 'account_key, snapshot_date', '_line_no') }}
@@ -79,7 +92,7 @@ youtube as (
 
 unioned as (
     {{ union_all_columns(
-        ['instagram', 'youtube'] + followers_only | map(attribute=0) | list,
+        ['instagram', 'youtube', 'threads'] + followers_only | map(attribute=0) | list,
         ['account_key', 'snapshot_date', 'followers', 'impressions', 'reach'],
     ) }}
 )

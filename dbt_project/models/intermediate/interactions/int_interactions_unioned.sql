@@ -50,6 +50,7 @@ unioned as (
         ref('int_facebook__interactions'),
         ref('int_youtube__interactions'),
         ref('int_linkedin__interactions'),
+        ref('int_threads__interactions'),
         'mentions',
     ], interaction_columns) }}
 )

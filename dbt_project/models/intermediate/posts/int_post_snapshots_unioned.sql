@@ -12,7 +12,7 @@
     'video_views',
 ] %}
 
-{%- set platforms = ['instagram', 'mastodon', 'x', 'bluesky', 'facebook', 'youtube', 'linkedin', 'tiktok'] %}
+{%- set platforms = ['instagram', 'mastodon', 'x', 'bluesky', 'facebook', 'youtube', 'linkedin', 'tiktok', 'threads'] %}
 {%- set nights = [] %}
 {%- for platform in platforms %}{% do nights.append(platform ~ '_nights') %}{% endfor %}
 
