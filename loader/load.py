@@ -273,7 +273,8 @@ def _judge_and_swap(con, tables: list[_Table], files: list[_File], lines: str, d
         con.execute(f"create or replace temp table landing_held ({LINES_COLUMNS})")
         _read_files(con, tables, [files[number] for number in sorted(held)], "landing_held", paths, key_no,
                     keep=True)
-    # (a table, not the Arrow table itself: each insert joins it, and a scan of Arrow costs a few ms)
+    # (a table, not the Arrow table itself: the quarantine's inserts and the clearing join it, and each scan of
+    # an Arrow table costs a few ms)
     con.register("landing_files_arrow", _files_table(tables, files, audit, held))
     try:
         con.execute("create or replace temp table landing_files as select * from landing_files_arrow")
@@ -281,6 +282,12 @@ def _judge_and_swap(con, tables: list[_Table], files: list[_File], lines: str, d
         con.unregister("landing_files_arrow")
     try:
         _swap(con, tables, files, lines, audit, held, day, run_id)
+    except BaseException:
+        try:
+            con.execute("rollback")  # (before the clean-up below, which an aborted transaction would refuse)
+        except duckdb.Error:
+            pass  # (none was open)
+        raise
     finally:
         con.execute("drop table if exists landing_files")
     summary: dict[str, dict[str, int]] = {table.name: {"loaded": 0, "quarantined": 0} for table in tables}

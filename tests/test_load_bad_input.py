@@ -234,3 +234,23 @@ def test_duckdb_reads_the_files_under_a_small_memory_limit(data_dir, monkeypatch
     land(settings, [record(str(number), text="é" * 1000) for number in range(40_000)])
     # WHEN the night is loaded THEN DuckDB reads it (its read buffer fits the limit) and every line loads
     assert load_date(settings, DAY, "run-1")["raw.mastodon__statuses"] == {"loaded": 40_000, "quarantined": 0}
+
+
+def test_a_night_that_fails_while_it_is_swapped_in_leaves_raw_as_it_was(data_dir, monkeypatch, night):
+    # GIVEN a night loaded, then loaded again with the audit's write failing (a full disk, say)
+    settings = load_settings()
+    land(settings, [record("1"), record("2")])
+    load_date(settings, DAY, "run-1")
+    land(settings, [record("3")])
+
+    def full_disk(*_):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("loader.load._write_audit", full_disk)
+    # WHEN it is loaded THEN the error is the disk's, and raw, its audit and the stage are as before
+    with pytest.raises(OSError, match="No space left"):
+        load_date(settings, DAY, "run-2")
+    assert rows(settings, "select payload->>'id', _run_id from raw.mastodon__statuses order by 1") == [
+        ("1", "run-1"), ("2", "run-1")]
+    assert rows(settings, "select _run_id, load_status from raw._loads") == [("run-1", "loaded")]
+    assert count(settings, "select count(*) from duckdb_schemas() where schema_name = '_landing_stage'") == 0
