@@ -14,6 +14,7 @@
       published/reports/<date>/<brand id>/index.html, report.pdf     a brand's report (HTML, and PDF)
       published/reports/<date>/validation.json                       the quality gate's results, beside them
       state/reports_sent.json                                        the weekly report emails sent
+      spark/warehouse/, spark/metastore_db/                          `--target spark`: its tables and catalog
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ def warehouse_path() -> Path:
 
 def landing_dir(data: Path) -> Path:
     return data / "landing"
+
+
+def spark_dir(data: Path) -> Path:
+    """The Spark target's local warehouse and metastore (loader.spark, profiles.yml output spark)."""
+    return data / "spark"
 
 
 def stream_file(landing: Path, platform: str, stream: str, day: dt.date, account_id: str) -> Path:

@@ -179,3 +179,11 @@
         (Spark: aggregate(from_json(...), 0L, ...); Trino: reduce(cast(json_extract(...) as array(bigint)), ...)). -#}
     list_sum(cast(json_extract({{ column }}, '$.{{ path }}') as bigint[]))
 {%- endmacro %}
+
+{% macro compact_date(expression) -%}
+    {{ return(adapter.dispatch('compact_date')(expression)) }}
+{%- endmacro %}
+{% macro default__compact_date(expression) -%}
+    {#- A YYYYMMDD text (GA4's date) as a date (Spark: to_date(x, 'yyyyMMdd')). -#}
+    cast(strptime({{ expression }}, '%Y%m%d') as date)
+{%- endmacro %}

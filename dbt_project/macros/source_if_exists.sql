@@ -20,17 +20,25 @@
 {%- endmacro %}
 
 {% macro default__empty_raw_relation() -%}
-    {#- The columns warehouse.load gives every raw table (RAW_COLUMNS), with no row. -#}
+    {#- The columns warehouse.load (and loader.spark) give every raw table (RAW_COLUMNS), with no row. -#}
     (
         select
-            cast(null as json) as payload,
-            cast(null as varchar) as _parent_id,
-            cast(null as varchar) as _run_id,
+            cast(null as {{ raw_payload_type() }}) as payload,
+            cast(null as {{ dbt.type_string() }}) as _parent_id,
+            cast(null as {{ dbt.type_string() }}) as _run_id,
             cast(null as date) as _logical_date,
-            cast(null as varchar) as _account_id,
+            cast(null as {{ dbt.type_string() }}) as _account_id,
             cast(null as timestamp) as _loaded_at,
-            cast(null as varchar) as _source_file,
+            cast(null as {{ dbt.type_string() }}) as _source_file,
             cast(null as bigint) as _line_no
         where 1 = 0
     ) as empty_raw_table
+{%- endmacro %}
+
+{% macro raw_payload_type() -%}
+    {{ return(adapter.dispatch('raw_payload_type')()) }}
+{%- endmacro %}
+{% macro default__raw_payload_type() -%}
+    {#- DuckDB's JSON type; Spark keeps a payload as its JSON text (string). -#}
+    json
 {%- endmacro %}

@@ -32,10 +32,10 @@
         coalesce({{ json_text('payload', 'author_id') }} = _account_id, false) as is_from_brand,
         -- media keys start with the media type's number: 3 photo, 7 and 13 video, 16 animated GIF
         case
-            when {{ json_text('payload', 'attachments.media_keys[0]') }} like '3\_%' escape '\' then 'image'
-            when {{ json_text('payload', 'attachments.media_keys[0]') }} like '7\_%' escape '\' then 'video'
-            when {{ json_text('payload', 'attachments.media_keys[0]') }} like '13\_%' escape '\' then 'video'
-            when {{ json_text('payload', 'attachments.media_keys[0]') }} like '16\_%' escape '\' then 'video'
+            when {{ json_text('payload', 'attachments.media_keys[0]') }} like '3!_%' escape '!' then 'image'
+            when {{ json_text('payload', 'attachments.media_keys[0]') }} like '7!_%' escape '!' then 'video'
+            when {{ json_text('payload', 'attachments.media_keys[0]') }} like '13!_%' escape '!' then 'video'
+            when {{ json_text('payload', 'attachments.media_keys[0]') }} like '16!_%' escape '!' then 'video'
             when {{ json_text('payload', 'entities.urls[0].expanded_url') }} is not null then 'link'
             else 'text'
         end as content_type,

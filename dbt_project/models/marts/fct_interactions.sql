@@ -58,9 +58,10 @@ select
     -- facts
     case
         when not interactions.is_from_brand and first_replies.first_brand_reply_at_utc is not null
-            then {{ dbt.datediff(
+            -- a double on every engine (Spark would make `/ 60.0` a decimal of 6 places)
+            then cast({{ dbt.datediff(
                 'interactions.created_at_utc', 'first_replies.first_brand_reply_at_utc', 'second'
-            ) }} / 60.0
+            ) }} as double) / 60
     end as first_response_minutes
 from interactions
 inner join accounts on interactions.account_key = accounts.account_key

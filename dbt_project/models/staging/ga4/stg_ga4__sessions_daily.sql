@@ -9,7 +9,7 @@ renamed as (
         {{ json_text('payload', 'property_id') }} as property_id,
         {{ json_text('payload', 'row_key') }} as row_key,
         -- timestamps: GA4's date is the property's local day (YYYYMMDD)
-        cast(strptime({{ json_text('payload', 'date') }}, '%Y%m%d') as date) as session_date,
+        {{ compact_date(json_text('payload', 'date')) }} as session_date,
         _logical_date as snapshot_date,
         -- attributes: '(not set)' is GA4's way of saying there is no value
         lower({{ json_text('payload', 'sessionSource') }}) as session_source,

@@ -1,0 +1,77 @@
+"""`python -m warehouse.spark`: the nights' landing files into raw on Apache Spark, then the dbt project with
+`--target spark`, in one Spark session (README "Scaling up").
+
+One session, because the pseudonymization salt is a variable of the session (loader.spark.session): a dbt run
+that opened a session of its own would stop at the first pseudonym, never hash without the salt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+
+from dbt.artifacts.schemas.run import RunExecutionResult
+from dbt.cli.main import dbtRunner
+from pyspark.sql import SparkSession
+
+from core.config import Settings, load_settings
+from core.db import connect
+from core.paths import PROJECT_ROOT
+from loader import spark as spark_loader
+
+DBT_PROJECT = PROJECT_ROOT / "dbt_project"
+# The sentiment step (warehouse.pipeline.score_sentiment) writes its cache to the DuckDB warehouse only.
+SENTIMENT_TABLES = ["sentiment.text_scores", "sentiment.scorer_in_use"]
+# Models only (the unit tests' fixtures are DuckDB SQL), rebuilt in full: the incremental models delete their
+# reprocessed nights first, and plain Parquet tables have no DELETE (README "Scaling up", DECISIONLOG).
+DEFAULT_DBT = ["run", "--full-refresh"]
+
+
+def build(settings: Settings, days: list[dt.date], dbt_args: list[str] | None = None,
+          master: str | None = None) -> tuple[SparkSession, dict]:
+    """Load the nights into Spark's raw, copy the sentiment cache from the DuckDB warehouse, and run dbt on
+    Spark. Returns the session (still open) and the seconds each step took."""
+    seconds: dict[str, float] = {}
+    started = time.monotonic()
+    spark = spark_loader.session(settings.data, master=master)
+    seconds["session"] = time.monotonic() - started
+    started = time.monotonic()
+    if days:
+        spark_loader.load_dates(spark, settings, days, f"spark-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}")
+    seconds["load"] = time.monotonic() - started
+    started = time.monotonic()
+    if settings.warehouse.exists():
+        con = connect(settings, read_only=True)
+        try:
+            spark_loader.copy_tables(spark, con, SENTIMENT_TABLES, settings.data)
+        finally:
+            con.close()
+    seconds["sentiment_copy"] = time.monotonic() - started
+    started = time.monotonic()
+    result = dbtRunner().invoke([*(dbt_args or DEFAULT_DBT), "--target", "spark", "--project-dir", str(DBT_PROJECT),
+                                 "--profiles-dir", str(DBT_PROJECT)])
+    seconds["dbt"] = time.monotonic() - started
+    if not result.success:
+        nodes = result.result.results if isinstance(result.result, RunExecutionResult) else []
+        failed = [f"{node.node.name}: {node.message}" for node in nodes if str(node.status) not in ("success", "pass")]
+        raise RuntimeError(f"dbt on Spark failed: {failed or result.exception}")
+    return spark, seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m warehouse.spark", description=__doc__.splitlines()[0])
+    parser.add_argument("--date", action="append", type=dt.date.fromisoformat, default=[],
+                        help="a logical date to load (repeat it); none: dbt only")
+    parser.add_argument("--master", help="Spark's master URL (default: SMW_SPARK_MASTER, else local[*])")
+    parser.add_argument("dbt", nargs=argparse.REMAINDER, help="dbt's arguments after --, default: run --full-refresh")
+    args = parser.parse_args(argv)
+    dbt_args = [word for word in args.dbt if word != "--"] or None
+    _spark, seconds = build(load_settings(), sorted(args.date), dbt_args, args.master)
+    print(" ".join(f"{step} {value:.1f} s" for step, value in seconds.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
