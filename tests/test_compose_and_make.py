@@ -17,7 +17,7 @@ AIRFLOW_COMPONENTS = {
     "airflow-dag-processor": "dag-processor",
     "airflow-triggerer": "triggerer",
 }
-AIRFLOW_SERVICES = [*AIRFLOW_COMPONENTS, "airflow-init"]
+AIRFLOW_SERVICES = [*AIRFLOW_COMPONENTS, "airflow-init", "airflow-worker"]
 ONE_SHOT = {"airflow-init"}
 # Interpolated from .env or the shell, never written in the compose file.
 SECRET_SETTINGS = {
@@ -199,7 +199,8 @@ def test_airflow_uses_local_executor_and_the_postgres_service():
     postgres = environment(by_name["postgres"])
     for name in AIRFLOW_SERVICES:
         env = environment(by_name[name])
-        assert env["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+        # LocalExecutor unless SMW_AIRFLOW_EXECUTOR says CeleryExecutor (the `celery` profile)
+        assert env["AIRFLOW__CORE__EXECUTOR"] == "${SMW_AIRFLOW_EXECUTOR:-LocalExecutor}"
         url = re.fullmatch(r"postgresql\+psycopg2://([^:]+):(.+)@([^:/]+):5432/(\w+)",
                            env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
         assert url, env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
@@ -307,13 +308,16 @@ def test_make_puts_the_venv_first_on_path_and_ci_runs_the_real_airflow_test():
     assert re.search(r"^airflow: setup\n\t\$\(BIN\)/airflow standalone$", makefile, re.MULTILINE)
     # `make test` leaves the real-Airflow test to `make test-airflow`, and CI runs both, after the lint.
     # (and the accurate sentiment tier's minutes-long runs to `make test-accurate`)
-    assert re.search(r'^test: setup\n\t\$\(BIN\)/pytest -m "not airflow and not accurate"$', makefile, re.MULTILINE)
+    # (and the Spark target's equality test, minutes of Spark in local mode, to `make test-spark`)
+    assert re.search(r'^test: setup\n\t\$\(BIN\)/pytest -m "not airflow and not accurate and not spark"$', makefile,
+                     re.MULTILINE)
+    assert re.search(r"^test-spark: setup\n\t\$\(BIN\)/pytest -m spark$", makefile, re.MULTILINE)
     assert re.search(r"^test-accurate: setup\n\t\$\(BIN\)/pytest -m accurate$", makefile, re.MULTILINE)
     assert re.search(r"^test-airflow: setup\n\t\$\(BIN\)/pytest -m airflow$", makefile, re.MULTILINE)
     assert "test-airflow" in re.search(r"^\.PHONY: (.*)$", makefile, re.MULTILINE).group(1).split()
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     steps = [line for line in ci if line.startswith("make ")]
-    assert steps == ["make lint", "make test", "make test-airflow"], steps
+    assert steps == ["make lint", "make test", "make test-airflow", "make test-spark"], steps
 
 
 def test_secrets_stay_out_of_git():
@@ -322,3 +326,36 @@ def test_secrets_stay_out_of_git():
     example = (ROOT / ".env.example").read_text()
     assert all(line.endswith("=") or "=" not in line or line.split("=", 1)[1] in {"warehouse.yml", "default"}
                for line in example.splitlines() if not line.startswith("#"))
+
+
+def test_celery_profile_adds_a_redis_broker_and_several_workers_on_the_same_image():
+    by_name = services()
+    redis, worker = by_name["redis"], by_name["airflow-worker"]
+    assert redis["profiles"] == worker["profiles"] == ["celery"]
+    # Only the broker and the workers are in the profile: without it, the LocalExecutor setup is unchanged.
+    assert {name for name, service in by_name.items() if "celery" in service.get("profiles", [])} == {
+        "redis", "airflow-worker"}
+    assert {name for name, service in by_name.items() if "profiles" not in service} == {
+        "postgres", *AIRFLOW_COMPONENTS, "airflow-init"}
+    assert " ".join(redis["healthcheck"]["test"][1:]) == "redis-cli ping"
+    assert worker["command"] == ["airflow", "celery", "worker"]
+    assert worker["image"] == by_name["airflow-scheduler"]["image"]
+    assert worker["build"]["dockerfile"] == "docker/Dockerfile"
+    assert worker["deploy"]["replicas"] >= 2, "several workers"
+    assert "celery_executor.app inspect ping" in " ".join(worker["healthcheck"]["test"])
+    assert worker["depends_on"]["redis"] == {"condition": "service_healthy"}
+    # A task process on a worker talks to the API server, as under LocalExecutor.
+    assert worker["depends_on"]["airflow-apiserver"] == {"condition": "service_healthy"}
+
+
+def test_every_airflow_component_reaches_the_broker_and_the_result_backend():
+    postgres = environment(services()["postgres"])
+    for name in AIRFLOW_SERVICES:
+        env = environment(services()[name])
+        assert env["AIRFLOW__CELERY__BROKER_URL"] == "redis://redis:6379/0", name
+        backend = re.fullmatch(r"db\+postgresql://([^:]+):(.+)@postgres:5432/(\w+)",
+                               env["AIRFLOW__CELERY__RESULT_BACKEND"])
+        assert backend and backend.groups() == (
+            postgres["POSTGRES_USER"], postgres["POSTGRES_PASSWORD"], postgres["POSTGRES_DB"]), name
+    example = (ROOT / ".env.example").read_text().splitlines()
+    assert "SMW_AIRFLOW_EXECUTOR" in {line.split("=", 1)[0] for line in example}
