@@ -21,7 +21,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
 DBT_SOURCES := $(shell find dbt_project/models dbt_project/macros dbt_project/tests -type f 2>/dev/null) dbt_project/dbt_project.yml
 
-.PHONY: setup system-packages demo test test-airflow test-accurate airflow sandbox check-credentials bench lint dbt-docs clean
+.PHONY: setup system-packages demo test test-airflow test-accurate test-spark airflow sandbox check-credentials bench lint dbt-docs clean
 
 ## setup: Debian packages, virtual environment from the lock file, Airflow's metadata database, dbt's manifest
 setup: system-packages $(VENV)/.installed $(AIRFLOW_HOME)/airflow.db dbt_project/target/manifest.json
@@ -58,7 +58,7 @@ demo: setup
 
 ## test: the whole test suite but the real-Airflow test (what CI runs)
 test: setup
-	$(BIN)/pytest -m "not airflow and not accurate"
+	$(BIN)/pytest -m "not airflow and not accurate and not spark"
 
 ## test-airflow: `make airflow` for real, the nightly DAG triggered and run by its scheduler (what CI runs next)
 test-airflow: setup
@@ -67,6 +67,10 @@ test-airflow: setup
 ## test-accurate: the accurate sentiment tier on its whole held-out sets, its retraining, and the crisis e2e with it
 test-accurate: setup
 	$(BIN)/pytest -m accurate
+
+## test-spark: every mart built on DuckDB and on Apache Spark (local mode) from one simulated world, compared row for row
+test-spark: setup
+	$(BIN)/pytest -m spark
 
 ## airflow: the Airflow UI (airflow standalone) on the same DuckDB; log in with the printed password
 airflow: setup

@@ -28,6 +28,12 @@ os.environ.pop("SMW_WAREHOUSE", None)
 os.environ.pop("SMW_CONFIG", None)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # (here, not in pyproject.toml's markers: registered with the Spark target's test)
+    config.addinivalue_line("markers", "spark: builds every mart on Apache Spark (local mode) and on DuckDB and "
+                                       "compares them (minutes); make test-spark")
+
+
 @pytest.fixture(scope="session")
 def airflow_db() -> Path:
     """Airflow's metadata database for the session (SQLite), migrated once."""
