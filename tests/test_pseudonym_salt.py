@@ -34,6 +34,7 @@ def test_a_real_source_runs_with_a_private_salt_and_the_simulator_with_the_demo_
     (tmp_path / "warehouse.yml").write_text(API)
     monkeypatch.setenv("SMW_CONFIG", str(tmp_path / "warehouse.yml"))
     monkeypatch.setenv("SMW_PSEUDONYM_SALT", "a-private-salt")
+    monkeypatch.setenv("SMW_CONN_IG_ACME", "a-token")  # (the first task checks every account's credential too)
     assert pipeline.account_keys() == ["instagram:1"]
     (tmp_path / "warehouse.yml").write_text(API.replace("source: api", "source: simulator"))
     monkeypatch.delenv("SMW_PSEUDONYM_SALT")

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from core.config import load_settings
+from core.db import connect
 from warehouse.__main__ import run_dates, simulated_history
 from warehouse.progress import Progress, quiet
 
@@ -44,7 +45,7 @@ def private_world(airflow_db, dbt_manifest, tmp_path_factory):
 def identities(settings) -> set[str]:
     """Every author id, handle and name the platforms sent (each staging column named author_*), but the brands'
     own accounts and the configured influencers, which the marts name on purpose."""
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    con = connect(settings)  # as dbt's connection, still open in this process (DuckDB refuses another configuration)
     columns = con.execute("select table_name, column_name from duckdb_columns() where schema_name = 'staging'"
                           " and column_name like 'author%' and data_type = 'VARCHAR'").fetchall()
     found: set[str] = set()
@@ -106,7 +107,7 @@ def test_no_published_column_holds_a_commenter_identity(private_world):
 
 def test_pseudonyms_are_salted_with_the_environments_salt(private_world):
     # GIVEN a reply by someone else on Bluesky, as the platform sent it (its AT URI names its author's DID)
-    con = duckdb.connect(str(private_world.warehouse), read_only=True)
+    con = connect(private_world)
     reply_key, did = con.execute("select reply_key, author_did from staging.stg_bluesky__replies"
                                  " where not is_from_brand order by reply_key limit 1").fetchone()
     # WHEN its key and author are salted and hashed with SMW_PSEUDONYM_SALT
