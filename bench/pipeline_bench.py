@@ -136,6 +136,18 @@ def transform(settings) -> dict:
             "dbt_marts": marts}
 
 
+def spark(settings, days: list[dt.date]) -> dict:
+    """The same nights on Spark (local mode, every core): session start, raw from the landing files (judged by
+    the DuckDB loader, written as partitions), the sentiment cache copied, `dbt run --full-refresh`."""
+    from warehouse.spark import build
+
+    session, seconds = build(settings, days)
+    rows = {mart: session.table(f"marts.{mart}").count()
+            for mart in ("fct_interactions", "fct_post_performance", "fct_account_daily")}
+    session.stop()
+    return {**{f"{step}_seconds": round(value, 1) for step, value in seconds.items()}, "mart_rows": rows}
+
+
 def sizes(settings) -> dict:
     from core.db import connect
 
@@ -170,6 +182,9 @@ def main() -> int:
     parser.add_argument("--landed", metavar="DATA_DIR", default=None,
                         help="load and build what an earlier --skip-load run landed in DATA_DIR (its data folder, "
                              "printed at the start), with the same world arguments")
+    parser.add_argument("--spark", action="store_true",
+                        help="then the same nights on Apache Spark in local mode: raw loaded from the same landing "
+                             "files and the dbt build (python -m warehouse.spark), timed beside DuckDB's")
     parser.add_argument("--out", default=None, help="results file (default: bench/results/pipeline[_backfill].json)")
     args = parser.parse_args()
 
@@ -219,6 +234,9 @@ def main() -> int:
         _write(out, result)  # what is measured so far, should a later stage fail
     if not (args.skip_load or args.skip_dbt):
         result.update(sizes(settings))
+    if args.spark and not (args.skip_load or args.skip_dbt):
+        result["spark"] = spark(settings, [day for days in stages.values() for day in days])
+        _write(out, result)
     result["peak_rss_mb"] = round(peak_rss_mb())
     result["machine"]["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
     _write(out, result)
