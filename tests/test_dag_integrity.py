@@ -40,6 +40,10 @@ def test_the_nightly_dags_have_their_stages_in_order_and_serialize_duckdb_writer
     # the views build in one dbt invocation; each mart is a task of its own
     assert "transform_staging" in transform
     assert tasks["transform_staging"].select == "path:models/staging path:models/intermediate"
+    # unit tests run in make test, not each night: neither the staging build nor any mart's build runs them
+    assert tasks["transform_staging"].exclude == "test_type:unit"
+    builds = [tasks[task_id] for task_id in transform if task_id.endswith("_model_build")]
+    assert builds and all("resource_type:unit_test" in (task.exclude or "") for task in builds)
     # dbt's incremental models read the night the first task resolved
     assert "xcom_pull(task_ids='night')" in tasks["transform_staging"].vars["logical_date"]
     # every task that writes DuckDB takes the one-slot pool

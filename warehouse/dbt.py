@@ -66,7 +66,10 @@ def task_group(group_id: str, select: list[str]):
             invocation_mode=InvocationMode.DBT_RUNNER,
         ),
         # A test on two models (relationships) gets a task after both, instead of running with the first.
+        # Unit tests run in make test, not each night (as build_task): excluded here, Cosmos also passes the
+        # exclusion on to each model's `dbt build`, which would otherwise run the model's unit tests too.
         render_config=RenderConfig(load_method=LoadMode.DBT_MANIFEST, test_behavior=TestBehavior.BUILD,
-                                   select=select, should_detach_multiple_parents_tests=True),
+                                   select=select, exclude=["resource_type:unit_test"],
+                                   should_detach_multiple_parents_tests=True),
         operator_args={"pool": DUCKDB_POOL, "install_deps": False, "vars": DBT_VARS},
     )
