@@ -51,6 +51,7 @@ PLATFORM_SINCE = {
     "facebook": dt.date(2004, 2, 4), "instagram": dt.date(2010, 10, 6), "x": dt.date(2006, 3, 21),
     "linkedin": dt.date(2003, 5, 5), "youtube": dt.date(2005, 2, 14), "tiktok": dt.date(2016, 9, 1),
     "mastodon": dt.date(2016, 3, 16), "bluesky": dt.date(2023, 2, 1), "ga4": dt.date(2020, 10, 14),
+    "threads": dt.date(2023, 7, 5),
 }
 
 # Where each platform's profile stream says when the account was created.
@@ -107,6 +108,11 @@ RULES: dict[tuple[str, str], StreamRules] = {
                                       time="post.record.createdAt"),
     ("bluesky", "replies"): StreamRules(counters=BLUESKY_METRICS, time="record.createdAt", stable=False),
     ("bluesky", "search"): StreamRules(counters=BLUESKY_METRICS, time="record.createdAt", own=False, stable=False),
+    # Threads: the insights' lifetime values (values[0]); a profile total (total_value) is no lifetime counter
+    ("threads", "threads"): StreamRules(time="timestamp"),
+    ("threads", "media_insights"): StreamRules(counters=INSIGHT, lifetime=INSIGHT),
+    ("threads", "replies"): StreamRules(time="timestamp", stable=False),
+    ("threads", "user_insights"): StreamRules(counters=INSIGHT + ("total_value.value",)),
     # GA4 sends its metrics as strings; revenue may be negative (refunds), so it is no counter
     ("ga4", "sessions_daily"): StreamRules(counters=("sessions", "keyEvents"), time="date", time_kind="yyyymmdd",
                                            stable=False),

@@ -54,7 +54,8 @@ SUITES = (
             E.ExpectColumnValuesToNotBeNull(column="account_key"),
             E.ExpectColumnValuesToBeUnique(column="account_key"),
             E.ExpectColumnValuesToBeInSet(column="platform", value_set=[
-                "facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "mastodon", "bluesky"]),
+                "facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "mastodon", "bluesky",
+                "threads"]),
         ),
     ),
     Suite(

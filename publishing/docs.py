@@ -18,7 +18,8 @@ TRACKING_CALL = "!0===e.track&&r.turn_on_tracking()"
 
 
 @contextmanager
-def _environment(**values: str) -> Iterator[None]:
+def environment(**values: str) -> Iterator[None]:
+    """These environment variables while the block runs; each one as it was afterwards."""
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -45,7 +46,7 @@ def publish_docs(project_dir: Path, warehouse: Path, docs_dir: Path) -> Path:
     from dbt.cli.main import dbtRunner  # imported here: dbt is slow to import and only this step needs it
 
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="smw-dbt-docs-") as scratch, _environment(
+    with tempfile.TemporaryDirectory(prefix="smw-dbt-docs-") as scratch, environment(
             SMW_WAREHOUSE=str(warehouse), DBT_SEND_ANONYMOUS_USAGE_STATS="False"):
         # A target and log folder of its own: the project's target/manifest.json is what the DAG renders from.
         result = dbtRunner().invoke([

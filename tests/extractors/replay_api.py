@@ -18,6 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +31,7 @@ from core.paths import stream_file
 from core.secrets import simulated_credential
 from extractors.base import RunContext
 from extractors.run import EXTRACTORS, extract_account, run_context, write_state
+from publishing.docs import environment  # noqa: F401 - the staging tests' environment, with dbt_run
 from simulator.api import Faults, simulator_transport
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -314,3 +318,11 @@ def simulated_connection(account: Account) -> str:
     client...), in the simulator's formats, as SMW_CONN_<ID> holds it: the client obtains its access tokens
     from the simulated token endpoints."""
     return json.dumps(dict(simulated_credential(account).fields))
+
+
+# --- staging recorded answers through dbt ---------------------------------------------------------------
+def dbt_run(root: Path, models: list[str]) -> None:
+    """`dbt run` of these models on SMW_WAREHOUSE, with dbt's target and logs under `root`."""
+    subprocess.run([str(Path(sys.executable).parent / "dbt"), "run", "--select", *models, "--profiles-dir", ".",
+                    "--target-path", str(root / "target"), "--log-path", str(root / "logs"), "--quiet"],
+                   cwd=Path(__file__).resolve().parents[2] / "dbt_project", check=True, env=os.environ.copy())

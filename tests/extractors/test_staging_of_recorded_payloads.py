@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import httpx
@@ -21,6 +17,8 @@ from replay_api import (
     PLATFORM_TESTS,
     RECORDED_CONTEXT,
     SNAPSHOT,
+    dbt_run,
+    environment,
     instagram_routes,
     mastodon_routes,
     run,
@@ -33,7 +31,6 @@ from extractors.linkedin import FollowerStatistics, LinkedInClient
 from extractors.mastodon import with_text
 from loader.load import load_date
 
-ROOT = Path(__file__).resolve().parents[2]
 LINKEDIN = PLATFORM_TESTS / "platform_linkedin" / "payloads"
 MODELS = ["stg_instagram__user_insights", "stg_linkedin__follower_statistics", "stg_mastodon__statuses",
           "stg_mastodon__replies", "stg_mastodon__mentions", "stg_mastodon__hashtag_statuses"]
@@ -89,11 +86,8 @@ def linkedin_statistics(org: str, case: str) -> list:
 def staged(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     """The recorded night (and the night after it) landed, loaded into a warehouse of their own, and staged."""
     root = tmp_path_factory.mktemp("staged")
-    names = ("SMW_DATA_DIR", "SMW_WAREHOUSE", "SMW_CONN_INSTAGRAM_MAISON_LUMIERE", "SMW_CONN_MASTODON_MAISON_LUMIERE")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ.update({"SMW_DATA_DIR": str(root / "data"), "SMW_WAREHOUSE": str(root / "warehouse.duckdb"),
-                       "SMW_CONN_INSTAGRAM_MAISON_LUMIERE": "token", "SMW_CONN_MASTODON_MAISON_LUMIERE": "token"})
-    try:
+    with environment(SMW_DATA_DIR=str(root / "data"), SMW_WAREHOUSE=str(root / "warehouse.duckdb"),
+                     SMW_CONN_INSTAGRAM_MAISON_LUMIERE="token", SMW_CONN_MASTODON_MAISON_LUMIERE="token"):
         settings = settings_with_linkedin()
         # the recorded night through the extractors: Instagram's account insights as day totals; Mastodon's
         # statuses with HTML entities and link spans, its replies, mentions and hashtag statuses
@@ -113,18 +107,10 @@ def staged(tmp_path_factory) -> duckdb.DuckDBPyConnection:
              {"statuses": [(with_text(rich), None), (old, None)]})
         for day in (SNAPSHOT, NEXT_NIGHT):
             load_date(settings, day, "run-1")
-        subprocess.run([str(Path(sys.executable).parent / "dbt"), "run", "--select", *MODELS, "--profiles-dir", ".",
-                        "--target-path", str(root / "target"), "--log-path", str(root / "logs"), "--quiet"],
-                       cwd=ROOT / "dbt_project", check=True, env=os.environ.copy())
+        dbt_run(root, MODELS)
         con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
         yield con
         con.close()
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def rows(con, sql: str) -> list[tuple]:
