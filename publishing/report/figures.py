@@ -15,7 +15,8 @@ from typing import Any, Literal
 import duckdb
 
 PLATFORM_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "x": "X", "linkedin": "LinkedIn",
-                  "youtube": "YouTube", "tiktok": "TikTok", "mastodon": "Mastodon", "bluesky": "Bluesky"}
+                  "youtube": "YouTube", "tiktok": "TikTok", "mastodon": "Mastodon", "bluesky": "Bluesky",
+                  "threads": "Threads"}
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 CONTENT_TYPES = {"short_video": "short video"}
 TREND_DAYS = 90  # the charts' span

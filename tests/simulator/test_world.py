@@ -13,7 +13,9 @@ from simulator.community import influencer_posts, mentions, ugc_posts
 from simulator.phrases import LANGUAGES, SENTIMENTS, compose
 from simulator.world import CONTENT_LIFT, PHRASES, REACH_DROP, World, demo_end, planned_end
 
-NETWORKS = set(CONTENT_LIFT)  # the eight simulated social networks
+# the simulated social networks the demo world has: all but Threads, which joins the demo (a profile per brand)
+# once the other measurements of the demo are done (issue 21); then this exclusion goes, and nine are covered
+NETWORKS = set(CONTENT_LIFT) - {"threads"}
 
 
 def test_same_seed_and_config_give_the_same_world(demo_settings):
