@@ -228,3 +228,50 @@ def test_a_mart_row_that_breaks_the_suite_stops_publishing(nightly):
     failed = [check for check in results["marts"]["fct_post_performance"]["checks"] if not check["success"]]
     failed_columns = {check["kwargs"]["column"] for check in failed if "column" in check["kwargs"]}
     assert failed_columns >= {"likes", "engagement_rate"}
+
+
+def test_a_night_the_raw_suites_block_is_not_published(nightly):
+    """A night whose raw suites find a blocking fault (here a volume collapse: an account's statuses come back
+    empty) is rebuilt but not published, and the old publication stays."""
+    import gzip
+    import json
+
+    import pendulum
+
+    from core.landing import sha256
+    from core.paths import manifest_file, validation_dir
+    from warehouse import pipeline
+
+    settings = nightly
+    published = settings.data / "published" / "warehouse.duckdb"
+    digest, modified = file_digest(published), published.stat().st_mtime_ns
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("delete from marts.fct_post_performance where post_key = 'bad'")  # the test before's bad row
+    con.close()
+    # GIVEN the second night landed again with one account's statuses empty, as a broken extractor lands them
+    manifest_path = manifest_file(settings.data / "landing", "mastodon", SECOND, "109000000000000202")
+    manifest = json.loads(manifest_path.read_text())
+    entry = manifest["streams"]["statuses"]
+    landed = Path(entry["file"]) if Path(entry["file"]).is_absolute() else settings.data / entry["file"]
+    kept_manifest, kept_file = manifest_path.read_bytes(), landed.read_bytes()
+    try:
+        with gzip.open(landed, "wb"):
+            pass
+        entry.update(rows=0, sha256=sha256(landed))
+        manifest_path.write_text(json.dumps(manifest))
+        pipeline.load(SECOND, "broken-extractor", settings)
+        # WHEN validate and publish run for it (the transforms marked done)
+        run = publish_dag().test(logical_date=pendulum.datetime(2026, 10, 30, tz="UTC"),
+                                 run_conf={"day": "2026-10-30"},
+                                 mark_success_pattern=r"^(score_sentiment|transform_.*)$")
+        # THEN the gate stops it for the raw rule alone, and the published file is untouched
+        states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+        assert (states["validate"], states["publish"]) == ("failed", "upstream_failed")
+        assert file_digest(published) == digest and published.stat().st_mtime_ns == modified
+        results = json.loads((validation_dir(settings.data, SECOND) / "validation.json").read_text())
+        assert [line.split(":")[1].split()[0] for line in results["blocking"]] == ["volume_collapse"]
+        assert (validation_dir(settings.data, SECOND) / "data_docs" / "raw" / "index.html").exists()
+    finally:
+        manifest_path.write_bytes(kept_manifest)
+        landed.write_bytes(kept_file)
+        pipeline.load(SECOND, "restored", settings)
