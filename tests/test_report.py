@@ -327,8 +327,8 @@ def test_a_pinned_api_version_near_or_past_its_sunset_is_on_every_page(tmp_path,
                        "graph_api": {"version": "v19.0", "sunset": (today - dt.timedelta(days=1)).isoformat()},
                        "linkedin_api": {"version": "202512", "sunset": (today + dt.timedelta(days=20)).isoformat()}},
         "brands": [{"brand_id": "acme", "name": "Acme", "timezone": "Europe/Paris", "accounts": [
-            {"platform": "instagram", "account_id": "1", "handle": "acme", "connection_id": "token"},
-            {"platform": "linkedin", "account_id": "2", "handle": "acme", "connection_id": "token"}]}],
+            {"platform": "instagram", "account_id": "1", "handle": "acme", "connection_id": "instagram_acme"},
+            {"platform": "linkedin", "account_id": "2", "handle": "acme", "connection_id": "linkedin_acme"}]}],
     })
     # WHEN the pipeline publishes the night
     published = publish(DAY, "scheduled__1", settings)["warehouse"]
