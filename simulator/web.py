@@ -16,9 +16,9 @@ SESSIONS_PER_CLICK = 0.75
 CONVERSION_RATE = {"social": 0.025, "organic": 0.03, "email": 0.045, "(none)": 0.02}
 SETTLED = dt.timedelta(days=14)  # a post's clicks are over within two weeks
 # The networks whose every post carries the shop link in its payload (Instagram caption, Mastodon status, YouTube
-# description, TikTok description); on the others only a link post does (X, Bluesky, Facebook, LinkedIn: see
+# description, TikTok description, Threads text); on the others only a link post does (X, Bluesky, Facebook, LinkedIn: see
 # simulator.platforms). A session can carry a post's utm_content only if a link carried it to the shop.
-LINK_IN_EVERY_POST = frozenset({"instagram", "mastodon", "youtube", "tiktok"})
+LINK_IN_EVERY_POST = frozenset({"instagram", "mastodon", "youtube", "tiktok", "threads"})
 
 # Social visits whose link carries no utm tags (link in bio, stories, shares, in-app browsers): GA4 sees a
 # referral from the network's own domain. Per platform: the referring domains and their weights.

@@ -66,7 +66,7 @@ def test_each_copy_is_extracted_and_differs_from_the_original(small, tmp_path, m
         if original.platform == "ga4":
             continue
         stream = next(name for name in manifests[copied.key]["streams"] if name in ("posts", "media", "tweets",
-                                                                                     "statuses", "videos"))
+                                                                                     "statuses", "videos", "threads"))
         key = primary_keys()[(original.platform, stream)]
         ids = [{_path(json.loads(line)["record"], key) for line in _lines(m["streams"][stream]["file"])}
                for m in (manifests[original.key], manifests[copied.key])]

@@ -13,9 +13,8 @@ from simulator.community import influencer_posts, mentions, ugc_posts
 from simulator.phrases import LANGUAGES, SENTIMENTS, compose
 from simulator.world import CONTENT_LIFT, PHRASES, REACH_DROP, World, demo_end, planned_end
 
-# the simulated social networks the demo world has: all but Threads, which joins the demo (a profile per brand)
-# once the other measurements of the demo are done (issue 21); then this exclusion goes, and nine are covered
-NETWORKS = set(CONTENT_LIFT) - {"threads"}
+# the simulated social networks the demo world has: all nine
+NETWORKS = set(CONTENT_LIFT)
 
 
 def test_same_seed_and_config_give_the_same_world(demo_settings):
@@ -27,9 +26,9 @@ def test_same_seed_and_config_give_the_same_world(demo_settings):
         assert first.posts(key)[10].comments == second.posts(key)[10].comments
 
 
-def test_the_demo_world_covers_all_eight_networks(demo_settings, truth):
+def test_the_demo_world_covers_all_nine_networks(demo_settings, truth):
     world = World(demo_settings)
-    assert len(NETWORKS) == 8
+    assert len(NETWORKS) == 9
     assert {world.profiles[key].account.platform for key in truth["accounts"]} == NETWORKS
     assert set(truth["platforms"]) == NETWORKS
 
