@@ -16,8 +16,8 @@ SESSIONS_PER_CLICK = 0.75
 CONVERSION_RATE = {"social": 0.025, "organic": 0.03, "email": 0.045, "(none)": 0.02}
 SETTLED = dt.timedelta(days=14)  # a post's clicks are over within two weeks
 # The networks whose every post carries the shop link in its payload (Instagram caption, Mastodon status, YouTube
-# description, TikTok description, Threads text); on the others only a link post does (X, Bluesky, Facebook, LinkedIn: see
-# simulator.platforms). A session can carry a post's utm_content only if a link carried it to the shop.
+# description, TikTok description, Threads text); on the others only a link post does (X, Bluesky, Facebook,
+# LinkedIn: see simulator.platforms). A session can carry a post's utm_content only if a link carried it to the shop.
 LINK_IN_EVERY_POST = frozenset({"instagram", "mastodon", "youtube", "tiktok", "threads"})
 
 # Social visits whose link carries no utm tags (link in bio, stories, shares, in-app browsers): GA4 sees a
@@ -29,6 +29,7 @@ UNTAGGED_REFERRERS = {
     "linkedin": (("linkedin.com", 0.6), ("lnkd.in", 0.4)),
     "youtube": (("m.youtube.com", 0.5), ("youtube.com", 0.5)),
     "tiktok": (("tiktok.com", 1.0),),
+    "threads": (("l.threads.net", 0.6), ("threads.net", 0.4)),
 }
 UNTAGGED_PER_TAGGED = (0.12, 0.26)  # untagged visits per utm-tagged one, drawn per platform and day
 # A few links tagged by hand with another spelling of the medium (utm_medium=social-media, no campaign/content).
@@ -39,7 +40,8 @@ SOCIAL_MEDIA_PER_TAGGED = {"instagram": (0.02, 0.06), "facebook": (0.02, 0.06)}
 SOCIAL_SITES = frozenset({
     "facebook", "facebook.com", "m.facebook.com", "l.facebook.com", "lm.facebook.com", "instagram",
     "instagram.com", "l.instagram.com", "linkedin", "linkedin.com", "lnkd.in", "t.co", "twitter", "twitter.com",
-    "x.com", "tiktok", "tiktok.com", "pinterest", "pinterest.com", "reddit", "reddit.com"})
+    "x.com", "tiktok", "tiktok.com", "threads", "threads.net", "l.threads.net", "pinterest", "pinterest.com", "reddit",
+    "reddit.com"})
 VIDEO_SITES = frozenset({"youtube", "youtube.com", "m.youtube.com", "vimeo.com"})
 SEARCH_SITES = frozenset({"google", "google.com", "bing", "bing.com", "duckduckgo", "ecosia.org", "yahoo",
                           "search.yahoo.com", "baidu", "yandex", "qwant.com"})

@@ -129,15 +129,16 @@ def no_channels(monkeypatch):
 def settings(tmp_path, monkeypatch) -> Settings:
     monkeypatch.setenv("SMW_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SMW_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
-    account = {"connection_id": "token"}
     settings = Settings.model_validate({
         "extraction": {"start_date": "2026-10-01", "lookback_days": 5},
         "brands": [
             {"brand_id": "maison_lumiere", "name": "Maison Lumière", "timezone": "Europe/Paris", "accounts": [
-                {"platform": "x", "account_id": "158", "handle": "maisonlumiere", **account},
-                {"platform": "instagram", "account_id": "178", "handle": "maisonlumiere", **account}]},
+                {"platform": "x", "account_id": "158", "handle": "maisonlumiere", "connection_id": "x_token"},
+                {"platform": "instagram", "account_id": "178", "handle": "maisonlumiere",
+                 "connection_id": "meta_token"}]},
             {"brand_id": "northwind", "name": "Northwind Outfitters", "timezone": "America/New_York", "accounts": [
-                {"platform": "facebook", "account_id": "104", "handle": "northwindoutfitters", **account}]},
+                {"platform": "facebook", "account_id": "104", "handle": "northwindoutfitters",
+                 "connection_id": "facebook_token"}]},
         ],
     })
     con = duckdb.connect(str(settings.warehouse))
