@@ -11,9 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from core.config import Settings
+from core.config import Settings, load_settings
 from core.landing import sha256, write_manifest
-from core.paths import manifest_file, stream_file, validation_dir
+from core.paths import PROJECT_ROOT, manifest_file, stream_file, validation_dir
 from expectations.gate import GateFailed, validate_marts
 from expectations.raw import reconciliation
 from expectations.suites import Suite
@@ -253,3 +253,14 @@ def test_the_terminal_line_of_the_load_names_the_raw_suites(settings):
     line = describe("load", [SimpleNamespace(state="success")], [summary])
     assert line.startswith("2 rows into 1 raw tables, 0 quarantined; raw suites in ")
     assert "1 rows rejected, 0 schema drift finding(s), BLOCKING: missing_account" in line
+
+
+def test_the_accounts_reconciled_with_the_marts_leave_out_web_analytics_properties():
+    # GIVEN the demo's configuration: social accounts and a GA4 property per brand
+    settings = load_settings(PROJECT_ROOT / "warehouse.yml")
+    keys = pipeline.mart_account_keys(settings)
+    # THEN every social account is expected in dim_accounts and fct_account_daily, a GA4 property never (it has
+    # no row there by design: its sessions reach rpt_conversions)
+    assert keys and not any(key.startswith("ga4:") for key in keys)
+    assert len(keys) == sum(1 for _, account in settings.accounts() if account.platform != "ga4")
+    assert any(account.platform == "ga4" for _, account in settings.accounts())

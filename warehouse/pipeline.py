@@ -192,9 +192,15 @@ def validate(day: dt.date, settings: Settings | None = None) -> dict:
     con = connect(settings)
     try:
         return validate_marts(con, day, settings.extraction.lookback_days, paths.validation_dir(settings.data, day),
-                              accounts=account_keys(settings))
+                              accounts=mart_account_keys(settings))
     finally:
         con.close()
+
+
+def mart_account_keys(settings: Settings) -> list[str]:
+    """The configured accounts the marts hold a row and days for (dim_accounts, fct_account_daily): every one but
+    the web analytics properties (GA4), whose sessions reach rpt_conversions instead."""
+    return [account.key for _, account in settings.accounts() if account.platform != "ga4"]
 
 
 @under_run_lock
