@@ -73,14 +73,14 @@ FEATURES = ("cta", "comment_cta", "question", "contest")
 CTA_KINDS = {"cta", "comment_cta", "contest"}  # a contest post asks to enter: a call to action too
 
 
-def feature_lifts(world: World, key: str) -> dict:
+def feature_lifts(world: World, key: str, rates: list[tuple]) -> dict:
     """Per content feature, the contract's lift over the account's posts with D+7 values: median D+7 engagement
     rate of the posts with the feature / median of those without - 1 (NULL under 5 posts on either side), and for
     comment_cta the same with the D+7 conversation rate (comments / followers). A post with a comment CTA or a
     contest carries a call to action too, as the warehouse's phrase lists read it."""
     zone = world.zone(key)
     rows = []
-    for post, local, rate in d7_engagement_rates(world, key):
+    for post, local, rate in rates:  # d7_engagement_rates(world, key)
         d7_end = dt.datetime.combine(local.date() + dt.timedelta(days=8), dt.time(), tzinfo=zone)
         followers = world.followers(key, local.date() - dt.timedelta(days=1))
         comments = post.counters(d7_end.astimezone(dt.UTC)).get("comments")
@@ -250,7 +250,7 @@ def compute(settings: Settings) -> dict:
                          "first_response_28d": response_minutes(
                              world, key, days=(world.end - dt.timedelta(days=27), world.end)),
                          "timezone": world.profiles[key].brand.timezone,
-                         "content_features": feature_lifts(world, key), "audience": audience(world, key)}
+                         "content_features": feature_lifts(world, key, rates), "audience": audience(world, key)}
     platforms = {}
     for platform, rates in sorted(platform_rates.items()):
         lifts = content_lifts(rates)

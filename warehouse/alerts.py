@@ -460,18 +460,25 @@ def _deliver(channel: Channel, episodes: list[Episode], sent: dict[str, dict], d
     for episode in episodes:
         record = sent_record(episode, sent)
         if record is None:
-            pending.append(episode)
+            pending.append((episode.key, alert_message(episode, day, data), episode.record(run_id)))
         else:  # follow the episode as it lasts, so that its record still matches when its first day shifts
             record["last_day"] = max(record["last_day"], episode.last_day.isoformat())
-    for done, episode in enumerate(pending):
+    return _send_pending(channel, pending, sent, save)
+
+
+def _send_pending(channel: Channel, pending: list[tuple[str, Message, dict]], sent: dict[str, dict],
+                  save) -> tuple[int, int]:
+    """Send each (ledger key, message, ledger record) in turn, recording each as it goes; returns (sent, left for
+    the next run)."""
+    for done, (key, message, record) in enumerate(pending):
         try:
-            send(channel, alert_message(episode, day, data))
+            send(channel, message)
         except Exception as error:  # any provider or network error: keep the rest for the next run
             # Stop at the first failure: a server that is down would make every further try wait its timeout.
             log.warning("alerts: the %s channel failed (%s: %s); %d alert(s) left for the next run",
                         channel.name, type(error).__name__, error, len(pending) - done)
             return done, len(pending) - done
-        sent[episode.key] = episode.record(run_id)
+        sent[key] = record
         save()  # after each message: a crash halfway must not resend those already gone
     return len(pending), 0
 
@@ -479,20 +486,12 @@ def _deliver(channel: Channel, episodes: list[Episode], sent: dict[str, dict], d
 def _deliver_sunsets(channel: Channel, notices: list[SunsetNotice], sent: dict[str, dict], day: dt.date,
                      run_id: str, data: Path, save) -> tuple[int, int]:
     """Send each passed sunset the channel has not had, once (the ledger keys it by API and version)."""
-    pending = [notice for notice in notices if sunset_key(notice) not in sent]
-    for done, notice in enumerate(pending):
-        try:
-            send(channel, sunset_message(notice, day, data))
-        except Exception as error:  # as for alert episodes: keep the rest for the next run
-            log.warning("alerts: the %s channel failed (%s: %s); %d sunset notice(s) left for the next run",
-                        channel.name, type(error).__name__, error, len(pending) - done)
-            return done, len(pending) - done
-        sent[sunset_key(notice)] = {"alert_type": "api_sunset", "api": notice.api, "version": notice.version,
-                                    "sunset": notice.sunset.isoformat(),
-                                    "sent_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                                    "run_id": run_id}
-        save()
-    return len(pending), 0
+    pending = [(sunset_key(notice), sunset_message(notice, day, data),
+                {"alert_type": "api_sunset", "api": notice.api, "version": notice.version,
+                 "sunset": notice.sunset.isoformat(),
+                 "sent_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "run_id": run_id})
+               for notice in notices if sunset_key(notice) not in sent]
+    return _send_pending(channel, pending, sent, save)
 
 
 # ------------------------------------------------------------------------------------------ task failure

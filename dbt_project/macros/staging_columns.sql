@@ -107,3 +107,19 @@
         {{ json_number('payload', prefix ~ 'replies_count') }} as replies,
         {{ json_number('payload', prefix ~ 'reblogs_count') }} as reblogs
 {%- endmacro %}
+
+{#- LinkedIn's lifetime follower facets (GET /rest/organizationalEntityFollowerStatistics without time intervals):
+    (dimension as the warehouse names it, the facet's array in the answer, the field holding its value). Read by
+    stg_linkedin__follower_statistics (the largest facet as a lower bound of the total) and
+    stg_linkedin__follower_demographics (one row per facet value). -#}
+{% macro linkedin_follower_facets() -%}
+    {{ return([
+        ('country', 'followerCountsByGeoCountry', 'geo'),
+        ('region', 'followerCountsByGeo', 'geo'),
+        ('job_function', 'followerCountsByFunction', 'function'),
+        ('industry', 'followerCountsByIndustry', 'industry'),
+        ('seniority', 'followerCountsBySeniority', 'seniority'),
+        ('company_size', 'followerCountsByStaffCountRange', 'staffCountRange'),
+        ('association', 'followerCountsByAssociationType', 'associationType'),
+    ]) }}
+{%- endmacro %}

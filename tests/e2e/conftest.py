@@ -27,16 +27,19 @@ class PublishedWorld:
         patch.delenv("SMW_WAREHOUSE", raising=False)
 
 
-@pytest.fixture(scope="session")
-def ground_truth_world(airflow_db, dbt_manifest, tmp_path_factory) -> PublishedWorld:
-    """89 nights landed in bulk, then the nightly DAGs for the 90th, which publish the marts and the reports.
-    The environment is set only while it runs: the modules using it set it again for themselves."""
+def publish_world(config: Path, data: Path) -> PublishedWorld:
+    """All the world's nights but the last landed in bulk, then the nightly DAGs for the last, which publish the
+    marts and the reports. The environment is set only while it runs: the modules using it set it again."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SMW_CONFIG", str(GROUND_TRUTH_CONFIG))
-        patch.setenv("SMW_DATA_DIR", str(tmp_path_factory.mktemp("truth") / "data"))
-        patch.delenv("SMW_WAREHOUSE", raising=False)
+        PublishedWorld(config, data, dt.date.min).environment(patch)
         settings = load_settings()
         days = [settings.extraction.start_date + dt.timedelta(days=n) for n in range(settings.simulator.history_days)]
         simulated_history(days[:-1])
         assert run_dates([days[-1]]) == 0
-        return PublishedWorld(GROUND_TRUTH_CONFIG, settings.data, days[-1])
+        return PublishedWorld(config, settings.data, days[-1])
+
+
+@pytest.fixture(scope="session")
+def ground_truth_world(airflow_db, dbt_manifest, tmp_path_factory) -> PublishedWorld:
+    """The 90-day planted-truth world: 89 nights landed in bulk, then the nightly DAGs for the 90th."""
+    return publish_world(GROUND_TRUTH_CONFIG, tmp_path_factory.mktemp("truth") / "data")

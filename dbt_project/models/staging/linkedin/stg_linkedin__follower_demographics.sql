@@ -1,15 +1,7 @@
 {#- The organization's followers by facet, one row per facet value: LinkedIn gives lifetime counts by country,
     region, job function, industry, seniority, company size and association, each facet its top 100 values only.
     A facet's organicFollowerCount already counts paid followers (see stg_linkedin__follower_statistics). -#}
-{%- set facets = [
-    ('country', 'followerCountsByGeoCountry', 'geo'),
-    ('region', 'followerCountsByGeo', 'geo'),
-    ('job_function', 'followerCountsByFunction', 'function'),
-    ('industry', 'followerCountsByIndustry', 'industry'),
-    ('seniority', 'followerCountsBySeniority', 'seniority'),
-    ('company_size', 'followerCountsByStaffCountRange', 'staffCountRange'),
-    ('association', 'followerCountsByAssociationType', 'associationType'),
-] %}
+{%- set facets = linkedin_follower_facets() %}
 with source as (
     select * from {{ source_if_exists('raw', 'linkedin__follower_statistics') }}
 ),

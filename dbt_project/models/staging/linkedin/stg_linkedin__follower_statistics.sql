@@ -1,10 +1,7 @@
 {#- The lifetime facets the API breaks followers down by. Each lists its top 100 values only, and a facet's
     organicFollowerCount is already the total of organic and paid followers (paidFollowerCount is not to be read
-    for demographics): summing organic and paid would count paid followers twice. -#}
-{%- set facets = [
-    'followerCountsByGeoCountry', 'followerCountsByGeo', 'followerCountsByFunction', 'followerCountsByIndustry',
-    'followerCountsBySeniority', 'followerCountsByStaffCountRange', 'followerCountsByAssociationType',
-] %}
+    for demographics): summing organic and paid would count paid followers twice. The facets:
+    linkedin_follower_facets() (macros/staging_columns.sql). -#}
 with source as (
     select * from {{ source_if_exists('raw', 'linkedin__follower_statistics') }}
 ),
@@ -25,7 +22,7 @@ renamed as (
             as paid_followers,
         -- the largest facet present, when networkSizes was not read: a lower bound of the total
         greatest(
-            {%- for facet in facets %}
+            {%- for _, facet, _ in linkedin_follower_facets() %}
             {{ json_array_sum('payload', facet ~ '[*].followerCounts.organicFollowerCount') }}
             {%- if not loop.last %},{% endif %}
             {%- endfor %}

@@ -4,7 +4,6 @@ dbt, sentiment, the gate, publication). The published marts hold the world's thr
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -12,7 +11,7 @@ import pytest
 
 from core.config import load_settings
 from simulator.world import World
-from warehouse.__main__ import run_dates, simulated_history
+from tests.e2e.conftest import publish_world
 
 WORLD = Path(__file__).with_name("threads_world.yml")
 
@@ -21,16 +20,12 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def published(airflow_db, dbt_manifest, tmp_path_factory):
+    world = publish_world(WORLD, tmp_path_factory.mktemp("threads") / "data")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SMW_CONFIG", str(WORLD))
-        patch.setenv("SMW_DATA_DIR", str(tmp_path_factory.mktemp("threads") / "data"))
-        patch.delenv("SMW_WAREHOUSE", raising=False)
+        world.environment(patch)
         settings = load_settings()
-        days = [settings.extraction.start_date + dt.timedelta(days=n) for n in range(settings.simulator.history_days)]
-        simulated_history(days[:-1])
-        assert run_dates([days[-1]]) == 0
         con = duckdb.connect(str(settings.data / "published" / "warehouse.duckdb"), read_only=True)
-        yield con, World(settings), settings, days[-1]
+        yield con, World(settings), settings, world.day
         con.close()
 
 
