@@ -19,8 +19,7 @@ from simulator.bulk import land_history
 from warehouse import pipeline
 from warehouse.dbt import DBT_PROJECT
 
-# In make test-airflow (marker airflow), with the session database migrated first: run first in the e2e session
-# before any test had migrated it, the session's Airflow database had no tables for the tests after it.
+# In make test-airflow (marker airflow), which CI runs after make test: thirty nightly builds take minutes.
 pytestmark = pytest.mark.airflow
 CONFIG = Path(__file__).with_name("backfill_world.yml")
 INCREMENTAL_MARTS = "path:models/marts,+config.materialized:incremental"  # and the marts they read

@@ -1,20 +1,24 @@
 """`make demo`, the README's first command, run as a user runs it: the simulated world's history in bulk, then
 both nightly DAGs for yesterday, published, on a data directory and an Airflow home of the test's own (make
-migrates it). Marked `airflow` (make test-airflow, in CI): run inside the e2e session, the session's own Airflow
-database lost its tables for the tests after it."""
+migrates it). Marked `airflow`: it runs in make test-airflow, which CI runs after make test (three minutes of
+make test's budget otherwise)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from core import paths
 from core.config import load_settings
-from tests.conftest import ROOT
+
+# (not imported from tests/conftest.py: importing it again would run its set-up again, a new session directory
+# and AIRFLOW_HOME for every test after this module is collected)
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.airflow
 

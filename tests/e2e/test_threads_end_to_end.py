@@ -11,7 +11,7 @@ import pytest
 
 from core.config import load_settings
 from simulator.world import World
-from tests.e2e.conftest import publish_world
+from tests.e2e.published import publish_world
 
 WORLD = Path(__file__).with_name("threads_world.yml")
 
