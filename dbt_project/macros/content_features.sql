@@ -1,6 +1,6 @@
 {#- The phrase lists that flag a post's content features (the metric contract's "Content features and
     advocates"): calls to action, the CTAs that ask for comments, questions and contests. Each entry is a regular
-    expression matched, case-insensitively, against the post's text with its links taken out. A post is matched
+    expression matched, case-insensitively, against the post's text with its links and hashtags taken out. A post is matched
     against every language's list, not only its brand's: brands mix languages (an English giveaway on a French
     page), and the phrases do not collide across English and French. To add a language or a phrase, add it here;
     README.md ("Content features and advocates") explains them, and the unit test of
@@ -63,13 +63,15 @@
     ({{ expression }} rlike {{ pattern }})
 {%- endmacro %}
 
-{% macro without_links(expression) -%}
-    {#- The text without its URLs, lower-cased: a link's `?utm_source=` is no question, its path no phrase. -#}
-    {{ return(adapter.dispatch('without_links')(expression)) }}
+{% macro feature_text(expression) -%}
+    {#- The text the phrase lists read: lower-cased, without its URLs (a link's `?utm_source=` is no question, its
+        path no phrase) and without its hashtags (a topic, not a sentence: a post tagged #concours whose text says
+        nothing of a contest is no contest post). -#}
+    {{ return(adapter.dispatch('feature_text')(expression)) }}
 {%- endmacro %}
-{% macro default__without_links(expression) -%}
-    regexp_replace(lower({{ expression }}), 'https?://[^ ]+', ' ', 'g')
+{% macro default__feature_text(expression) -%}
+    regexp_replace(lower({{ expression }}), '(https?://|#)[^ ]+', ' ', 'g')
 {%- endmacro %}
-{% macro spark__without_links(expression) -%}
-    regexp_replace(lower({{ expression }}), 'https?://[^ ]+', ' ')
+{% macro spark__feature_text(expression) -%}
+    regexp_replace(lower({{ expression }}), '(https?://|#)[^ ]+', ' ')
 {%- endmacro %}

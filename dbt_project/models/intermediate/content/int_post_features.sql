@@ -6,7 +6,7 @@ with posts as (
         post_key,
         account_key,
         brand_id,
-        {{ without_links('post_text') }} as text_without_links
+        {{ feature_text('post_text') }} as feature_text
     from {{ ref('int_posts') }}
 )
 
@@ -14,11 +14,11 @@ select
     post_key,
     account_key,
     brand_id,
-    coalesce({{ regex_matches('text_without_links', content_feature_pattern('cta')) }}, false) as has_cta,
-    coalesce({{ regex_matches('text_without_links', content_feature_pattern('comment_cta')) }}, false)
+    coalesce({{ regex_matches('feature_text', content_feature_pattern('cta')) }}, false) as has_cta,
+    coalesce({{ regex_matches('feature_text', content_feature_pattern('comment_cta')) }}, false)
         as has_comment_cta,
-    coalesce({{ regex_matches('text_without_links', content_feature_pattern('question')) }}, false)
+    coalesce({{ regex_matches('feature_text', content_feature_pattern('question')) }}, false)
         as has_question,
-    coalesce({{ regex_matches('text_without_links', content_feature_pattern('contest')) }}, false)
+    coalesce({{ regex_matches('feature_text', content_feature_pattern('contest')) }}, false)
         as has_contest
 from posts
