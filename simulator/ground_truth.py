@@ -34,11 +34,16 @@ def d7_engagement_rates(world: World, key: str) -> list[tuple]:
     rows = []
     for post in world.posts(key):
         local = _local(post.published_at, zone)
-        d7_end = dt.datetime.combine(local.date() + dt.timedelta(days=8), dt.time(), tzinfo=zone)
-        if d7_end.date() > world.end + dt.timedelta(days=1):
+        # "at D+7" is the last snapshot taken on or before the 7th local day after publication (kpis.md): the
+        # nightly read for that logical date, taken at the end of its UTC day (World.now)
+        if local.date() + dt.timedelta(days=7) > world.end:
             continue
-        counters = post.counters(d7_end.astimezone(dt.UTC))
+        counters = post.counters(world.now(local.date() + dt.timedelta(days=7)))
         engagements = sum(counters.get(name, 0) for name in ("likes", "comments", "shares", "saves"))
+        # followers at publication are the end of the day before it (kpis.md); the warehouse has no read before
+        # the history's first day, so a post published on that day has no rate there, and none here
+        if local.date() - dt.timedelta(days=1) < world.start:
+            continue
         followers = world.followers(key, local.date() - dt.timedelta(days=1))
         if followers:
             rows.append((post, local, engagements / followers))
@@ -78,12 +83,10 @@ def feature_lifts(world: World, key: str, rates: list[tuple]) -> dict:
     rate of the posts with the feature / median of those without - 1 (NULL under 5 posts on either side), and for
     comment_cta the same with the D+7 conversation rate (comments / followers). A post with a comment CTA or a
     contest carries a call to action too, as the warehouse's phrase lists read it."""
-    zone = world.zone(key)
     rows = []
     for post, local, rate in rates:  # d7_engagement_rates(world, key)
-        d7_end = dt.datetime.combine(local.date() + dt.timedelta(days=8), dt.time(), tzinfo=zone)
         followers = world.followers(key, local.date() - dt.timedelta(days=1))
-        comments = post.counters(d7_end.astimezone(dt.UTC)).get("comments")
+        comments = post.counters(world.now(local.date() + dt.timedelta(days=7))).get("comments")
         features = set(post.features) | ({"cta"} if post.features & CTA_KINDS else set())
         rows.append((features, rate, comments / followers if comments is not None else None))
     lifts = {}
