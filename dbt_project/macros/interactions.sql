@@ -48,6 +48,14 @@
     where is_from_brand and parent_interaction_key is not null and first_seen_date >= {{ reprocess_from() }}
 {%- endmacro %}
 
+{% macro interaction_columns() -%}
+    {#- The shared interaction columns, in order: every int_<platform>__interactions model and their union. -#}
+    {{ return([
+        'interaction_key', 'platform', 'account_key', 'post_key', 'parent_interaction_key', 'interaction_type',
+        'author_id_hash', 'is_from_brand', 'text', 'created_at_utc', 'first_seen_date',
+    ]) }}
+{%- endmacro %}
+
 {% macro comment_platforms() -%}
     {#- The platforms whose comments, replies or mentions the warehouse reads: each has an
         int_<platform>__interactions model in the interactions union. On any other (TikTok: its comment list

@@ -1,6 +1,16 @@
-{#- One row per community post, brand and hashtag in its text (lower-cased, with its #). -#}
+{#- One row per community post, brand and hashtag in its text (lower-cased, with its #).
+    Incremental (macros/incremental_items.sql): a night deletes and inserts again the hashtags of the posts
+    int_community_posts rewrote (rewritten_items), not every post's: a post's hashtags depend on its row only. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{% if is_incremental() %}delete from {{ this }} where (community_post_key, account_key) in ("
+              ~ "select community_post_key, account_key from {{ rewritten_items(ref('int_community_posts')) }}"
+              ~ " as rewritten){% endif %}"],
+) }}
 with posts as (
-    select * from {{ ref('int_community_posts') }}
+    select * from {{ rewritten_items(ref('int_community_posts')) }}
 ),
 
 hashtags as (

@@ -1,6 +1,15 @@
 {#- Others' posts about each brand, one row per post and owned account that found it, at its latest night:
     mentions of the account and posts carrying the brand's campaign hashtags, from every platform whose API
-    gives them (docs/DECISIONLOG.md). Comments on the brand's own posts are not here: they are interactions. -#}
+    gives them (docs/DECISIONLOG.md). Comments on the brand's own posts are not here: they are interactions.
+    Incremental (macros/incremental_items.sql): a night reads only the nights it rewrites, not every night of raw;
+    a post read again keeps the first_seen_date already in the table, and stays a mention if it was one
+    (keep_first_seen). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=keyed_incremental_strategy(),
+    unique_key=['community_post_key', 'account_key'],
+    on_schema_change='fail',
+) }}
 {%- set found_columns = [
     'community_post_key', 'platform', 'account_key', 'post_id', 'author_key', 'author_handle', 'author_followers',
     'created_at_utc', 'post_text', 'hashtag_text', 'likes', 'comments', 'shares', 'is_found_as_mention',
@@ -35,7 +44,7 @@ with accounts as (
         {{ is_mention }} as is_found_as_mention,
         snapshot_date,
         _line_no
-    from {{ ref(model) }}
+    from {{ nights_of(ref(model)) }}
     where {{ condition }}
 ),
 {% endfor %}
@@ -64,7 +73,7 @@ with accounts as (
         {{ is_mention }} as is_found_as_mention,
         snapshot_date,
         _line_no
-    from {{ ref(model) }}
+    from {{ nights_of(ref(model)) }}
     where in_reply_to_id is null
 ),
 {% endfor %}
@@ -88,7 +97,7 @@ bluesky_search as (
         searched like '@%' as is_found_as_mention,
         snapshot_date,
         _line_no
-    from {{ ref('stg_bluesky__search') }}
+    from {{ nights_of(ref('stg_bluesky__search')) }}
     where reply_parent_uri is null
 ),
 
@@ -111,7 +120,7 @@ instagram_tags as (
         true as is_found_as_mention,
         snapshot_date,
         _line_no
-    from {{ ref('stg_instagram__tags') }}
+    from {{ nights_of(ref('stg_instagram__tags')) }}
 ),
 
 found as (
@@ -134,33 +143,41 @@ ranked as (
         ) as was_found_as_mention,
         min(snapshot_date) over (partition by community_post_key, account_key) as first_seen_date
     from found
+),
+
+posts as (
+    select
+        -- ids
+        ranked.community_post_key,
+        ranked.platform,
+        ranked.account_key,
+        accounts.brand_id,
+        ranked.post_id,
+        ranked.author_key,
+        -- attributes
+        lower(ranked.author_handle) as author_handle,
+        ranked.post_text,
+        ranked.hashtag_text,
+        -- a mention: found by a mentions endpoint, or naming the account's @handle in its text
+        ranked.was_found_as_mention = 1
+        or lower(ranked.hashtag_text) like '%@' || lower(accounts.handle) || '%' as mentions_brand,
+        -- timestamps
+        ranked.created_at_utc,
+        ranked.first_seen_date,
+        ranked.snapshot_date as last_seen_date,
+        -- facts, lifetime as of the last night the post was read
+        ranked.author_followers,
+        ranked.likes,
+        ranked.comments,
+        ranked.shares,
+        {{ sum_reported(['ranked.likes', 'ranked.comments', 'ranked.shares']) }} as engagements
+    from ranked
+    inner join accounts on ranked.account_key = accounts.account_key
+    where ranked.snapshot_rank = 1
 )
 
-select
-    -- ids
-    ranked.community_post_key,
-    ranked.platform,
-    ranked.account_key,
-    accounts.brand_id,
-    ranked.post_id,
-    ranked.author_key,
-    -- attributes
-    lower(ranked.author_handle) as author_handle,
-    ranked.post_text,
-    ranked.hashtag_text,
-    -- a mention: found by a mentions endpoint, or naming the account's @handle in its text
-    ranked.was_found_as_mention = 1
-    or lower(ranked.hashtag_text) like '%@' || lower(accounts.handle) || '%' as mentions_brand,
-    -- timestamps
-    ranked.created_at_utc,
-    ranked.first_seen_date,
-    ranked.snapshot_date as last_seen_date,
-    -- facts, lifetime as of the last night the post was read
-    ranked.author_followers,
-    ranked.likes,
-    ranked.comments,
-    ranked.shares,
-    {{ sum_reported(['ranked.likes', 'ranked.comments', 'ranked.shares']) }} as engagements
-from ranked
-inner join accounts on ranked.account_key = accounts.account_key
-where ranked.snapshot_rank = 1
+{{ keep_first_seen('posts', ['community_post_key', 'account_key'], [
+    'community_post_key', 'platform', 'account_key', 'brand_id', 'post_id', 'author_key', 'author_handle',
+    'post_text', 'hashtag_text', 'mentions_brand', 'created_at_utc', 'first_seen_date', 'last_seen_date',
+    'author_followers', 'likes', 'comments', 'shares', 'engagements',
+], kept_if_true=['mentions_brand']) }}

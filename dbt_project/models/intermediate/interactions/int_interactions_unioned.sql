@@ -1,8 +1,14 @@
-{#- Every platform's comments, replies and mentions on the shared interaction columns. -#}
-{%- set interaction_columns = [
-    'interaction_key', 'platform', 'account_key', 'post_key', 'parent_interaction_key', 'interaction_type',
-    'author_id_hash', 'is_from_brand', 'text', 'created_at_utc', 'first_seen_date',
-] %}
+{#- Every platform's comments, replies and mentions on the shared interaction columns.
+    Incremental (macros/incremental_items.sql): a night rewrites the items its platform models rewrote (their
+    last_seen_date is in its nights, rewritten_items), reading those rows of the intermediate tables only;
+    first_seen_date comes with them. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=keyed_incremental_strategy(),
+    unique_key='interaction_key',
+    on_schema_change='fail',
+) }}
+{{- require_keyed_rewrite() }}
 
 -- Others' posts naming the brand on the platforms whose mentions are not already in an interactions model
 -- (X's are in int_x__interactions): mentions, on no post. A post naming two owned accounts is kept once.
@@ -18,6 +24,12 @@ with community_mentions as (
         row_number() over (partition by community_post_key order by account_key) as account_rank
     from {{ ref('int_community_posts') }}
     where mentions_brand and platform <> 'x'
+    {%- if is_incremental() %}
+        -- a post read again by any account, ranked among every account's row of it
+        and community_post_key in (
+            select community_post_key from {{ rewritten_items(ref('int_community_posts')) }} as rewritten
+        )
+    {%- endif %}
 ),
 
 mentions as (
@@ -43,16 +55,16 @@ mentions as (
 -- one interactions model per platform whose comments are read (macro comment_platforms)
 unioned as (
     {{ union_all_columns([
-        ref('int_instagram__interactions'),
-        ref('int_mastodon__interactions'),
-        ref('int_x__interactions'),
-        ref('int_bluesky__interactions'),
-        ref('int_facebook__interactions'),
-        ref('int_youtube__interactions'),
-        ref('int_linkedin__interactions'),
-        ref('int_threads__interactions'),
+        rewritten_items(ref('int_instagram__interactions')),
+        rewritten_items(ref('int_mastodon__interactions')),
+        rewritten_items(ref('int_x__interactions')),
+        rewritten_items(ref('int_bluesky__interactions')),
+        rewritten_items(ref('int_facebook__interactions')),
+        rewritten_items(ref('int_youtube__interactions')),
+        rewritten_items(ref('int_linkedin__interactions')),
+        rewritten_items(ref('int_threads__interactions')),
         'mentions',
-    ], interaction_columns) }}
+    ], interaction_columns()) }}
 )
 
 select * from unioned
