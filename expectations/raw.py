@@ -332,12 +332,23 @@ def judged(suite: str, result) -> list[Check]:
 
 def volume_frame(con, day: dt.date) -> pd.DataFrame:
     """Rows sent tonight per account and stream (the manifest's count, quarantined included) against the mean
-    of the trailing nights that account's stream was loaded."""
+    of the trailing nights that account's stream was loaded. An account's first night is no one's baseline: it
+    reads the whole history from the extraction's start date (onboarding), so the night after it would always
+    look like a collapse."""
     return con.execute(f"""
-        with nights as (
-            select platform, stream, _account_id, _logical_date, sum(manifest_rows) as rows
-            from raw._loads where _logical_date between ? - interval {TRAILING_NIGHTS} day and ?
-            group by all
+        with first_nights as (
+            select platform, stream, _account_id, min(_logical_date) as first_night
+            from raw._loads group by all
+        ),
+
+        nights as (
+            select loads.platform, loads.stream, loads._account_id, loads._logical_date,
+                   sum(loads.manifest_rows) as rows,
+                   loads._logical_date = any_value(first_nights.first_night) as is_first_night
+            from raw._loads as loads
+            inner join first_nights using (platform, stream, _account_id)
+            where loads._logical_date between ? - interval {TRAILING_NIGHTS} day and ?
+            group by loads.platform, loads.stream, loads._account_id, loads._logical_date
         )
         select tonight.platform || '/' || tonight.stream || '/' || tonight._account_id as stream_account,
                tonight.platform, tonight.stream, tonight._account_id, tonight.rows,
@@ -348,6 +359,7 @@ def volume_frame(con, day: dt.date) -> pd.DataFrame:
         left join nights as before
             on before.platform = tonight.platform and before.stream = tonight.stream
             and before._account_id = tonight._account_id and before._logical_date < tonight._logical_date
+            and not before.is_first_night
         where tonight._logical_date = ?
         group by 1, 2, 3, 4, 5 order by 1""", [day, day, day]).df()
 

@@ -160,6 +160,29 @@ def test_a_volume_collapse_and_a_missing_account_block_the_gate(settings):
     assert published.read_bytes() == b"the night before's publication"
 
 
+def test_the_night_after_an_accounts_first_night_is_not_a_collapse(settings):
+    # GIVEN an account's first night reading its whole history (200 statuses: onboarding), then a night of ten
+    first = DAY - dt.timedelta(days=2)
+    land_good_night(settings, first, statuses=200)
+    pipeline.load(first, "backfill", settings)
+    land_good_night(settings, DAY - dt.timedelta(days=1))
+    # WHEN tonight brings ten statuses again, a twentieth of the first night
+    land_good_night(settings, DAY)
+    pipeline.load(DAY - dt.timedelta(days=1), "run-1", settings)
+    pipeline.load(DAY, "run-2", settings)
+    # THEN neither ordinary night is blocked: the first night is no baseline, the night before is
+    for day in (DAY - dt.timedelta(days=1), DAY):
+        raw = json.loads((validation_dir(settings.data, day) / "raw.json").read_text())
+        assert raw["success"], raw["blocking"]
+    # AND a collapse against the ordinary nights still blocks
+    after = DAY + dt.timedelta(days=1)
+    land(settings, after, "mastodon", MASTODON, {"statuses": []})
+    land(settings, after, "linkedin", LINKEDIN, {"share_statistics": [shares("urn:li:share:1", 100, 80)]})
+    pipeline.load(after, "run-3", settings)
+    raw = json.loads((validation_dir(settings.data, after) / "raw.json").read_text())
+    assert [check["rule"] for check in raw["blocking"]] == ["volume_collapse"]
+
+
 def test_an_account_whose_extraction_failed_is_a_recorded_reason_not_a_block(settings):
     # GIVEN LinkedIn's manifest records its stream as failed (the extractor's error), Mastodon loaded
     land_good_night(settings, DAY)
