@@ -84,10 +84,10 @@ sandbox: setup
 check-credentials: setup
 	$(BIN)/python -m warehouse check-credentials
 
-## bench: throughput and memory benchmarks, results in bench/results/
+## bench: the warehouse stage by stage at SCALE=S (default) or M beside the DuckDB, pandas and polars references; results in bench/results/<scale>.json and docs/benchmarks.md
+SCALE ?= S
 bench: setup
-	$(BIN)/python bench/pipeline_bench.py
-	$(BIN)/python bench/sentiment_bench.py
+	$(BIN)/python bench/run.py --scale $(SCALE)
 
 ## lint: ruff and mypy on Python, the layer contracts (import-linter), sqlfluff on the dbt models (what CI runs)
 lint: setup
