@@ -133,7 +133,10 @@ SUITES = (
 # on every account-day of the window (a post's days before its account was first read have no account-day).
 ENGAGEMENTS_SQL = """
 with posts as (
-    select account_key, date_day, sum(engagements_gained) as engagements_gained
+    -- a day with a post first read long after publication has an unknown increase (fct_account_daily's rule)
+    select account_key, date_day,
+           case when count(case when engagements_gained is null and engagements is not null then 1 end) = 0
+                then sum(engagements_gained) end as engagements_gained
     from marts.fct_post_performance where date_day between ? and ? group by all
 ),
 accounts as (

@@ -33,13 +33,19 @@ QUERIES = {
 }
 
 
-def export(warehouse: Path, target: Path) -> dict[str, int]:
-    """The four input files under `target`; returns their row counts."""
+def export(warehouse: Path | duckdb.DuckDBPyConnection, target: Path) -> dict[str, int]:
+    """The four input files under `target`; returns their row counts. `warehouse`: its file (opened read-only)
+    or an open connection to it (in a process that already holds the file open, as dag.test's)."""
     target.mkdir(parents=True, exist_ok=True)
     counts = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    con = warehouse if isinstance(warehouse, duckdb.DuckDBPyConnection) else duckdb.connect(str(warehouse),
+                                                                                           read_only=True)
+    try:
         for name, query in QUERIES.items():
             path = target / f"{name}.parquet"
             con.execute(f"copy ({query}) to '{path}' (format parquet)")
             counts[name] = con.execute(f"select count(*) from '{path}'").fetchone()[0]  # type: ignore[index]
+    finally:
+        if con is not warehouse:
+            con.close()
     return counts

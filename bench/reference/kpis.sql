@@ -48,15 +48,20 @@ asof left join followers
     and cast(localized.published_at_local as date) - 1 >= followers.snapshot_date;
 
 -- 1. Per post and read day on or after its local publication day (a read dated before it, UTC ahead of local,
--- is none: fct_post_performance): the increase of engagements over the post's previous read, from 0 (a post
--- counts 0 at publication), engagements carried over reads that lack them. Both window functions share one
--- partition and order, so one sort.
+-- is none: fct_post_performance): the increase of engagements over the post's previous read, from 0 when the
+-- first read is by the day after publication (a post counts 0 at publication); a later first read (an account's
+-- first night reading its history) has an unknown increase (NULL). Engagements carried over reads that lack
+-- them (engagements_so_far, for D+7). Both window functions share one partition and order, so one sort.
 create or replace table counter_deltas as
 select
     snapshots.post_key,
     snapshots.snapshot_date as date_day,
+    last_value(snapshots.engagements ignore nulls) over to_this_read as engagements_so_far,
     last_value(snapshots.engagements ignore nulls) over to_this_read
-    - coalesce(last_value(snapshots.engagements ignore nulls) over before_this_read, 0) as engagements_gained
+    - coalesce(
+        last_value(snapshots.engagements ignore nulls) over before_this_read,
+        case when snapshots.snapshot_date <= posts.published_date + 1 then 0 end
+    ) as engagements_gained
 from snapshots
 inner join posts on snapshots.post_key = posts.post_key and snapshots.snapshot_date >= posts.published_date
 window
@@ -71,15 +76,14 @@ window
 
 -- 2. Posts with D+7 values (fct_post_performance has a D+7 row when the post was read between D+0 and D+7 and
 -- again on or after D+7) and their rate: engagements at D+7, those carried to its last read up to D+7, over the followers
--- at publication. The day's gains telescope (each is the carried value less the previous read's, the first from
--- 0, NULL until a value is known), so their sum over D+0 .. D+7 is that value: an aggregate of the few thousand
--- rows just written, not a second read of the snapshots and its join. Division by zero or NULL gives NULL
--- (contract), and a post without a rate has none to rank.
+-- at publication: the carried value of the last read up to D+7 (arg_max over the rows just written, not a second
+-- read of the snapshots and its join; not the sum of the day's gains, unknown after a late first read). Division
+-- by zero or NULL gives NULL (contract), and a post without a rate has none to rank.
 create or replace temp table rated as
 with at_d7 as (
     select
         counter_deltas.post_key,
-        sum(counter_deltas.engagements_gained)
+        arg_max(counter_deltas.engagements_so_far, counter_deltas.date_day)
             filter (where counter_deltas.date_day <= posts.published_date + 7) as engagements_d7
     from counter_deltas
     inner join posts on counter_deltas.post_key = posts.post_key

@@ -58,8 +58,11 @@ def _readings(snapshots: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _counter_deltas(reads: pd.DataFrame) -> pd.DataFrame:
-    # a post counts 0 at publication: its first known value is all gained on the day it is read
-    previous = reads.groupby("post_key")["engagements"].shift().fillna(0)
+    # a post counts 0 at publication: its first known value is all gained on the day it is read, when that is by
+    # the day after publication; a later first read (an account's first night) has an unknown increase
+    previous = reads.groupby("post_key")["engagements"].shift()
+    from_zero = reads["snapshot_date"] <= reads["published_date"] + pd.Timedelta(days=1)
+    previous = previous.mask(previous.isna() & from_zero, 0)
     return pd.DataFrame({
         "post_key": reads["post_key"],
         "date_day": reads["snapshot_date"],

@@ -65,12 +65,15 @@ def _readings(snapshots: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
 
 
 def _counter_deltas(reads: pl.DataFrame) -> pl.DataFrame:
-    # a post counts 0 at publication: its first known value is all gained on the day it is read
+    # a post counts 0 at publication: its first known value is all gained on the day it is read, when that is by
+    # the day after publication; a later first read (an account's first night) has an unknown increase
+    from_zero = pl.col("snapshot_date") <= pl.col("published_date") + pl.duration(days=1)
+    previous = pl.col("engagements").shift(1).over("post_key")
     return reads.select(
         "post_key",
         date_day="snapshot_date",
         engagements_gained=pl.col("engagements")
-        - pl.col("engagements").shift(1).over("post_key").fill_null(0),
+        - pl.when(previous.is_null() & from_zero).then(0).otherwise(previous),
     )
 
 

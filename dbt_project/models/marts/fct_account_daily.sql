@@ -77,7 +77,12 @@ post_activity as (
     select
         account_key,
         date_day,
-        sum(engagements_gained) as engagements_gained,
+        -- a post first read long after publication (an account's first night reading its history) has an
+        -- unknown increase that day (fct_post_performance): the day's sum is unknown too, not that post's lifetime
+        case
+            when count(case when engagements_gained is null and engagements is not null then 1 end) = 0
+                then sum(engagements_gained)
+        end as engagements_gained,
         sum(case when days_since_publication = 0 then 1 else 0 end) as posts_published
     from {{ ref('fct_post_performance') }}
     {% if is_incremental() %}

@@ -113,16 +113,17 @@ gained as (
     select
         *,
         -- the increase over the post's previous row (the day before while it is re-read, the previous read
-        -- after); until a counter is first known, from zero. A post published in
-        -- the local evening west of UTC is first read on the next UTC night: its first counters are all gained
-        -- that day, not lost to a NULL day before.
-        likes - coalesce(lag(likes) over by_day, 0) as likes_gained,
-        comments - coalesce(lag(comments) over by_day, 0) as comments_gained,
-        shares - coalesce(lag(shares) over by_day, 0) as shares_gained,
-        saves - coalesce(lag(saves) over by_day, 0) as saves_gained,
-        engagements - coalesce(lag(engagements) over by_day, 0) as engagements_gained,
-        impressions - coalesce(lag(impressions) over by_day, 0) as impressions_gained,
-        reach - coalesce(lag(reach) over by_day, 0) as reach_gained
+        -- after). Until a counter is first known, from zero when that first read is by the day after
+        -- publication: a post published in the local evening west of UTC is first read on the next UTC night,
+        -- its first counters all gained that day, not lost to a NULL day before. A post first read later (an
+        -- account's first night reading its history, a post found late) gained them on days no read saw: the
+        -- first read's increase is unknown (NULL), not all of it on that day.
+        {%- for counter in ['likes', 'comments', 'shares', 'saves', 'engagements', 'impressions', 'reach'] %}
+        {{ counter }} - coalesce(
+            lag({{ counter }}) over by_day,
+            case when date_day <= {{ add_days('published_date', 1) }} then 0 end
+        ) as {{ counter }}_gained{{ ',' if not loop.last }}
+        {%- endfor %}
     from carried
     window by_day as (partition by post_key order by date_day)
 )
