@@ -42,6 +42,9 @@ CLOCK_SKEW = dt.timedelta(minutes=15)
 FALL_ABSOLUTE = 3
 FALL_RELATIVE = 0.05
 # Volume: tonight's rows of an account's stream against the mean of its TRAILING_NIGHTS nights before.
+# the raw rows one GX validation takes at most (long rows: one per raw row and counter); a larger night is
+# validated in chunks, so that memory stays bounded (about 1 GB per million in pandas and GX)
+CHUNK_ROWS = 500_000
 TRAILING_NIGHTS = 14
 VOLUME_FLOOR = 0.2  # below 20% of the trailing mean: a collapse (a sudden zero is a broken extractor)
 VOLUME_CEILING = 5.0  # above 5 times: flagged only
@@ -190,7 +193,7 @@ def _number_kind(path: str) -> str:
             f"is not null then 'numeric string' else 'text' end else lower(json_type(t.payload, '{path}')) end")
 
 
-def stream_frame(con, stream: catalog.Stream, rules: StreamRules, day: dt.date, tables: set[str]) -> pd.DataFrame:
+def stream_query(stream: catalog.Stream, rules: StreamRules, day: dt.date, tables: set[str]) -> tuple[str, list]:
     """The night's rows of one stream, long: one row per raw row and counter (one row, counter NULL, for a stream
     without counters), with the raw row's rowid, key, key copy number, time and its bounds, the counter's value,
     how it was sent, and its floor from the previous night loaded (lifetime counters), and the pair compared."""
@@ -257,7 +260,7 @@ def stream_frame(con, stream: catalog.Stream, rules: StreamRules, day: dt.date, 
     sql = (f"select * exclude (_counters, counter), counter.name as _counter, counter.value as _value, "
            f"counter.kind as _kind, counter.floor as _floor from (select *, unnest(_counters) as counter from "
            f"(select {', '.join(columns)} from {table} as t {joins} where t._logical_date = ?))")
-    return con.execute(sql, parameters).df()
+    return sql, parameters
 
 
 def _quote(text: str) -> str:
@@ -307,6 +310,40 @@ class Check:
                 "severity": self.severity,
                 "success": self.success, "unexpected_count": self.unexpected_count,
                 "examples": self.examples[:5], "exception": self.exception}
+
+
+def _validate_in_chunks(con, site: DocsSite, suite: str, chunk_rows: int) -> list[Check]:
+    """GX's verdicts on the rows of _raw_check, chunk_rows at a time (one validation, named `suite`, when they
+    fit in one; else `suite`_part<k>_of_<n>, each its own page in the Data Docs), merged into one Check per rule."""
+    total = con.execute("select count(*) from _raw_check").fetchone()[0]
+    if total <= chunk_rows:
+        return judged(suite, site.validate(suite, con.execute("select * from _raw_check").df(), row_expectations(),
+                                           index_columns=INDEX_COLUMNS))
+    con.execute("create or replace temp table _raw_check_numbered as select *, row_number() over () as _chunk_row "
+                "from _raw_check")
+    parts = -(-total // chunk_rows)
+    merged: dict[tuple[str, str], Check] = {}
+    for part in range(parts):
+        frame = con.execute("select * exclude (_chunk_row) from _raw_check_numbered where _chunk_row > ? "
+                            "and _chunk_row <= ?", [part * chunk_rows, (part + 1) * chunk_rows]).df()
+        result = site.validate(f"{suite}_part{part + 1}_of_{parts}", frame, row_expectations(),
+                               index_columns=INDEX_COLUMNS)
+        del frame
+        for check in judged(suite, result):
+            key = (check.rule, check.expectation)
+            if key not in merged:
+                merged[key] = check
+                continue
+            kept = merged[key]
+            kept.success = kept.success and check.success
+            kept.severity = "critical" if "critical" in (kept.severity, check.severity) else kept.severity
+            kept.unexpected_count = (None if kept.unexpected_count is None and check.unexpected_count is None
+                                     else (kept.unexpected_count or 0) + (check.unexpected_count or 0))
+            kept.rows += check.rows
+            kept.examples = (kept.examples + check.examples)[:5]
+            kept.exception = kept.exception or check.exception
+    con.execute("drop table _raw_check_numbered")
+    return list(merged.values())
 
 
 def judged(suite: str, result) -> list[Check]:
@@ -418,11 +455,12 @@ def _raw_tables(con) -> set[str]:
 
 
 def check_raw(con: duckdb.DuckDBPyConnection, settings: Settings, day: dt.date, run_id: str, out_dir: Path,
-              extra_suites: Iterable[tuple[str, pd.DataFrame, list]] = ()) -> dict:
+              extra_suites: Iterable[tuple[str, pd.DataFrame, list]] = (), chunk_rows: int | None = None) -> dict:
     """Run the raw suites on the night `day`; quarantine the rows that break a row rule; profile the night's
     fields and record their drift; write `raw.json` and the raw Data Docs under `out_dir`; return the summary.
     Raises nothing for a failing rule: the gate decides (`blocking`)."""
     started = dt.datetime.now(dt.UTC)
+    chunk_rows = chunk_rows or CHUNK_ROWS
     con.execute("create schema if not exists raw")
     con.execute(REJECTED_DDL)
     site = DocsSite(out_dir / "data_docs" / "raw", run_name=f"{day.isoformat()} raw")
@@ -432,23 +470,29 @@ def check_raw(con: duckdb.DuckDBPyConnection, settings: Settings, day: dt.date, 
     rejected: dict[str, dict[int, set[tuple[str, str | None]]]] = {}
     rows_checked: dict[str, int] = {}
     for platform in sorted({stream.platform for stream in streams}):
-        frames = []
+        # One suite per platform, its streams' rows together: GX's cost is per expectation, not per row. The rows
+        # wait in a DuckDB temporary table (spilled past the memory limit) and go to GX in chunks of chunk_rows:
+        # a pandas frame of a year's first night at once had taken 17 GB at the benchmark's S scale.
+        created = False
         for stream in (item for item in streams if item.platform == platform):
-            frame = stream_frame(con, stream, RULES.get((stream.platform, stream.name), StreamRules()), day, tables)
-            rows_checked[stream.raw_table] = int(frame["_row"].nunique())
-            if not frame.empty:
-                frames.append(frame)
-        if not frames:
+            sql, parameters = stream_query(stream, RULES.get((stream.platform, stream.name), StreamRules()), day,
+                                           tables)
+            into = "insert into _raw_check by name " if created else "create or replace temp table _raw_check as "
+            con.execute(into + sql, parameters)
+            created = True
+        if not created or not con.execute("select count(*) from _raw_check").fetchone()[0]:  # type: ignore[index]
             continue
-        # One suite per platform, its streams' rows together: GX's cost is per expectation, not per row.
+        for table, rows in con.execute("select _table, count(distinct _row) from _raw_check group by 1").fetchall():
+            rows_checked[table] = int(rows)
         suite = f"raw_{platform}"
-        result = site.validate(suite, pd.concat(frames, ignore_index=True), row_expectations(),
-                               index_columns=INDEX_COLUMNS)
-        for check in judged(suite, result):
+        for check in _validate_in_chunks(con, site, suite, chunk_rows):
             checks.append(check)
             if not check.success and check.severity == "critical":
                 for table, row, counter in check.rows:
                     rejected.setdefault(table, {}).setdefault(row, set()).add((check.rule, counter))
+        con.execute("drop table if exists _raw_check")
+    for stream in streams:
+        rows_checked.setdefault(stream.raw_table, 0)
     volume = volume_frame(con, day)
     stable = {(stream.platform, stream.name) for stream in catalog.STREAMS
               if RULES.get((stream.platform, stream.name), StreamRules()).stable}

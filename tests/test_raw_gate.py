@@ -14,6 +14,7 @@ import pytest
 from core.config import Settings, load_settings
 from core.landing import sha256, write_manifest
 from core.paths import PROJECT_ROOT, manifest_file, stream_file, validation_dir
+from expectations import raw
 from expectations.gate import GateFailed, validate_marts
 from expectations.raw import reconciliation
 from expectations.suites import Suite
@@ -76,8 +77,12 @@ def land_good_night(settings, day: dt.date, statuses: int = 10, favourites: int 
     land(settings, day, "linkedin", LINKEDIN, {"share_statistics": [shares("urn:li:share:1", 100, 80)]})
 
 
-def test_each_bad_row_is_quarantined_with_its_rule_and_the_rest_loads(settings):
-    # GIVEN a night with good rows and one row of each bad kind the raw suites catch (and a malformed line)
+@pytest.mark.parametrize("chunk_rows", [None, 4], ids=["one_validation", "in_chunks_of_4"])
+def test_each_bad_row_is_quarantined_with_its_rule_and_the_rest_loads(settings, monkeypatch, chunk_rows):
+    # GIVEN a night with good rows and one row of each bad kind the raw suites catch (and a malformed line),
+    # validated at once or in chunks of 4 rows (as a large night is: expectations.raw.CHUNK_ROWS)
+    if chunk_rows:
+        monkeypatch.setattr(raw, "CHUNK_ROWS", chunk_rows)
     land(settings, DAY, "mastodon", MASTODON, {"statuses": [
         status("good"),
         status("string", favourites_count="12"),  # numeric strings are accepted
@@ -103,6 +108,13 @@ def test_each_bad_row_is_quarantined_with_its_rule_and_the_rest_loads(settings):
     assert summary["raw_checks"]["quarantined"] == {"mastodon__statuses": 5, "linkedin__share_statistics": 1}
     detail = query(settings, "select detail from raw._rejected where record_id = 'negative'")[0][0]
     assert "favourites_count" in detail
+    # AND each rule has one verdict per platform, however many chunks GX validated
+    verdicts = json.loads((validation_dir(settings.data, DAY) / "raw.json").read_text())["checks"]
+    mastodon = [check["rule"] for check in verdicts if check["suite"] == "raw_mastodon"]
+    assert sorted(mastodon) == sorted({check["rule"] for check in verdicts if check["suite"] == "raw_mastodon"})
+    assert len(mastodon) == len(raw.row_expectations())
+    pages = [str(path) for path in (validation_dir(settings.data, DAY) / "data_docs" / "raw").rglob("*.html")]
+    assert any("raw_mastodon_part" in page for page in pages) == bool(chunk_rows), pages
     # AND every landed line is accounted for: raw = staged + quarantined (loader's and the suites'), per table
     con = duckdb.connect(str(settings.warehouse))
     try:
@@ -201,8 +213,8 @@ def test_an_account_whose_extraction_failed_is_a_recorded_reason_not_a_block(set
 def _marts(con, engagements_posts: list[tuple], engagements_account: list[tuple], accounts: list[str]) -> None:
     con.execute("create schema if not exists marts")
     con.execute("create or replace table marts.fct_post_performance as select * from (values "
-                + ", ".join(f"('{key}', '{day}'::date, {value})" for key, day, value in engagements_posts)
-                + ") as t(account_key, date_day, engagements_gained)")
+                + ", ".join(f"('{key}', '{day}'::date, {value}, {value})" for key, day, value in engagements_posts)
+                + ") as t(account_key, date_day, engagements_gained, engagements)")
     con.execute("create or replace table marts.fct_account_daily as select * from (values "
                 + ", ".join(f"('{key}', '{day}'::date, {value})" for key, day, value in engagements_account)
                 + ") as t(account_key, date_day, engagements_gained)")
