@@ -202,9 +202,11 @@ def reference(name: str, inputs: Path, warehouse: Path) -> dict:
     else:
         outputs = module.compute(inputs)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    peak_kb = _high_water_kb(os.getpid())  # the process's peak so far: imports, load and compute, no comparison
     compared = differences(warehouse, outputs)
     problems = {output: entry["problems"] for output, entry in compared.items() if entry["problems"]}
     return {"compute_seconds": round(seconds, 3), "compute_cpu_seconds": round(cpu, 3),
+            "compute_peak_rss_mb": round(peak_kb / 1024),
             "rows_by_output": {output: entry["rows"] for output, entry in compared.items()},
             "equal_to_the_marts": not problems, "differences": problems}
 
@@ -260,17 +262,18 @@ def ratios(result: dict) -> dict:
     if nightly:
         out["nightly_over_full_build"] = round(nightly["total"]["seconds"] / full["total"]["seconds"], 3)
     if refs:
-        script = refs["duckdb"]["seconds"]
+        # a reference's time is its compute with its load (the Parquet files read), not its process's start-up
+        # or the comparison with the marts; its memory, its process's peak when the compute ended
+        script = refs["duckdb"]["compute_seconds"]
         out["dbt_kpi_marts_over_duckdb_script"] = round(refs["dbt_kpi_marts"]["seconds"] / script, 2)
         out["dbt_kpi_marts_less_fixed_cost_over_duckdb_script"] = round(
             max(refs["dbt_kpi_marts"]["seconds"] - refs["dbt_fixed_cost"]["seconds"], 0) / script, 2)
         for name in ("pandas", "polars"):
-            out[f"duckdb_script_over_{name}_time"] = round(script / refs[name]["seconds"], 3)
-            out[f"duckdb_script_over_{name}_peak_memory"] = round(
-                refs["duckdb"]["peak_rss_mb"] / refs[name]["peak_rss_mb"], 3)
-            out[f"dbt_kpi_marts_over_{name}_time"] = round(refs["dbt_kpi_marts"]["seconds"] / refs[name]["seconds"], 3)
-            out[f"dbt_kpi_marts_over_{name}_peak_memory"] = round(
-                refs["dbt_kpi_marts"]["peak_rss_mb"] / refs[name]["peak_rss_mb"], 3)
+            seconds, peak = refs[name]["compute_seconds"], refs[name]["compute_peak_rss_mb"]
+            out[f"duckdb_script_over_{name}_time"] = round(script / seconds, 3)
+            out[f"duckdb_script_over_{name}_peak_memory"] = round(refs["duckdb"]["compute_peak_rss_mb"] / peak, 3)
+            out[f"dbt_kpi_marts_over_{name}_time"] = round(refs["dbt_kpi_marts"]["seconds"] / seconds, 3)
+            out[f"dbt_kpi_marts_over_{name}_peak_memory"] = round(refs["dbt_kpi_marts"]["peak_rss_mb"] / peak, 3)
     return out
 
 
@@ -468,8 +471,9 @@ def scale_section(result: dict) -> list[str]:
     if refs:
         lines += [
             "The seven representative KPIs (bench/reference) from the intermediate layer written to Parquet "
-            f"({_n(refs['inputs_megabytes'], 1)} MB, {_n(refs['export']['rows'])} rows), each in its own process, "
-            "load included:",
+            f"({_n(refs['inputs_megabytes'], 1)} MB, {_n(refs['export']['rows'])} rows), each in its own process: "
+            "its compute with its load (reading the files), and its process's peak memory when the compute ended "
+            "(the comparison with the marts that follows is not counted); the dbt rows are whole dbt processes:",
             "",
             "| way | seconds | CPU s | peak MB | equal to the marts |",
             "|---|---|---|---|---|",
@@ -477,8 +481,8 @@ def scale_section(result: dict) -> list[str]:
         for name, label in (("duckdb", "hand-written DuckDB SQL (bench/reference/kpis.sql)"),
                             ("pandas", "pandas"), ("polars", "polars")):
             ref = refs[name]
-            lines.append(f"| {label} | {_n(ref['seconds'], 2)} (compute {_n(ref['compute_seconds'], 2)}) | "
-                         f"{_n(ref['cpu_seconds'], 2)} | {_n(ref['peak_rss_mb'])} | "
+            lines.append(f"| {label} | {_n(ref['compute_seconds'], 2)} | {_n(ref['compute_cpu_seconds'], 2)} | "
+                         f"{_n(ref['compute_peak_rss_mb'])} | "
                          f"{'yes' if ref['equal_to_the_marts'] else 'NO: ' + ', '.join(ref['differences'])} |")
         lines += [
             f"| dbt run of the marts they come from (`{' '.join(KPI_MARTS)}` and their mart parents) | "
