@@ -25,6 +25,8 @@
     'likes', 'comments', 'shares', 'saves', 'engagements', 'impressions', 'reach', 'link_clicks', 'video_views',
 ] %}
 
+-- the increase of a counter before its first read: from zero while that read is by the day after publication
+{%- set from_zero = 'case when date_day <= ' ~ add_days('published_date', 1) ~ ' then 0 end' %}
 with posts as (
     select * from {{ ref('int_posts') }}
 ),
@@ -118,12 +120,13 @@ gained as (
         -- its first counters all gained that day, not lost to a NULL day before. A post first read later (an
         -- account's first night reading its history, a post found late) gained them on days no read saw: the
         -- first read's increase is unknown (NULL), not all of it on that day.
-        {%- for counter in ['likes', 'comments', 'shares', 'saves', 'engagements', 'impressions', 'reach'] %}
-        {{ counter }} - coalesce(
-            lag({{ counter }}) over by_day,
-            case when date_day <= {{ add_days('published_date', 1) }} then 0 end
-        ) as {{ counter }}_gained{{ ',' if not loop.last }}
-        {%- endfor %}
+        likes - coalesce(lag(likes) over by_day, {{ from_zero }}) as likes_gained,
+        comments - coalesce(lag(comments) over by_day, {{ from_zero }}) as comments_gained,
+        shares - coalesce(lag(shares) over by_day, {{ from_zero }}) as shares_gained,
+        saves - coalesce(lag(saves) over by_day, {{ from_zero }}) as saves_gained,
+        engagements - coalesce(lag(engagements) over by_day, {{ from_zero }}) as engagements_gained,
+        impressions - coalesce(lag(impressions) over by_day, {{ from_zero }}) as impressions_gained,
+        reach - coalesce(lag(reach) over by_day, {{ from_zero }}) as reach_gained
     from carried
     window by_day as (partition by post_key order by date_day)
 )
