@@ -338,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
         "versions": versions(),
+        "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
         "accounts": len(settings.accounts()), "brands": len(settings.brands), "lookback_days": lookback,
         "nights": {"backfill": first.isoformat(), "between": [day.isoformat() for day in after[:-1]],
                    "nightly": then.isoformat()},
@@ -392,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
             result["nightly"] = night(env, then, f"scheduled__{then}", False, lookback, raw_rows)
         result["ratios"] = ratios(result)
         result["bench_seconds"] = round(time.perf_counter() - begun, 1)
+        # other work on the machine slows every stage: the load averages say how much there was
+        result["machine"]["load_average_at_end"] = [round(value, 2) for value in os.getloadavg()]
         write(out, result)
     finally:
         if args.keep:
@@ -441,7 +444,9 @@ def scale_section(result: dict) -> list[str]:
     lines = [
         f"## Scale {result['scale']}: {result['about']}",
         "",
-        f"Measured {result['measured_at']} (`{result['command']}`, total {_n(result.get('bench_seconds'), 0)} s): "
+        f"Measured {result['measured_at']} (`{result['command']}`, total {_n(result.get('bench_seconds'), 0)} s, "
+        f"load averages {result.get('load_average_at_start')} at the start and "
+        f"{result['machine'].get('load_average_at_end')} at the end on {result['machine']['cpus']} CPUs): "
         f"{result['brands']} brands ({world['brand_copies']} copies of the configured ones, simulator scale "
         f"{world['scale']}), {result['accounts']} accounts, {world['days']} days of history, lookback "
         f"{result['lookback_days']} nights. The world when landed: {_n(census.get('posts'))} posts and "
