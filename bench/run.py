@@ -160,11 +160,17 @@ def run_stage(name: str, out: Path, args: list[str]) -> None:
         scored = score_sentiment(settings)
         report = {"rows": scored["seen"], "scored": scored["scored"]}
     elif name == "gate":
+        from expectations.gate import GateFailed
         from warehouse.pipeline import validate
 
-        # it raises on a blocking failure, which stops the bench as it stops the night
-        gate = validate(dt.date.fromisoformat(args[0]), settings)
-        report = {"marts_validated": len(gate), "mart_rows_validated": sum(mart["rows"] for mart in gate.values())}
+        # a blocking failure stops the night's publishing, as in the DAG: recorded, and publish is not run
+        try:
+            gate = validate(dt.date.fromisoformat(args[0]), settings)
+        except GateFailed as failed:
+            report = {"blocked": str(failed)}
+        else:
+            report = {"marts_validated": len(gate),
+                      "mart_rows_validated": sum(mart["rows"] for mart in gate.values())}
     elif name == "publish":
         from warehouse.pipeline import publish
 
@@ -226,15 +232,20 @@ def night(env: dict, day: dt.date, run_id: str, backfill: bool, lookback: int, r
     stages["sentiment"] = python_stage("sentiment", env, "sentiment")
     stages["marts"] = dbt_stage(env, "marts (dbt build)", "build", "--select", "path:models/marts", *common)
     stages["gate"] = python_stage("gate", env, "gate (Great Expectations)", day.isoformat())
-    stages["publish"] = python_stage("publish", env, "publish", day.isoformat(), run_id,
-                                     "backfill" if backfill else "night")
+    if "blocked" in stages["gate"]:
+        print(f"  the gate blocked the night (not published): {stages['gate']['blocked']}", flush=True)
+    else:
+        stages["publish"] = python_stage("publish", env, "publish", day.isoformat(), run_id,
+                                         "backfill" if backfill else "night")
+    measured_stages = [name for name in STAGES if name in stages]
     for name in ("staging", "marts", "gate", "publish"):
-        stages[name]["rows"] = raw_rows[-1]  # the night's raw rows, the unit of rows/s for a stage of it
+        if name in stages:
+            stages[name]["rows"] = raw_rows[-1]  # the night's raw rows, the unit of rows/s for a stage of it
     for stage in stages.values():
         stage["rows_per_second"] = round(stage["rows"] / stage["seconds"]) if stage["seconds"] else None
-    stages["total"] = {key: round(sum(stages[name][key] for name in STAGES), 2)
+    stages["total"] = {key: round(sum(stages[name][key] for name in measured_stages), 2)
                        for key in ("seconds", "cpu_seconds")}
-    stages["total"]["peak_rss_mb"] = max(stages[name]["peak_rss_mb"] for name in STAGES)
+    stages["total"]["peak_rss_mb"] = max(stages[name]["peak_rss_mb"] for name in measured_stages)
     return stages
 
 
@@ -461,12 +472,19 @@ def scale_section(result: dict) -> list[str]:
     ]
     nightly = result.get("nightly", {})
     for stage in (*STAGES, "total"):
-        full, inc = result["full_build"][stage], nightly.get(stage, {})
-        lines.append(f"| {stage} | {_n(full['seconds'], 1)} | {_n(full['cpu_seconds'], 1)} | "
-                     f"{_n(full['peak_rss_mb'])} | {_n(full.get('rows_per_second'))} | {_n(inc.get('seconds'), 1)} | "
+        full, inc = result["full_build"].get(stage, {}), nightly.get(stage, {})
+        if not full and not inc:
+            continue
+        lines.append(f"| {stage} | {_n(full.get('seconds'), 1)} | {_n(full.get('cpu_seconds'), 1)} | "
+                     f"{_n(full.get('peak_rss_mb'))} | {_n(full.get('rows_per_second'))} | "
+                     f"{_n(inc.get('seconds'), 1)} | "
                      f"{_n(inc.get('cpu_seconds'), 1)} | {_n(inc.get('peak_rss_mb'))} | "
                      f"{_n(inc.get('rows_per_second'))} |")
     between = result.get("nights_between")
+    for build, label in (("full_build", "the full build"), ("nightly", "the nightly increment")):
+        blocked = result.get(build, {}).get("gate", {}).get("blocked")
+        if blocked:
+            lines += ["", f"The gate blocked {label} (so it was not published): `{' '.join(blocked.split())}`"]
     lines += ["", "Rows/s: the night's raw rows (loaded) per second of the stage; sentiment: texts read per second. "
               f"The nightly increment is the night of {result['nights']['nightly']}, the first whose window (lookback "
               f"{result['lookback_days']}) no longer reaches the backfill night; the nights between were loaded "
