@@ -367,11 +367,12 @@ def judged(suite: str, result) -> list[Check]:
     return checks
 
 
-def volume_frame(con, day: dt.date) -> pd.DataFrame:
+def volume_frame(con, day: dt.date, history_read_after: dt.date | None = None) -> pd.DataFrame:
     """Rows sent tonight per account and stream (the manifest's count, quarantined included) against the mean
-    of the trailing nights that account's stream was loaded. An account's first night is no one's baseline: it
-    reads the whole history from the extraction's start date (onboarding), so the night after it would always
-    look like a collapse."""
+    of the trailing nights that account's stream was loaded. An account's first night after
+    `history_read_after` (the extraction's start date plus the lookback window) is no one's baseline: it read
+    the whole history from the start date (onboarding a brand), so the night after it would always look like a
+    collapse. A first night within the window of the start date is an ordinary night, and a baseline."""
     return con.execute(f"""
         with first_nights as (
             select platform, stream, _account_id, min(_logical_date) as first_night
@@ -381,7 +382,8 @@ def volume_frame(con, day: dt.date) -> pd.DataFrame:
         nights as (
             select loads.platform, loads.stream, loads._account_id, loads._logical_date,
                    sum(loads.manifest_rows) as rows,
-                   loads._logical_date = any_value(first_nights.first_night) as is_first_night
+                   loads._logical_date = any_value(first_nights.first_night)
+                   and loads._logical_date > ?::date as is_history_read
             from raw._loads as loads
             inner join first_nights using (platform, stream, _account_id)
             where loads._logical_date between ? - interval {TRAILING_NIGHTS} day and ?
@@ -396,9 +398,9 @@ def volume_frame(con, day: dt.date) -> pd.DataFrame:
         left join nights as before
             on before.platform = tonight.platform and before.stream = tonight.stream
             and before._account_id = tonight._account_id and before._logical_date < tonight._logical_date
-            and not before.is_first_night
+            and not before.is_history_read
         where tonight._logical_date = ?
-        group by 1, 2, 3, 4, 5 order by 1""", [day, day, day]).df()
+        group by 1, 2, 3, 4, 5 order by 1""", [history_read_after or dt.date.min, day, day, day]).df()
 
 
 def freshness_frame(con, settings: Settings, day: dt.date) -> pd.DataFrame:
@@ -493,7 +495,8 @@ def check_raw(con: duckdb.DuckDBPyConnection, settings: Settings, day: dt.date, 
         con.execute("drop table if exists _raw_check")
     for stream in streams:
         rows_checked.setdefault(stream.raw_table, 0)
-    volume = volume_frame(con, day)
+    volume = volume_frame(con, day, settings.extraction.start_date
+                          + dt.timedelta(days=settings.extraction.lookback_days))
     stable = {(stream.platform, stream.name) for stream in catalog.STREAMS
               if RULES.get((stream.platform, stream.name), StreamRules()).stable}
     is_stable = [(platform, name) in stable for platform, name in zip(volume["platform"], volume["stream"],
