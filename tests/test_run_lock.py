@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from core.runlock import RunLocked, holder, lock_file, run_lock
@@ -66,7 +68,38 @@ def test_a_second_nightly_run_stops_at_once_naming_the_first(airflow_db, data_di
         print(f"second run refused in {seconds:.1f} s")
     finally:
         first.terminate()
-        first.wait(timeout=60)
+        first.wait(timeout=120)
+
+
+def test_a_terminated_run_stops_within_seconds_and_leaves_no_process_behind(airflow_db, data_dir, monkeypatch):
+    # Airflow's in-process task runner (dag.test) swallowed a SIGTERM: the run went on and published (see
+    # warehouse.terminate). GIVEN the command-line run inside its publishing DAG (dbt, sentiment: child processes)
+    monkeypatch.setenv("SMW_CONFIG", str(TWO_PLATFORMS))
+    run = subprocess.Popen([sys.executable, "-m", "warehouse", "run", "--date", "2026-10-02"], cwd=ROOT,
+                           env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert run.stdout is not None
+        for line in run.stdout:
+            if "shared_media_publish for 2026-10-02 (Airflow dag.test)" in line:
+                break
+        else:
+            raise AssertionError(f"the run ended before its publishing DAG: {run.wait()}, {run.stderr.read()}")
+        time.sleep(15)  # inside the publishing DAG's tasks
+        process = psutil.Process(run.pid)
+        children = process.children(recursive=True)
+        # WHEN it is told to stop
+        run.terminate()
+        returncode = run.wait(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    # THEN it exits as terminated, says what to do on the terminal, and none of its child processes outlives it
+    assert returncode == 128 + signal.SIGTERM, returncode
+    assert "stopped by SIGTERM before the night's DAGs ended: run the same command again" in run.stdout.read()
+    assert [child.pid for child in children if child.is_running() and child.status() != psutil.STATUS_ZOMBIE] == []
+    assert holder(data_dir / "warehouse.duckdb")["pid"] == run.pid  # the record stays; the kernel's lock is free
+    with run_lock(data_dir / "warehouse.duckdb", "after"):
+        pass
 
 
 def test_a_dag_task_is_stopped_by_a_command_line_run_and_a_waiting_run_starts_when_it_ends(tmp_path, monkeypatch):

@@ -25,6 +25,7 @@ from simulator.world import World, demo_end
 from warehouse.credentials import check_all, report
 from warehouse.progress import Progress, quiet, summary
 from warehouse.progress import log_path as progress_log
+from warehouse.terminate import stop_on_sigterm
 
 DAGS_FOLDER = PROJECT_ROOT / "dags"
 NIGHTLY = "shared_media_nightly"
@@ -55,16 +56,18 @@ def run_dates(days: list[dt.date], progress: Progress | None = None, backfill: b
     publishes each night even if a later one was published."""
     progress = progress or Progress()
     dags = [nightly_dag(), publish_dag()]
-    for day in days:
-        for dag in dags:
-            started = time.monotonic()
-            progress.text(f"{dag.dag_id} for {day} (Airflow dag.test) ...")
-            run = dag.test(logical_date=pendulum.datetime(day.year, day.month, day.day, tz="UTC"),
-                           run_conf={"day": day.isoformat(), "backfill": backfill} if dag.dag_id == PUBLISH else None)
-            progress.dag_run(run)
-            progress.text(f"{dag.dag_id} for {day}: {run.state} in {time.monotonic() - started:.1f} s")
-            if str(run.state) != "success":
-                return 1
+    with stop_on_sigterm(progress.out):  # Airflow's in-process task runner would swallow a kill (warehouse.terminate)
+        for day in days:
+            for dag in dags:
+                started = time.monotonic()
+                progress.text(f"{dag.dag_id} for {day} (Airflow dag.test) ...")
+                run = dag.test(logical_date=pendulum.datetime(day.year, day.month, day.day, tz="UTC"),
+                               run_conf=({"day": day.isoformat(), "backfill": backfill}
+                                         if dag.dag_id == PUBLISH else None))
+                progress.dag_run(run)
+                progress.text(f"{dag.dag_id} for {day}: {run.state} in {time.monotonic() - started:.1f} s")
+                if str(run.state) != "success":
+                    return 1
     return 0
 
 
