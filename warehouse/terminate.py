@@ -57,7 +57,7 @@ def stop_on_sigterm(out: TextIO | None = None) -> Iterator[None]:
         return original(signum, handler)
 
     previous = original(signal.SIGTERM, functools.partial(_stop, handler=None, out=out))
-    signal.signal = install  # type: ignore[assignment]  # Airflow's task runner calls signal.signal per task
+    signal.signal = install  # Airflow's task runner calls signal.signal per task
     try:
         yield
     finally:
