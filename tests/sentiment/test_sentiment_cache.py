@@ -206,5 +206,10 @@ def test_accurate_tier_parallel_path_matches_in_process(tmp_path, monkeypatch):
         results[mode] = c.execute("SELECT text_hash, language, score, label, unscored_reason "
                                   "FROM sentiment.text_scores ORDER BY text_hash").fetchall()
         c.close()
-    # THEN both store identical rows (one OpenMP thread per process: the same arithmetic)
-    assert results["serial"] == results["parallel"]
+    # THEN both store the same rows: the same languages, labels and reasons, and the same scores to float32's
+    # precision (a batch's texts padded to another length round differently in the 6th digit: seen in CI,
+    # -0.6868789 against -0.6868786)
+    assert [(h, lang, label, reason) for h, lang, _, label, reason in results["serial"]] == [
+        (h, lang, label, reason) for h, lang, _, label, reason in results["parallel"]]
+    assert [score for _, _, score, _, _ in results["parallel"]] == pytest.approx(
+        [score for _, _, score, _, _ in results["serial"]], abs=1e-5)
