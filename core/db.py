@@ -7,6 +7,12 @@ import duckdb
 from core.config import Settings, duckdb_memory_limit
 
 
+def sql_literal(text: str) -> str:
+    """A string as a SQL literal, for the names and JSON paths that are part of a query's text (values go as
+    bound parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path = settings.warehouse
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ import pandas as pd
 from great_expectations.expectations.metadata_types import FailureSeverity
 
 from core import catalog
+from core.db import sql_literal
 
 E = gx.expectations
 WARNING = FailureSeverity.WARNING  # published and flagged; the default, CRITICAL, blocks the publish
@@ -115,7 +116,7 @@ SHAPES_SQL = f"""
 
 def _zeros_sql(table: str, paths: list[str]) -> str:
     """Per account and numeric field: how many of its values are zero, how many not (every array element)."""
-    quoted = [_sql_string(path) for path in paths]
+    quoted = [sql_literal(path) for path in paths]
     plain = [path for path in quoted if "[*]" not in path]
     starred = [path for path in quoted if "[*]" in path]
     columns = ([f"json_extract(payload, [{', '.join(plain)}]) as plain_values"] if plain else []) + [
@@ -132,10 +133,6 @@ def _zeros_sql(table: str, paths: list[str]) -> str:
         select _account_id, field, count(*) filter (where {number} = 0) as zeros,
                count(*) filter (where {number} <> 0) as nonzeros
         from values_ group by all"""
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _profile_stream(con: duckdb.DuckDBPyConnection, stream: catalog.Stream, day: dt.date, run_id: str) -> None:

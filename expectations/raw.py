@@ -28,6 +28,7 @@ from great_expectations.expectations.metadata_types import FailureSeverity
 
 from core import catalog
 from core.config import Settings
+from core.db import sql_literal
 from expectations.docs import DocsSite, raised
 from expectations.drift import detect_drift, drift_suite
 
@@ -230,7 +231,7 @@ def stream_query(stream: catalog.Stream, rules: StreamRules, day: dt.date, table
     joins = ""
     parameters: list = []
     if rules.time:
-        time_text = f"json_extract_string(t.payload, {_quote(json_path(rules.time))})"
+        time_text = f"json_extract_string(t.payload, {sql_literal(json_path(rules.time))})"
         columns.append(f"{_time_sql(time_text, rules.time_kind)} as _time")
         # later than when it was loaded; or, for a night replayed ahead of the wall clock (a simulated world's
         # future night), than the end of the day after the logical date, when its extraction would have run
@@ -238,7 +239,7 @@ def stream_query(stream: catalog.Stream, rules: StreamRules, day: dt.date, table
                        f"+ interval '{int(CLOCK_SKEW.total_seconds())} seconds') as _not_after")
         profile, path = ACCOUNT_CREATED.get(stream.platform, ("", ""))
         if rules.own and f"{stream.platform}__{profile}" in tables:
-            created = _time_sql(f"json_extract_string(payload, {_quote(path)})", "iso")
+            created = _time_sql(f"json_extract_string(payload, {sql_literal(path)})", "iso")
             joins += (f" left join (select _account_id, min({created}) as created_at "
                       f"from raw.{stream.platform}__{profile} where _logical_date <= ? group by 1) "
                       "as created on created._account_id = t._account_id")
@@ -261,10 +262,6 @@ def stream_query(stream: catalog.Stream, rules: StreamRules, day: dt.date, table
            f"counter.kind as _kind, counter.floor as _floor from (select *, unnest(_counters) as counter from "
            f"(select {', '.join(columns)} from {table} as t {joins} where t._logical_date = ?))")
     return sql, parameters
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 # The columns that name a failing row in GX's results: its table, rowid and counter.

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from core import catalog
 from core.config import Settings, max_line_bytes, quarantine_threshold
-from core.db import connect
+from core.db import connect, sql_literal
 from core.landing import read_manifests, sha256
 from core.paths import landing_dir
 
@@ -207,10 +207,6 @@ READ_TOGETHER_SQL = """
                   max_line_size = {max_line}, buffer_size = {buffer}) with ordinality"""
 
 
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _load_night(con, tables: list[_Table], day: dt.date, run_id: str, data: Path) -> dict:
     """Load every stream's files of one night: DuckDB reads and judges them into a table of lines (a few
     statements per night), the counts are reconciled with the manifests, and one transaction replaces the
@@ -260,8 +256,8 @@ def _load_night(con, tables: list[_Table], day: dt.date, run_id: str, data: Path
 def _judge_and_swap(con, tables: list[_Table], files: list[_File], lines: str, day: dt.date,
                     run_id: str) -> dict:
     key_names = sorted({table.key for table in tables})
-    paths = "[" + ", ".join(_quoted(path) for path in ["$.record", "$.parent_id",
-                                                       *(f"$.record.{key}" for key in key_names)]) + "]"
+    paths = "[" + ", ".join(sql_literal(path) for path in ["$.record", "$.parent_id",
+                                                           *(f"$.record.{key}" for key in key_names)]) + "]"
     key_no = {table.key: 3 + key_names.index(table.key) for table in tables}
     _read_files(con, tables, files, lines, paths, key_no, keep=False)
     counted = {file_no: (total, good) for file_no, total, good in con.execute(
@@ -388,8 +384,8 @@ def _read_files(con, tables: list[_Table], files: list[_File], into: str, paths:
         for file in group:
             table = tables[file.table]
             try:
-                judge(READ_SQL.format(file_no=file.index, key_no=key_no[table.key], key_name=_quoted(table.key),
-                                      path=_quoted(str(file.path)), max_line=limit, buffer=_buffer(limit)))
+                judge(READ_SQL.format(file_no=file.index, key_no=key_no[table.key], key_name=sql_literal(table.key),
+                                      path=sql_literal(str(file.path)), max_line=limit, buffer=_buffer(limit)))
             except duckdb.Error as error:
                 log.warning("%s: DuckDB refused the file (%s); reading it line by line",
                             file.source, str(error).splitlines()[0][:200])
@@ -417,8 +413,8 @@ def _read_together(tables: list[_Table], group: list[_File], key_no: dict[str, i
     return READ_TOGETHER_SQL.format(
         file_nos=listed(file.index for file in group), firsts=listed(firsts),
         key_nos=listed(key_no[tables[file.table].key] for file in group),
-        key_names=listed(_quoted(tables[file.table].key) for file in group),
-        paths=listed(_quoted(str(file.path)) for file in group), max_line=limit, buffer=_buffer(limit))
+        key_names=listed(sql_literal(tables[file.table].key) for file in group),
+        paths=listed(sql_literal(str(file.path)) for file in group), max_line=limit, buffer=_buffer(limit))
 
 
 def _buffer(limit: int) -> int:

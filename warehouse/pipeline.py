@@ -14,7 +14,7 @@ import duckdb
 
 from core import paths
 from core.config import Settings, load_settings
-from core.db import connect
+from core.db import connect, sql_literal
 from core.pseudonyms import require_private_salt
 from core.runlock import run_lock
 from core.secrets import require_credentials
@@ -132,7 +132,7 @@ def sentiment_scorers(settings: Settings) -> dict[str, str]:
 
 
 def _sql_list(values: list[str]) -> str:
-    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+    return ", ".join(sql_literal(value) for value in values)
 
 
 @under_run_lock
