@@ -57,7 +57,7 @@ FIELD = r"regexp_replace(node.fullkey, '\[[0-9]+\]', '[*]', 'g')"
 
 def _profile_sql(stream: catalog.Stream) -> str:
     """The exact profile, every node of every payload (json_tree): for the metric-per-row streams, whose fields are
-    named by the row's metric and counted per media; the others go by their shapes (_shape_profile_sql)."""
+    named by the row's metric and counted per media; the others go by their shapes (SHAPES_SQL)."""
     field = FIELD
     unit = "t.rowid"
     if (stream.platform, stream.name) in METRIC_ROWS:
@@ -143,19 +143,19 @@ def _profile_stream(con: duckdb.DuckDBPyConnection, stream: catalog.Stream, day:
                 [day])
     numeric = sorted(field for (field,) in con.execute(
         "select distinct field from _shape_profile where json_type = 'number'").fetchall())
+    # a stream with no numeric field has no zeros to count: an empty relation of the same columns
     zeros = (_zeros_sql(stream.raw_table, numeric) if numeric
-             else "select null::varchar as _account_id, null::varchar as field, 0 as zeros, 0 as nonzeros limit 0")
-    con.execute(f"create or replace temp table _zero_profile as {zeros}", [day] if numeric else [])
+             else "select null as _account_id, null as field, 0 as zeros, 0 as nonzeros where false")
     con.execute(f"""
         insert into raw._field_profile
         select '{stream.platform}', '{stream.name}', p._account_id, ?::date, p.field, p.json_type, p.stream_rows,
                p.rows_present, p.rows_present, case when p.json_type = 'NULL' then p.rows_present else 0 end,
                coalesce(z.zeros, 0), coalesce(z.nonzeros, 0), ?
         from _shape_profile as p
-        left join _zero_profile as z
-            on p.json_type = 'number' and z._account_id = p._account_id and z.field = p.field""", [day, run_id])
+        left join ({zeros}) as z
+            on p.json_type = 'number' and z._account_id = p._account_id and z.field = p.field""",
+                [day, run_id, *([day] if numeric else [])])
     con.execute("drop table _shape_profile")
-    con.execute("drop table _zero_profile")
 
 
 def profile_night(con: duckdb.DuckDBPyConnection, day: dt.date, run_id: str) -> int:

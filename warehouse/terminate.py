@@ -62,4 +62,5 @@ def stop_on_sigterm(out: TextIO | None = None) -> Iterator[None]:
         yield
     finally:
         signal.signal = original
-        original(signal.SIGTERM, previous)
+        # (None: the handler in place had not been set from Python; the default stands in for it)
+        original(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
