@@ -74,6 +74,9 @@ class StreamRules:
     own: bool = True  # the account's own content: not older than the account (else: than the platform)
     pairs: tuple[tuple[str, str], ...] = ()  # (larger, smaller): e.g. impressions never below reach
     stable: bool = True  # volume follows the account, not others (mentions, searches): a collapse blocks
+    # the stream also carries the brand's replies to others (X's user timeline): its volume follows the
+    # community's too, so only a fall to zero blocks; a fall below the floor otherwise warns (volume_drop)
+    carries_replies: bool = False
     counter_kinds: tuple[str, ...] = ("number", "numeric string")  # how the API may send a counter
 
 
@@ -103,7 +106,8 @@ RULES: dict[tuple[str, str], StreamRules] = {
                                                   stable=False),
     ("x", "user"): StreamRules(counters=tuple(f"public_metrics.{name}" for name in (
         "followers_count", "following_count", "tweet_count", "listed_count"))),
-    ("x", "tweets"): StreamRules(counters=X_METRICS, lifetime=X_METRICS, time="created_at"),
+    # the user timeline excludes retweets only: the brand's replies come with its posts
+    ("x", "tweets"): StreamRules(counters=X_METRICS, lifetime=X_METRICS, time="created_at", carries_replies=True),
     ("x", "mentions"): StreamRules(counters=X_METRICS, time="created_at", stable=False),
     ("x", "hashtag_search"): StreamRules(counters=X_METRICS, time="created_at", own=False, stable=False),
     ("bluesky", "profile"): StreamRules(counters=("followersCount", "followsCount", "postsCount")),
@@ -400,6 +404,22 @@ def volume_frame(con, day: dt.date, history_read_after: dt.date | None = None) -
         group by 1, 2, 3, 4, 5 order by 1""", [history_read_after or dt.date.min, day, day, day]).df()
 
 
+def split_volume(volume: pd.DataFrame) -> pd.DataFrame:
+    """Each account-stream's ratio in the column whose rule judges it: `stable_ratio` (a fall below the floor
+    blocks) for the account's own streams, `community_ratio` (it warns) for others' content. A stream that also
+    carries the brand's replies is judged stable only when it fell to zero: its replies follow the community
+    (an X account's 1,500 replies in two days of a crisis, then 400 a night, are no broken extractor)."""
+    def judged_stable(platform: str, stream: str, rows: int) -> bool:
+        rules = RULES.get((platform, stream), StreamRules())
+        return rules.stable and (not rules.carries_replies or rows == 0)
+
+    is_stable = [judged_stable(platform, stream, rows) for platform, stream, rows in zip(
+        volume["platform"], volume["stream"], volume["rows"], strict=True)]
+    volume["stable_ratio"] = volume["ratio_to_trailing_mean"].where(is_stable)
+    volume["community_ratio"] = volume["ratio_to_trailing_mean"].where([not flag for flag in is_stable])
+    return volume
+
+
 def freshness_frame(con, settings: Settings, day: dt.date) -> pd.DataFrame:
     """One row per configured account: loaded (some stream complete), a recorded reason (the manifest's stream
     statuses, e.g. failed with its error), or missing (nothing landed)."""
@@ -494,12 +514,7 @@ def check_raw(con: duckdb.DuckDBPyConnection, settings: Settings, day: dt.date, 
         rows_checked.setdefault(stream.raw_table, 0)
     volume = volume_frame(con, day, settings.extraction.start_date
                           + dt.timedelta(days=settings.extraction.lookback_days))
-    stable = {(stream.platform, stream.name) for stream in catalog.STREAMS
-              if RULES.get((stream.platform, stream.name), StreamRules()).stable}
-    is_stable = [(platform, name) in stable for platform, name in zip(volume["platform"], volume["stream"],
-                                                                          strict=True)]
-    volume["stable_ratio"] = volume["ratio_to_trailing_mean"].where(is_stable)
-    volume["community_ratio"] = volume["ratio_to_trailing_mean"].where([not flag for flag in is_stable])
+    volume = split_volume(volume)
     freshness = freshness_frame(con, settings, day)
     suites = night_suites()
     moved = quarantine(con, day, run_id, rejected)

@@ -195,6 +195,36 @@ def test_the_night_after_an_accounts_first_night_is_not_a_collapse(settings):
     assert [check["rule"] for check in raw["blocking"]] == ["volume_collapse"]
 
 
+def test_an_x_timeline_falling_after_a_burst_of_brand_replies_warns_and_only_its_zero_blocks(tmp_path, monkeypatch):
+    # GIVEN an X account whose timeline (its posts and its replies to others) had ten tweets a night, then two
+    # nights of 200 (the brand answering a crisis)
+    monkeypatch.setenv("SMW_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SMW_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    settings = Settings.model_validate({
+        "extraction": {"start_date": "2026-10-01", "lookback_days": 5},
+        "brands": [{"brand_id": "b", "name": "B", "timezone": "UTC", "language": "en", "accounts": [
+            {"platform": "x", "account_id": "7", "handle": "b", "connection_id": "x"}]}]})
+
+    def night(day: dt.date, tweets: int) -> dict:
+        land(settings, day, "x", "7", {"tweets": [
+            {"id": f"{day:%m%d}{number}", "created_at": f"{day}T08:00:00.000Z", "text": "thanks",
+             "public_metrics": {"like_count": 1, "reply_count": 0, "retweet_count": 0, "quote_count": 0}}
+            for number in range(tweets)]})
+        pipeline.load(day, f"run-{day}", settings)
+        return json.loads((validation_dir(settings.data, day) / "raw.json").read_text())
+
+    for offset, tweets in zip(range(6, 0, -1), (10, 10, 10, 200, 200, 10), strict=True):
+        night(DAY - dt.timedelta(days=offset), tweets)
+    # WHEN tonight it has ten again (a tenth of the trailing mean)
+    tonight = night(DAY, 10)
+    # THEN the fall is a warning, published
+    assert tonight["success"], tonight["blocking"]
+    assert "volume_drop" in [check["rule"] for check in tonight["warnings"]]
+    # AND a timeline that comes back empty is a broken extractor: it blocks
+    empty = night(DAY + dt.timedelta(days=1), 0)
+    assert [check["rule"] for check in empty["blocking"]] == ["volume_collapse"]
+
+
 def test_an_account_whose_extraction_failed_is_a_recorded_reason_not_a_block(settings):
     # GIVEN LinkedIn's manifest records its stream as failed (the extractor's error), Mastodon loaded
     land_good_night(settings, DAY)
