@@ -17,7 +17,7 @@ from core.db import connect
 from loader import load_date
 from simulator.bulk import land_history
 from warehouse import pipeline
-from warehouse.dbt import DBT_PROJECT
+from warehouse.dbt import DBT_FLAGS, DBT_PROJECT
 
 # In make test-airflow (marker airflow), which CI runs after make test: thirty nightly builds take minutes.
 pytestmark = pytest.mark.airflow
@@ -29,10 +29,11 @@ def build(day: dt.date, lookback_days: int, select: str) -> None:
     """What the publishing DAG builds for a night: staging and intermediate, the sentiment of the new texts, then
     the selected marts (dbt run: the tests are not what is compared here). A runner per invocation, each parsing
     the project as a DAG task's does (a manifest reused across runs of other logical dates rebuilt the
-    incremental marts whole)."""
+    incremental marts whole), with the DAG tasks' flags (no JSON artifacts written)."""
     arguments = ["--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT), "--quiet",
                  "--target-path", str(load_settings().data / "dbt-target"),
-                 "--vars", json.dumps({"logical_date": day.isoformat(), "lookback_days": lookback_days})]
+                 "--vars", json.dumps({"logical_date": day.isoformat(), "lookback_days": lookback_days}),
+                 *DBT_FLAGS]
     for step in (["path:models/staging", "path:models/intermediate"], [select]):
         result = dbtRunner().invoke(["run", "--select", *step, *arguments])
         assert result.success, result.exception
