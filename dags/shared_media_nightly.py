@@ -25,6 +25,8 @@ from warehouse.alerts import failure_notifier
 from warehouse.assets import RAW
 from warehouse.dbt import DUCKDB_POOL
 
+DRIFT_ALERT_PRIORITY = 1000  # above any publishing task's weight (the downstream rule: at most ~40)
+
 
 def _day(logical_date) -> "pendulum.Date":
     # For this timetable a scheduled run's logical date is the start of the day it reads, and a manual
@@ -69,8 +71,10 @@ def shared_media_nightly():
     def extraction_failed() -> None:
         raise RuntimeError("at least one account failed to extract; the others were loaded and published")
 
-    # The schema drift the load's raw suites found, sent before the publish (which a drift can block).
-    @task(pool=DUCKDB_POOL)
+    # The schema drift the load's raw suites found, sent before the publish (which a drift can block). The load's
+    # Asset event starts the publishing DAG at once, and its ~35 tasks want the same one-slot pool: by default
+    # weight this task would wait behind all of them (the night's run unfinished, the alert late), so it goes first.
+    @task(pool=DUCKDB_POOL, priority_weight=DRIFT_ALERT_PRIORITY, weight_rule="absolute")
     def deliver_drift_alerts(logical_date=None, run_id=None) -> dict:
         return pipeline.deliver_drift_alerts(_day(logical_date), run_id)
 
