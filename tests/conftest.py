@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,11 +48,48 @@ def airflow_db() -> Path:
 
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
-    """dbt's manifest, which Cosmos renders the transform tasks from (as `make setup` makes it)."""
-    manifest = ROOT / "dbt_project" / "target" / "manifest.json"
-    subprocess.run([str(Path(sys.executable).parent / "dbt"), "parse", "--profiles-dir", ".", "--quiet"],
-                   cwd=ROOT / "dbt_project", check=True, env=os.environ.copy())
+    """dbt's manifest, which Cosmos renders the transform tasks from (as `make setup` makes it).
+
+    `make test` runs two pytest-xdist workers, each with this session fixture: the lock keeps their parses apart,
+    and the manifest is parsed aside and moved into place in one rename, so a DAG being parsed in the other
+    worker never reads half a file."""
+    target = ROOT / "dbt_project" / "target"
+    target.mkdir(exist_ok=True)
+    manifest = target / "manifest.json"
+    with open(target / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        work = Path(tempfile.mkdtemp(prefix="parse-", dir=target))
+        try:
+            if (target / "partial_parse.msgpack").exists():
+                shutil.copy2(target / "partial_parse.msgpack", work)
+            subprocess.run([str(Path(sys.executable).parent / "dbt"), "parse", "--profiles-dir", ".", "--quiet",
+                            "--target-path", str(work)], cwd=ROOT / "dbt_project", check=True, env=os.environ.copy())
+            os.replace(work / "manifest.json", manifest)
+            os.replace(work / "partial_parse.msgpack", target / "partial_parse.msgpack")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     return manifest
+
+
+# Under pytest-xdist (`make test` runs two workers) tests are handed out by group: a module stays on one worker,
+# so its module-scoped world is built once, and every test of the session's 90-day planted-truth world shares
+# one worker, which builds that world once. Groups go out longest first (measured on a clean clone; the rest in
+# collection order), so that no 6-minute world starts last while the other worker idles.
+_LONGEST_FIRST = ["truth", "tests.e2e.test_nightly_dag", "tests.e2e.test_bench", "tests.e2e.test_privacy",
+                  "tests.e2e.test_threads_end_to_end", "tests.test_incremental_items", "tests.test_run_lock",
+                  "tests.e2e.test_failing_account"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def group(item: pytest.Item) -> str:
+        if "ground_truth_world" in getattr(item, "fixturenames", ()):
+            return "truth"
+        return item.module.__name__ if isinstance(item, pytest.Function) else item.nodeid.split("::")[0]
+
+    rank = {name: index for index, name in enumerate(_LONGEST_FIRST)}
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(group(item)))
+    items.sort(key=lambda item: rank.get(group(item), len(rank)))
 
 
 @pytest.fixture
