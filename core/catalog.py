@@ -48,6 +48,11 @@ STREAMS: tuple[Stream, ...] = (
     Stream('instagram', 'user_insights', endpoint='GET /{ig-user-id}/insights, period=day, metric_type=total_value',
            description=('One row per account insight metric per logical date (GET /{ig-user-id}/insights, '
                         'period=day): reach and views as the day\'s total_value.')),
+    Stream('instagram', 'follower_demographics',
+           endpoint='GET /{ig-user-id}/insights, metric=follower_demographics, period=lifetime, breakdown=...',
+           description=('One row per account and demographic breakdown (age, gender, country, city) per logical '
+                        'date (GET /{ig-user-id}/insights, metric=follower_demographics, period=lifetime, '
+                        'metric_type=total_value); _parent_id is the breakdown.')),
     Stream('instagram', 'media', replication='timestamp', endpoint='GET /{ig-user-id}/media',
            description='One row per media object per logical date (GET /{ig-user-id}/media).'),
     Stream('instagram', 'media_insights', parent='media', endpoint='GET /{ig-media-id}/insights',

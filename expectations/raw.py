@@ -92,6 +92,7 @@ INSIGHT = ("values.0.value",)
 RULES: dict[tuple[str, str], StreamRules] = {
     ("instagram", "user"): StreamRules(counters=("followers_count", "follows_count", "media_count")),
     ("instagram", "user_insights"): StreamRules(counters=INSIGHT),
+    ("instagram", "follower_demographics"): StreamRules(),
     ("instagram", "media"): StreamRules(counters=("like_count", "comments_count"), time="timestamp",
                                         lifetime=("like_count", "comments_count")),
     ("instagram", "media_insights"): StreamRules(counters=INSIGHT, lifetime=INSIGHT),

@@ -20,6 +20,7 @@ from typing import Any
 
 from core.config import Settings, load_settings
 from simulator.community import influencer_posts, ugc_posts
+from simulator.platforms.instagram import follower_breakdowns
 from simulator.platforms.linkedin import follower_facets
 from simulator.world import CONTENT_LIFT, FEATURE_LIFT, World
 
@@ -150,14 +151,18 @@ LINKEDIN_FACETS = {"followerCountsByGeoCountry": ("country", "geo"), "followerCo
 
 def audience(world: World, key: str) -> dict:
     """The account's followers by dimension and value at the end of the last night, as its platform serves them
-    (LinkedIn's facets), and its follower total then."""
-    if not key.startswith("linkedin:"):
-        return {}
+    (LinkedIn's facets, Instagram's follower breakdowns), and its follower total then."""
     buckets: dict[str, dict[str, int]] = defaultdict(dict)
-    for facet, values in follower_facets(world, key, world.end).items():
-        dimension, field = LINKEDIN_FACETS[facet]
-        for value in values:
-            buckets[dimension][value[field]] = value["followerCounts"]["organicFollowerCount"]
+    if key.startswith("linkedin:"):
+        for facet, values in follower_facets(world, key, world.end).items():
+            dimension, field = LINKEDIN_FACETS[facet]
+            for value in values:
+                buckets[dimension][value[field]] = value["followerCounts"]["organicFollowerCount"]
+    elif key.startswith("instagram:"):
+        for dimension, served in follower_breakdowns(world, key, world.end).items():
+            buckets[dimension] = dict(served)
+    if not buckets:
+        return {}
     return {"followers": world.followers(key, world.end), "buckets": dict(buckets)}
 
 

@@ -1,5 +1,5 @@
-"""Instagram Graph API: user, user insights, media (cursor paging), media insights, comments, and the media
-by others in which the account is photo-tagged (tags)."""
+"""Instagram Graph API: user, user insights, follower demographics, media (cursor paging), media insights,
+comments, and the media by others in which the account is photo-tagged (tags)."""
 
 from __future__ import annotations
 
@@ -54,6 +54,91 @@ def rate_limit_error(as_of: dt.datetime) -> ApiError:
 
 
 
+# Follower demographics (`follower_demographics`, lifetime, one breakdown a call). The simulated followers'
+# shares by language: gender (F, M, U: unknown), age (the 7 buckets Instagram uses; 8 % of followers have no
+# known age), country (ISO 3166-1 alpha-2: more than the 45 Instagram lists, so the cap shows) and city
+# ("City, Region", as Instagram names them; half the followers have no known city).
+DEMOGRAPHIC_BREAKDOWNS = ("age", "gender", "country", "city")
+GENDERS = (("F", 0.61), ("M", 0.35), ("U", 0.04))
+AGES = (("13-17", 0.04), ("18-24", 0.24), ("25-34", 0.35), ("35-44", 0.19), ("45-54", 0.1), ("55-64", 0.05),
+        ("65+", 0.03))
+COUNTRIES = {
+    "fr": ("FR", "BE", "CH", "CA", "MA", "US", "LU", "SN", "CI", "TN", "DZ", "GB", "DE", "ES", "IT", "PT", "NL",
+           "RE", "GP", "MQ", "CM", "MG", "HT", "BR", "MX", "JP", "AU", "IE", "AT", "SE", "DK", "NO", "FI", "PL",
+           "CZ", "GR", "TR", "IL", "AE", "SA", "IN", "CN", "KR", "SG", "TH", "VN", "AR", "CL", "CO", "ZA"),
+    "en": ("US", "CA", "GB", "AU", "NZ", "IE", "MX", "DE", "FR", "IN", "PH", "ZA", "NG", "BR", "JP", "KR", "NL",
+           "SE", "NO", "DK", "FI", "ES", "IT", "PT", "CH", "AT", "BE", "PL", "CZ", "GR", "TR", "IL", "AE", "SA",
+           "SG", "MY", "TH", "VN", "ID", "AR", "CL", "CO", "PE", "KE", "GH", "JM", "PR", "IS", "LU", "HK")}
+CITIES = {
+    "fr": ("Paris, Île-de-France", "Lyon, Auvergne-Rhône-Alpes", "Marseille, Provence-Alpes-Côte d'Azur",
+           "Bruxelles, Brussels", "Bordeaux, Nouvelle-Aquitaine", "Lille, Hauts-de-France",
+           "Montréal, Quebec", "Genève, Geneva", "Nantes, Pays de la Loire", "Toulouse, Occitanie",
+           "Nice, Provence-Alpes-Côte d'Azur", "Strasbourg, Grand Est"),
+    "en": ("New York, New York", "Los Angeles, California", "London, England", "Toronto, Ontario",
+           "Chicago, Illinois", "Denver, Colorado", "Seattle, Washington", "Portland, Oregon",
+           "Vancouver, British Columbia", "Austin, Texas", "Sydney, New South Wales", "Boston, Massachusetts")}
+KNOWN_AGE, KNOWN_CITY = 0.92, 0.5
+DEMOGRAPHICS_MIN_FOLLOWERS = 100  # an account with fewer gets no breakdown at all
+DEMOGRAPHICS_MIN_BUCKET = 100  # and a bucket with fewer followers is left out
+DEMOGRAPHICS_TOP = 45  # countries and cities: the top 45 only
+
+
+def _decreasing(values: tuple[str, ...], share: float, first: float, ratio: float) -> tuple[tuple[str, float], ...]:
+    """`share` spread over `values`, the first taking about `first` of it, each next one `ratio` of the one
+    before."""
+    weights = [first] + [(1 - first) * (1 - ratio) * ratio ** index for index in range(len(values) - 1)]
+    scale = share / sum(weights)
+    return tuple((value, weight * scale) for value, weight in zip(values, weights, strict=True))
+
+
+def follower_breakdowns(world: World, key: str, day: dt.date) -> dict[str, list[tuple[str, int]]]:
+    """The account's followers by age, gender, country and city at the end of the day, as follower_demographics
+    serves them (and simulator.ground_truth reads them): buckets under 100 followers left out, countries and
+    cities their top 45, largest first; {} under 100 followers."""
+    total = world.followers(key, day)
+    if total < DEMOGRAPHICS_MIN_FOLLOWERS:
+        return {}
+    language = world.profiles[key].brand.language if world.profiles[key].brand.language in CITIES else "en"
+    shares = {"gender": GENDERS, "age": tuple((age, share * KNOWN_AGE) for age, share in AGES),
+              "country": _decreasing(COUNTRIES[language], 0.97, 0.55, 0.9),
+              "city": _decreasing(CITIES[language], KNOWN_CITY, 0.3, 0.8)}
+    served: dict[str, list[tuple[str, int]]] = {}
+    for breakdown in DEMOGRAPHIC_BREAKDOWNS:
+        buckets = [(value, int(total * share)) for value, share in shares[breakdown]]
+        buckets = [(value, count) for value, count in buckets if count >= DEMOGRAPHICS_MIN_BUCKET]
+        if breakdown in ("country", "city"):
+            buckets = sorted(buckets, key=lambda bucket: -bucket[1])[:DEMOGRAPHICS_TOP]
+        served[breakdown] = buckets
+    return served
+
+
+def follower_demographics(world: World, request: Request, as_of: dt.datetime, user_id: str) -> Response:
+    """`metric=follower_demographics&period=lifetime&metric_type=total_value&breakdown=<one of four>`: the
+    breakdown's buckets as `total_value.breakdowns[0].results`, in no particular order (as Instagram sends them)."""
+    key = _account_key(user_id)
+    if request.query.get("period") != "lifetime":
+        raise graph_error(400, 100, "(#100) Param period must be lifetime for the follower_demographics metric")
+    if request.query.get("metric_type") != "total_value":
+        raise graph_error(400, 100, "(#100) The following metrics (follower_demographics) should be specified "
+                          "with parameter metric_type=total_value")
+    breakdown = request.query.get("breakdown", "")
+    if breakdown not in DEMOGRAPHIC_BREAKDOWNS:
+        raise graph_error(400, 100, "(#100) Param breakdown must be one of {age, city, country, gender} for the "
+                          "follower_demographics metric")
+    day = (as_of - dt.timedelta(microseconds=1)).date()
+    served = follower_breakdowns(world, key, day)
+    if not served:
+        raise graph_error(400, 100, "(#100) Not enough followers: follower demographics are served for accounts "
+                          f"with {DEMOGRAPHICS_MIN_FOLLOWERS} followers or more")
+    results = [{"dimension_values": [value], "value": count} for value, count in sorted(served[breakdown])]
+    return Response(200, {"data": [{
+        "name": "follower_demographics", "period": "lifetime", "title": "Follower demographics",
+        "description": "The demographic characteristics of followers, including countries, cities and gender "
+                       "distribution.",
+        "total_value": {"breakdowns": [{"dimension_keys": [breakdown], "results": results}]},
+        "id": f"{user_id}/insights/follower_demographics/lifetime"}]}, {})
+
+
 def _account_key(user_id: str) -> str:
     return f"instagram:{user_id}"
 
@@ -106,6 +191,8 @@ def user_insights(world: World, request: Request, as_of: dt.datetime, params: di
     check_token(request)
     key = _account_key(params["user_id"])
     metrics = request.query.get("metric", "").split(",")
+    if metrics == ["follower_demographics"]:
+        return follower_demographics(world, request, as_of, params["user_id"])
     kind = request.query.get("metric_type", "time_series")
     _retired(metrics, request, frozenset({"impressions"}))
     for index, metric in enumerate(metrics):

@@ -9,6 +9,7 @@ from collections import Counter
 from core.config import Settings
 from extractors.run import run_context
 from simulator.community import naming
+from simulator.platforms.instagram import follower_breakdowns
 from simulator.world import World
 
 
@@ -32,6 +33,8 @@ def raw_counts(settings: Settings, day: dt.date, first_run: dt.date) -> Counter:
         if account.platform == "instagram":
             counts["raw.instagram__user"] += 1
             counts["raw.instagram__user_insights"] += 2  # the day's reach and views (total_value)
+            # one answer per breakdown (age, gender, country, city); none under 100 followers
+            counts["raw.instagram__follower_demographics"] += 4 if follower_breakdowns(world, account.key, day) else 0
             counts["raw.instagram__media"] += len(posts)
             counts["raw.instagram__media_insights"] += 5 * len(posts)
             counts["raw.instagram__comments"] += sum(1 for comments in visible for c in comments if c.parent_id is None)

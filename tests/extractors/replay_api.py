@@ -157,12 +157,16 @@ class RecordedApi(ReplayApi):
 
 
 def instagram_routes() -> RecordedApi:
-    """The whole recorded Instagram account: user, insights, three media pages, their insights, comments, and
-    the media that tag it (whose window ends inside the first page)."""
+    """The whole recorded Instagram account: user, insights, follower demographics (one answer per breakdown),
+    three media pages, their insights, comments, and the media that tag it (whose window ends inside the first
+    page)."""
     api = RecordedApi(GRAPH_HOST)
     base = f"/v23.0/{INSTAGRAM_ID}"
     api.on(base, "instagram/user")
-    api.on(f"{base}/insights", "instagram/user_insights")
+    api.on(f"{base}/insights", "instagram/user_insights", period="day")
+    for breakdown in ("age", "gender", "country", "city"):
+        api.on(f"{base}/insights", f"instagram/follower_demographics/{breakdown}", period="lifetime",
+               breakdown=breakdown)
     api.on(f"{base}/media", "instagram/media/page_1", after=ABSENT)
     api.on(f"{base}/media", "instagram/media/page_2", after=MEDIA_CURSOR_2)
     api.on(f"{base}/media", "instagram/media/page_3", after=MEDIA_CURSOR_3)

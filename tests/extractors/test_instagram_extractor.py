@@ -55,7 +55,7 @@ def test_several_pages_are_followed_to_the_last(instagram_api, sleeps, landing_e
         "18060000000000001", "18060000000000001", "18060000000000003", "18060000000000003",
         "18060000000000005"]
     assert {name: info["status"] for name, info in streams.items()} == dict.fromkeys(
-        ["user", "user_insights", "media", "media_insights", "comments", "tags"], "complete")
+        ["user", "user_insights", "follower_demographics", "media", "media_insights", "comments", "tags"], "complete")
     # AND the media by others that tag the account are read over both pages, as received
     assert ids(streams["tags"]["file"]) == ["17990000000000031", "17990000000000032", "17990000000000033"]
     assert landed(streams["tags"]["file"])[0] == {"parent_id": None,
@@ -90,7 +90,8 @@ def test_user_insights_ask_the_days_reach_and_views_as_totals(instagram_api, sle
     # WHEN the account is extracted
     manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
     # THEN reach and views are asked for the logical date (UTC), as one day's totals
-    (request,) = [r for r in instagram_api.requests if r.url.path == INSIGHTS]
+    (request,) = [r for r in instagram_api.requests
+                  if r.url.path == INSIGHTS and r.url.params.get("period") == "day"]
     assert request.url.params["metric"] == "reach,views"
     assert (request.url.params["period"], request.url.params["metric_type"]) == ("day", "total_value")
     assert (int(request.url.params["since"]), int(request.url.params["until"])) == (1792022400, 1792108800)
@@ -98,6 +99,40 @@ def test_user_insights_ask_the_days_reach_and_views_as_totals(instagram_api, sle
     lines = landed(manifest["streams"]["user_insights"]["file"])
     assert [(line["parent_id"], line["record"]["name"], line["record"]["total_value"]["value"]) for line in lines] == [
         (INSTAGRAM_ID, "reach", 1843), (INSTAGRAM_ID, "views", 5210)]
+
+
+def test_follower_demographics_ask_one_breakdown_a_call_and_land_each_as_received(instagram_api, sleeps,
+                                                                                landing_env):
+    # GIVEN the account's follower demographics answering one breakdown per call (results in no order)
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
+    # THEN each breakdown is asked alone, lifetime, as a total_value
+    asked = [r.url.params for r in instagram_api.requests
+             if r.url.path == INSIGHTS and r.url.params.get("metric") == "follower_demographics"]
+    assert [params["breakdown"] for params in asked] == ["age", "gender", "country", "city"]
+    assert {(params["period"], params["metric_type"]) for params in asked} == {("lifetime", "total_value")}
+    assert all("timeframe" not in params for params in asked)
+    # AND each answer lands as received, under its breakdown
+    lines = landed(manifest["streams"]["follower_demographics"]["file"])
+    assert [line["parent_id"] for line in lines] == ["age", "gender", "country", "city"]
+    city = lines[3]["record"]["total_value"]["breakdowns"][0]
+    assert city["dimension_keys"] == ["city"]
+    assert {"dimension_values": ["Paris, Île-de-France"], "value": 1674} in city["results"]
+    assert manifest["streams"]["follower_demographics"]["status"] == "complete"
+
+
+def test_a_refused_breakdown_is_recorded_and_the_others_still_land(instagram_api, sleeps, landing_env):
+    # GIVEN the city breakdown refused (an account Instagram serves no such breakdown for, or no permission)
+    # and the gender breakdown answering no data yet
+    instagram_api.on(INSIGHTS, "instagram/errors/no_permission_10", period="lifetime", breakdown="city")
+    instagram_api.on(INSIGHTS, "instagram/follower_demographics/empty", period="lifetime", breakdown="gender")
+    # WHEN the account is extracted
+    manifest = run(INSTAGRAM_KEY, instagram_api, sleeps)
+    # THEN age and country land; the refusal is recorded under its breakdown and the stream completes
+    stream = manifest["streams"]["follower_demographics"]
+    assert [line["parent_id"] for line in landed(stream["file"])] == ["age", "country"]
+    assert stream["status"] == "complete"
+    assert [error["id"] for error in stream["item_errors"]] == ["follower_demographics/city"]
 
 
 def media(media_id: str, media_type: str, product: str) -> dict:
@@ -139,7 +174,7 @@ def test_a_media_whose_insights_are_refused_is_skipped_and_recorded(instagram_ap
     # AND it was asked once (not retried), and the account's later streams ran
     assert instagram_api.requested("/v23.0/18060000000000003/insights") == 1
     assert {name: info["status"] for name, info in manifest["streams"].items()} == dict.fromkeys(
-        ["user", "user_insights", "media", "media_insights", "comments", "tags"], "complete")
+        ["user", "user_insights", "follower_demographics", "media", "media_insights", "comments", "tags"], "complete")
 
 
 def without(name: str, metric: str) -> Reply:
@@ -296,7 +331,7 @@ def test_rate_limit_waits_as_the_headers_say_then_succeeds(instagram_api, sleeps
 @pytest.mark.parametrize(
     ("path", "query", "stopped", "rows"),
     [
-        pytest.param(INSIGHTS, {}, "user_insights", 0, id="user-insights"),
+        pytest.param(INSIGHTS, {"period": "day"}, "user_insights", 0, id="user-insights"),
         pytest.param(MEDIA, {"after": MEDIA_CURSOR_2}, "media", 2, id="media-second-page"),
     ],
 )
@@ -318,7 +353,8 @@ def test_quota_exhausted_stops_the_stream_cleanly(
     assert instagram_api.requested(path, **query) == 1
     # AND every other stream still completes
     others = {name: info["status"] for name, info in manifest["streams"].items() if name != stopped}
-    assert set(others) == {"user", "user_insights", "media", "media_insights", "comments", "tags"} - {stopped}
+    assert set(others) == {"user", "user_insights", "follower_demographics", "media", "media_insights", "comments",
+                           "tags"} - {stopped}
     assert set(others.values()) == {"complete"}
 
 

@@ -102,7 +102,7 @@ def test_instagram_token_never_leaks(landing_env, sleeps, caplog):
     caplog.set_level(logging.DEBUG)
     api = instagram_routes()
     api.on(f"/v23.0/{INSTAGRAM_ID}", "instagram/errors/rate_limit_4", "instagram/user")
-    api.on(f"/v23.0/{INSTAGRAM_ID}/insights", "instagram/errors/quota_80002")
+    api.on(f"/v23.0/{INSTAGRAM_ID}/insights", "instagram/errors/quota_80002", period="day")
     api.on("/v23.0/18060000000000003/comments", "instagram/errors/unsupported_get_100",
            after="QVFIUmMzcDEZA2")
     assert INSTAGRAM_TOKEN.encode() in recorded("instagram/media/page_1").content

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -153,6 +154,36 @@ def test_simulated_instagram_user_insights_answer_totals_and_series_as_documente
     assert reach["values"][0]["value"] == totals["data"][0]["total_value"]["value"]
     assert views_series.status_code == 400 and "metric_type=total_value" in views_series.json()["error"]["message"]
     assert impressions.status_code == 400 and "no longer supported" in impressions.json()["error"]["message"]
+
+
+def test_simulated_instagram_follower_demographics_answer_as_recorded_top_45_and_not_under_100(monkeypatch,
+                                                                                                 tmp_path):
+    settings, key = world_of("instagram", monkeypatch, tmp_path)
+    user_id = key.split(":")[1]
+    query = {"access_token": "t", "metric": "follower_demographics", "period": "lifetime",
+             "metric_type": "total_value"}
+    url = f"/instagram/v23.0/{user_id}/insights"
+    recorded = json.loads((Path(__file__).parent / "fixtures" / "instagram" / "follower_demographics" / "city.json")
+                          .read_text())["data"][0]
+    with simulated(settings, DAY) as client:
+        answers = {breakdown: client.get(url, params={**query, "breakdown": breakdown}).json()["data"][0]
+                   for breakdown in ("age", "gender", "country", "city")}
+        crossed = client.get(url, params={**query, "breakdown": "age,gender"})
+    # the simulated answer has the recorded answer's shape, one breakdown each
+    for breakdown, item in answers.items():
+        assert set(item) == set(recorded) and item["total_value"]["breakdowns"][0]["dimension_keys"] == [breakdown]
+    assert crossed.status_code == 400
+    # a large account: countries are its top 45 (the world has 50), a bucket under 100 followers is left out
+    monkeypatch.setattr(World, "followers", lambda self, account_key, day: 2_000_000)
+    with simulated(settings, DAY) as client:
+        countries = client.get(url, params={**query, "breakdown": "country"}).json()["data"][0]
+    values = [result["value"] for result in countries["total_value"]["breakdowns"][0]["results"]]
+    assert len(values) == 45 and min(values) >= 100
+    # an account under 100 followers is refused
+    monkeypatch.setattr(World, "followers", lambda self, account_key, day: 99)
+    with simulated(settings, DAY) as client:
+        refused = client.get(url, params={**query, "breakdown": "age"})
+    assert refused.status_code == 400 and "100 followers" in refused.json()["error"]["message"]
 
 
 # --- X: partial errors, and the recent search on the simulator's clock ------------------------------------

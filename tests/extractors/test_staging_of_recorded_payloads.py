@@ -32,7 +32,8 @@ from extractors.mastodon import with_text
 from loader.load import load_date
 
 LINKEDIN = PLATFORM_TESTS / "platform_linkedin" / "payloads"
-MODELS = ["stg_instagram__user_insights", "stg_linkedin__follower_statistics", "stg_mastodon__statuses",
+MODELS = ["stg_instagram__user_insights", "stg_instagram__follower_demographics",
+          "stg_linkedin__follower_statistics", "stg_mastodon__statuses",
           "stg_mastodon__replies", "stg_mastodon__mentions", "stg_mastodon__hashtag_statuses"]
 NEXT_NIGHT = SNAPSHOT + dt.timedelta(days=1)
 # Three organizations: with networkSizes; without it; without it and without the country facet.
@@ -99,8 +100,12 @@ def staged(tmp_path_factory) -> duckdb.DuckDBPyConnection:
         # a mention, a hashtag and a long link, as the extractor lands it, and one landed as statuses were
         # before the extractor added their text
         series = json.loads((FIXTURES / "instagram" / "user_insights_series.json").read_text())["data"]
+        crossed = json.loads((FIXTURES / "instagram" / "follower_demographics" / "crossed_age_gender.json")
+                             .read_text())["data"]
+        gender = json.loads((FIXTURES / "instagram" / "follower_demographics" / "gender.json").read_text())["data"]
         land(settings, "instagram", INSTAGRAM_KEY.split(":")[1], NEXT_NIGHT,
-             {"user_insights": [(item, INSTAGRAM_KEY.split(":")[1]) for item in series]})
+             {"user_insights": [(item, INSTAGRAM_KEY.split(":")[1]) for item in series],
+              "follower_demographics": [(crossed[0], "age"), (gender[0], "gender")]})
         rich = json.loads((FIXTURES / "mastodon" / "statuses" / "html_entities.json").read_text())["body"][0]
         old = json.loads((FIXTURES / "mastodon" / "statuses" / "page_1.json").read_text())["body"][0]
         land(settings, "mastodon", MASTODON_KEY.split(":")[1], NEXT_NIGHT,
@@ -126,6 +131,24 @@ def test_account_insights_stage_every_day_of_a_series_and_the_day_of_a_total(sta
         order by snapshot_date, metric_name, metric_date""") == [
         (SNAPSHOT, "reach", SNAPSHOT, 1843), (SNAPSHOT, "views", SNAPSHOT, 5210),
         (NEXT_NIGHT, "reach", SNAPSHOT - dt.timedelta(days=1), 1702), (NEXT_NIGHT, "reach", SNAPSHOT, 1843)]
+
+
+def test_instagram_follower_demographics_stage_one_row_per_breakdown_value_never_crossed(staged):
+    # GIVEN the recorded night's four breakdowns (one call each), and on the next night a gender breakdown and a
+    # crossed age x gender one (as `breakdown=age,gender` answers)
+    # WHEN staged THEN each breakdown value is a row with its followers, accents and commas kept
+    found = rows(staged, f"""
+        select dimension, dimension_value, followers from staging.stg_instagram__follower_demographics
+        where snapshot_date = '{SNAPSHOT}' order by dimension, followers desc""")
+    assert [row for row in found if row[0] == "city"][:2] == [
+        ("city", "Paris, Île-de-France", 1674), ("city", "Lyon, Auvergne-Rhône-Alpes", 781)]
+    assert {row[0]: 0 for row in found} == {"age": 0, "city": 0, "country": 0, "gender": 0}
+    assert sum(followers for dimension, _, followers in found if dimension == "gender") == 10488
+    assert len([row for row in found if row[0] == "age"]) == 7
+    # AND the crossed breakdown is left out: its pairs are not single buckets
+    assert rows(staged, f"""
+        select distinct dimension from staging.stg_instagram__follower_demographics
+        where snapshot_date = '{NEXT_NIGHT}'""") == [("gender",)]
 
 
 def test_linkedin_followers_are_the_network_size_or_any_facet_present_never_organic_plus_paid(staged):
