@@ -61,7 +61,7 @@ demo: setup
 # Python. Tests go out by module (tests/conftest.py says why); TEST_WORKERS=0 runs them in one process.
 TEST_WORKERS ?= 2
 test: setup
-	$(BIN)/pytest -m "not airflow and not accurate and not spark" -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+	$(BIN)/pytest -m "not airflow and not accurate and not spark" -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## test-airflow: `make airflow` for real, the nightly DAG triggered and run by its scheduler (what CI runs next)
 test-airflow: setup
