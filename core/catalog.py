@@ -53,6 +53,11 @@ STREAMS: tuple[Stream, ...] = (
            description=('One row per account and demographic breakdown (age, gender, country, city) per logical '
                         'date (GET /{ig-user-id}/insights, metric=follower_demographics, period=lifetime, '
                         'metric_type=total_value); _parent_id is the breakdown.')),
+    Stream('instagram', 'business_discovery', key='business_discovery.id',
+           endpoint='GET /{ig-user-id}?fields=business_discovery.username(<rival>){...}',
+           description=("One row per rival account of the brand and page of its recent media per logical date "
+                        '(Business Discovery through the owned account): its followers, media count and media '
+                        "with like and comment counts; _parent_id is `<rival username>:<page>`.")),
     Stream('instagram', 'media', replication='timestamp', endpoint='GET /{ig-user-id}/media',
            description='One row per media object per logical date (GET /{ig-user-id}/media).'),
     Stream('instagram', 'media_insights', parent='media', endpoint='GET /{ig-media-id}/insights',
@@ -79,6 +84,13 @@ STREAMS: tuple[Stream, ...] = (
     Stream('mastodon', 'hashtag_statuses', replication='created_at', endpoint='GET /api/v1/timelines/tag/:hashtag',
            description=("One row per status on a campaign hashtag's timeline per logical date (GET "
                         '/api/v1/timelines/tag/:hashtag); _parent_id is the hashtag.')),
+    Stream('mastodon', 'rival_accounts', endpoint='GET /api/v1/accounts/lookup?acct=',
+           description=("One row per rival account of the brand per logical date (GET /api/v1/accounts/lookup); "
+                        '_parent_id is the rival as configured.')),
+    Stream('mastodon', 'rival_statuses', parent='rival_accounts', replication='created_at',
+           endpoint='GET /api/v1/accounts/:id/statuses',
+           description=("One row per rival's own public status since the window start per logical date (GET "
+                        '/api/v1/accounts/:id/statuses, no replies or reblogs); _parent_id is its account id.')),
     # --- threads
     Stream('threads', 'threads', replication='timestamp', endpoint='GET /v1.0/{threads-user-id}/threads',
            description=("One row per thread (post) of the owned profile per logical date (GET "
@@ -108,6 +120,13 @@ STREAMS: tuple[Stream, ...] = (
            description=("One row per tweet carrying one of the brand's campaign hashtags per logical date (GET "
                         '/2/tweets/search/recent, retweets excluded), with its author from includes.users under '
                         '`author`.')),
+    Stream('x', 'rival_users', endpoint='GET /2/users/by/username/:username, user.fields public_metrics',
+           description=("One row per rival account of the brand per logical date (GET /2/users/by/username/"
+                        ":username, public_metrics); _parent_id is the rival as configured.")),
+    Stream('x', 'rival_tweets', parent='rival_users', replication='created_at',
+           endpoint='GET /2/users/:id/tweets, retweets and replies excluded',
+           description=("One row per rival's own post since the window start per logical date (GET "
+                        '/2/users/:id/tweets, no retweets or replies); _parent_id is its user id.')),
     # --- bluesky
     Stream('bluesky', 'profile', key='did', endpoint='app.bsky.actor.getProfile',
            description='One row per Bluesky account per logical date (app.bsky.actor.getProfile).'),
@@ -123,6 +142,13 @@ STREAMS: tuple[Stream, ...] = (
            description=('One row per post by others found by app.bsky.feed.searchPosts per logical date: '
                         'mentioning the account or carrying a campaign hashtag; _parent_id is what was searched '
                         '(`@handle` or `#hashtag`).')),
+    Stream('bluesky', 'rival_profiles', key='did', endpoint='app.bsky.actor.getProfile',
+           description=('One row per rival account of the brand per logical date (app.bsky.actor.getProfile); '
+                        '_parent_id is the rival as configured.')),
+    Stream('bluesky', 'rival_posts', key='post.uri', parent='rival_profiles', replication='post.record.createdAt',
+           endpoint='app.bsky.feed.getAuthorFeed, filter posts_no_replies',
+           description=("One row per rival's own post since the window start per logical date, as a feed item "
+                        '(app.bsky.feed.getAuthorFeed); _parent_id is its DID.')),
     # --- ga4
     Stream('ga4', 'sessions_daily', key='row_key', replication='date', endpoint='runReport',
            description=('One row per (date, source, medium, campaign, ad content) of a GA4 property per logical '

@@ -83,6 +83,27 @@ class Influencer(_Strict):
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
 
 
+# The networks whose public figures of an account that is not the brand's can be read (competitor benchmarking):
+# Instagram through Business Discovery on the brand's own account, Mastodon and Bluesky public profiles and
+# author feeds, X user lookup and timelines. See docs/DECISIONLOG.md, "Competitor benchmarking", for the others.
+RIVAL_PLATFORMS = ("instagram", "mastodon", "bluesky", "x")
+
+
+class Rival(_Strict):
+    """A rival account the brand compares itself with: its public figures are read nightly through the brand's
+    own account on that platform."""
+
+    platform: Literal["instagram", "mastodon", "bluesky", "x"]
+    handle: str = Field(min_length=1, description=(
+        "Instagram: the business or creator username; Mastodon: user@instance (or user on the brand's own "
+        "instance); Bluesky: the handle (name.bsky.social) or its DID; X: the username."))
+    name: str | None = Field(default=None, description="How reports name it; the handle if not given.")
+
+    @property
+    def label(self) -> str:
+        return self.name or self.handle
+
+
 # A sentiment scorer's name as sentiment.registry knows it (the registry, a layer up, checks that it exists).
 SCORER_NAME = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -103,6 +124,9 @@ class Brand(_Strict):
     accounts: list[Account] = Field(min_length=1)
     campaigns: list[Campaign] = Field(default_factory=list)
     influencers: list[Influencer] = Field(default_factory=list)
+    rivals: list[Rival] = Field(default_factory=list, description=(
+        "Rival accounts to benchmark against (rpt_competitor_benchmark), each on a platform where the brand "
+        "has an account of its own."))
     ga4_property_id: str | None = Field(default=None, pattern=r"^[0-9]+$", description="GA4 property of the shop.")
     sentiment_scorer: str | None = Field(
         default=None, pattern=SCORER_NAME,
@@ -114,11 +138,17 @@ class Brand(_Strict):
             ("campaign", [c.campaign_id for c in self.campaigns]),
             ("utm_campaign", [c.utm_campaign for c in self.campaigns]),
             ("influencer", [(i.platform, i.handle) for i in self.influencers]),
+            ("rival", [(r.platform, r.handle.lower()) for r in self.rivals]),
         )
         for label, values in named:
             duplicates = sorted({str(v) for v in values if values.count(v) > 1})
             if duplicates:
                 raise ValueError(f"{label} {', '.join(duplicates)} is listed twice in brand {self.brand_id}")
+        own = {account.platform for account in self.accounts}
+        for rival in self.rivals:
+            if rival.platform not in own:
+                raise ValueError(f"rival {rival.handle} of brand {self.brand_id} is on {rival.platform}, where the "
+                                 "brand has no account: its figures are read through the brand's own account")
         ga4 = [account.account_id for account in self.accounts if account.platform == "ga4"]
         if self.ga4_property_id and ga4 and ga4 != [self.ga4_property_id]:
             raise ValueError(f"the ga4 account of brand {self.brand_id} must be its ga4_property_id "

@@ -80,6 +80,7 @@ class RunContext:
     snapshot_date: dt.date  # the logical date: counters are read as of the end of this day
     window_start: dt.date  # posts published since then are (re)read; older ones are settled
     hashtags: tuple[str, ...] = ()  # the brand's campaign hashtags (with #): searched for others' posts
+    rivals: tuple[str, ...] = ()  # handles of the brand's rivals on this platform, read through this account
 
     @property
     def window_start_utc(self) -> dt.datetime:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import Client, Grant, Record, RunContext, Stream, parse_json, parse_time, retry_after
+from extractors.base import ApiRefusal, Client, Grant, Record, RunContext, Stream, parse_json, parse_time, retry_after
 
 # The app view's rate-limit policy is announced as "<limit>;w=<seconds>"; without headers, wait a window.
 WINDOW_SECONDS = 300.0
@@ -124,22 +124,28 @@ class Posts(Stream[BlueskyClient]):
     name = "posts"
 
     def records(self, client: BlueskyClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
-        params = {"actor": client.account.account_id, "limit": 100, "filter": "posts_no_replies"}
-        for page in client.pages("app.bsky.feed.getAuthorFeed", params):
-            for item in page.get("feed", []):
-                if item.get("reason"):
-                    continue  # a repost (sorted by repost time) or the pinned post: not a post of the window
-                post = item.get("post")
-                if not isinstance(post, dict) or not post.get("uri"):
-                    client.skip("feed item without a post uri")
-                    continue
-                when = created(post)
-                if when is None:
-                    client.skip("post without record.createdAt")  # no time: in no window, no mart; counted
-                    continue
-                if when < context.window_start_utc:
-                    return
-                yield item, None
+        for item in author_posts(client, client.account.account_id, context):
+            yield item, None
+
+
+def author_posts(client: BlueskyClient, actor: str, context: RunContext) -> Iterator[dict]:
+    """An author's own posts since the window start, as feed items, newest first (`posts_no_replies`)."""
+    params = {"actor": actor, "limit": 100, "filter": "posts_no_replies"}
+    for page in client.pages("app.bsky.feed.getAuthorFeed", params):
+        for item in page.get("feed", []):
+            if item.get("reason"):
+                continue  # a repost (sorted by repost time) or the pinned post: not a post of the window
+            post = item.get("post")
+            if not isinstance(post, dict) or not post.get("uri"):
+                client.skip("feed item without a post uri")
+                continue
+            when = created(post)
+            if when is None:
+                client.skip("post without record.createdAt")  # no time: in no window, no mart; counted
+                continue
+            if when < context.window_start_utc:
+                return
+            yield item
 
 
 class Replies(Stream[BlueskyClient]):
@@ -193,5 +199,31 @@ class Search(Stream[BlueskyClient]):
                     yield post, searched
 
 
-STREAMS: tuple[type[Stream[BlueskyClient]], ...] = (Profile, Posts, Replies, Search)
+class RivalProfiles(Stream[BlueskyClient]):
+    """Each rival's public profile (`brands[].rivals`: a handle or a DID), with its follower and post counts."""
+
+    name = "rival_profiles"
+
+    def records(self, client: BlueskyClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        for rival in context.rivals:
+            try:
+                yield parse_json(client.get("/xrpc/app.bsky.actor.getProfile", {"actor": rival})), rival
+            except ApiRefusal as error:
+                client.item_error(f"rival_profiles/{rival}", error)
+
+
+class RivalPosts(Stream[BlueskyClient]):
+    """Each rival's own posts since the window start, with their public counts; the parent id is its DID."""
+
+    name = "rival_posts"
+
+    def records(self, client: BlueskyClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        for profile in parents:
+            if profile.get("did"):
+                for item in author_posts(client, profile["did"], context):
+                    yield item, profile["did"]
+
+
+STREAMS: tuple[type[Stream[BlueskyClient]], ...] = (Profile, Posts, Replies, Search, RivalProfiles,
+                                                     RivalPosts)
 CLIENT: type[BlueskyClient] = BlueskyClient

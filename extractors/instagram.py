@@ -94,6 +94,39 @@ class FollowerDemographics(Stream[InstagramClient]):
                 yield item, breakdown
 
 
+class BusinessDiscovery(Stream[InstagramClient]):
+    """Each rival's public figures (`brands[].rivals`), read through the brand's own account with Business
+    Discovery: `GET /{ig-user-id}?fields=business_discovery.username(<rival>){...}`, its followers, media count
+    and recent media with their like and comment counts, newest first, page after page (`media.after(<cursor>)`)
+    down to the window start. Each answer lands whole, its _parent_id `<rival>:<page>`. A rival Meta refuses (a
+    personal account, a renamed one: code 110) is listed under `item_errors`; the others are still read."""
+
+    name = "business_discovery"
+    FIELDS = "username,name,followers_count,follows_count,media_count"
+    MEDIA_FIELDS = "id,timestamp,like_count,comments_count,media_type,media_product_type,permalink"
+    PAGE = 50
+
+    def records(self, client: InstagramClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        for rival in context.rivals:
+            after, page = None, 1
+            while True:
+                media = f"media{f'.after({after})' if after else ''}.limit({self.PAGE}){{{self.MEDIA_FIELDS}}}"
+                fields = f"business_discovery.username({rival}){{{self.FIELDS},{media}}}"
+                try:
+                    body = parse_json(client.get(client.path(client.account.account_id), {"fields": fields}))
+                except ApiRefusal as error:
+                    client.item_error(f"business_discovery/{rival}", error)
+                    break
+                yield body, f"{rival}:{page}"
+                listing = (body.get("business_discovery") or {}).get("media") or {}
+                data = listing.get("data") or []
+                after = ((listing.get("paging") or {}).get("cursors") or {}).get("after")
+                oldest = published(data[-1]) if data else None
+                if not after or oldest is None or oldest < context.window_start_utc:
+                    break
+                page += 1
+
+
 class Media(Stream[InstagramClient]):
     name = "media"
 
@@ -154,6 +187,7 @@ class Tags(Stream[InstagramClient]):
             yield record, None
 
 
-STREAMS: tuple[type[Stream[InstagramClient]], ...] = (User, UserInsights, FollowerDemographics, Media,
-                                                         MediaInsights, Comments, Tags)
+STREAMS: tuple[type[Stream[InstagramClient]], ...] = (User, UserInsights, FollowerDemographics,
+                                                         BusinessDiscovery, Media, MediaInsights,
+                                                         Comments, Tags)
 CLIENT: type[InstagramClient] = InstagramClient

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
-from extractors.base import Client, Record, RunContext, Stream, parse_json, parse_time
+from extractors.base import ApiRefusal, Client, Record, RunContext, Stream, parse_json, parse_time
 
 TEXT_FIELD = "content_text"
 
@@ -177,5 +177,40 @@ class HashtagStatuses(Stream[MastodonClient]):
                 yield with_text(record), hashtag
 
 
-STREAMS: tuple[type[Stream[MastodonClient]], ...] = (Account, Statuses, Replies, Mentions, HashtagStatuses)
+class RivalAccounts(Stream[MastodonClient]):
+    """Each rival's public account (`brands[].rivals`), found by its address through the brand's instance:
+    `GET /api/v1/accounts/lookup?acct=<user@instance>`. The instance must know the account (a remote rival is
+    known once someone on it follows or searches it); one it does not know is listed under `item_errors`."""
+
+    name = "rival_accounts"
+
+    def records(self, client: MastodonClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        for rival in context.rivals:
+            try:
+                yield parse_json(client.get("/api/v1/accounts/lookup", {"acct": rival.lstrip("@")})), rival
+            except ApiRefusal as error:
+                client.item_error(f"rival_accounts/{rival}", error)
+
+
+class RivalStatuses(Stream[MastodonClient]):
+    """Each rival's own public statuses since the window start (no replies, no boosts), with their public
+    counts; the parent id is the rival's account id."""
+
+    name = "rival_statuses"
+
+    def records(self, client: MastodonClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        for account in parents:
+            if not account.get("id"):
+                continue
+            url = f"/api/v1/accounts/{account['id']}/statuses"
+            params = {"limit": 40, "exclude_replies": "true", "exclude_reblogs": "true"}
+            for record in _within(client, url, params, context):
+                if not record.get("id"):
+                    client.skip("status without id")
+                    continue
+                yield with_text(record), account["id"]
+
+
+STREAMS: tuple[type[Stream[MastodonClient]], ...] = (Account, Statuses, Replies, Mentions, HashtagStatuses,
+                                                      RivalAccounts, RivalStatuses)
 CLIENT: type[MastodonClient] = MastodonClient

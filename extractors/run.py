@@ -140,6 +140,9 @@ def extract_account(
     first_run = read_state(settings, account.platform, account.account_id).get("first_run_date")
     context = run_context(settings, snapshot_date, dt.date.fromisoformat(first_run) if first_run else None)
     context.hashtags = tuple(sorted({tag for campaign in brand.campaigns for tag in campaign.hashtags}))
+    # a brand's rivals on a platform are read once, through its first account there
+    if account == next(own for own in brand.accounts if own.platform == account.platform):
+        context.rivals = tuple(rival.handle for rival in brand.rivals if rival.platform == account.platform)
     landing = landing_dir(settings.data)
     started = dt.datetime.now(dt.UTC)
     streams: dict[str, dict] = {}  # each stream's file, rows, checksum and outcome, as the manifest lists them

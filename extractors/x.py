@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import httpx
 
 from extractors.base import (
+    ApiRefusal,
     Client,
     ExtractorError,
     Grant,
@@ -231,5 +232,46 @@ class HashtagSearch(Stream[XClient]):
             yield with_author(record, page), None
 
 
-STREAMS: tuple[type[Stream[XClient]], ...] = (User, Tweets, Mentions, HashtagSearch)
+class RivalUsers(Stream[XClient]):
+    """Each rival's public profile (`brands[].rivals`: its username), with `public_metrics` (followers, tweets):
+    `GET /2/users/by/username/:username`. X answers an unknown or suspended username with HTTP 200 and `errors`
+    alone: that rival is listed under `item_errors`, the others are still read."""
+
+    name = "rival_users"
+
+    def records(self, client: XClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        for rival in context.rivals:
+            username = rival.lstrip("@")
+            try:
+                body = parse_json(client.get(f"/2/users/by/username/{username}",
+                                             {"user.fields": "created_at,public_metrics"}))
+            except ApiRefusal as error:
+                client.item_error(f"rival_users/{username}", error)
+                continue
+            if not isinstance(body.get("data"), dict):
+                client.item_error(f"rival_users/{username}", ApiRefusal(
+                    f"x: user {username} not returned: {json.dumps(body.get('errors'), ensure_ascii=False)[:300]}",
+                    200, body))
+                continue
+            yield body["data"], rival
+
+
+class RivalTweets(Stream[XClient]):
+    """Each rival's own posts since the window start (no retweets, no replies), with their `public_metrics`;
+    the parent id is the rival's user id."""
+
+    name = "rival_tweets"
+
+    def records(self, client: XClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        params = {"max_results": 100, "tweet.fields": TWEET_FIELDS, "exclude": "retweets,replies",
+                  "start_time": _since(context)}
+        for user in parents:
+            if not user.get("id"):
+                continue
+            pages = client.pages(f"/2/users/{user['id']}/tweets", params)
+            for record, _ in newest_first(client, pages, context.window_start_utc):
+                yield record, user["id"]
+
+
+STREAMS: tuple[type[Stream[XClient]], ...] = (User, Tweets, Mentions, HashtagSearch, RivalUsers, RivalTweets)
 CLIENT: type[XClient] = XClient

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from core.config import Settings, load_settings
+from core.window import window_start
 from simulator.community import influencer_posts, ugc_posts
 from simulator.platforms.instagram import follower_breakdowns
 from simulator.platforms.linkedin import follower_facets
@@ -246,6 +247,65 @@ def reach_alerts(world: World, key: str) -> dict:
     return {"alert_days": fired, "by_day": by_day}
 
 
+DISCOVERY_PAGE = 50  # media per Business Discovery call (extractors.instagram.BusinessDiscovery.PAGE)
+
+
+def competitor_benchmark(world: World, settings: Settings, brand_id: str) -> dict:
+    """The brand's rivals and own accounts on the rivals' platforms, week by week (Monday to Sunday in the brand's
+    time zone), as nightly runs from the start date to the world's last night read them: followers at the week's
+    last night; the posts published in the week and their public engagements (likes + comments, + shares but on
+    Instagram) as of each post's last read, the last night whose window still held it."""
+    brand = next(brand for brand in settings.brands if brand.brand_id == brand_id)
+    zone = zoneinfo.ZoneInfo(brand.timezone)
+    nights = [world.start + dt.timedelta(days=n) for n in range((world.end - world.start).days + 1)]
+    starts = [dt.datetime.combine(world.start if index == 0 else max(
+        world.start, window_start(night, settings.extraction.lookback_days)), dt.time(), tzinfo=dt.UTC)
+        for index, night in enumerate(nights)]
+
+    def monday(day: dt.date) -> str:
+        return (day - dt.timedelta(days=day.weekday())).isoformat()
+
+    rivals: dict[str, dict] = {}
+    for configured in brand.rivals:
+        rival = world.rivals.find(configured.platform, configured.handle)
+        assert rival is not None
+        weeks: dict[str, dict] = {}
+        for night in nights:
+            weeks.setdefault(monday(night), {"posts": 0, "engagements": 0})["followers"] = \
+                world.rivals.followers(rival, night)
+        last_read: dict[str, dt.date] = {}
+        for night, start in zip(nights, starts, strict=True):
+            newest = sorted(world.rivals.posts_as_of(rival, world.now(night)), key=lambda post: post.published_at,
+                            reverse=True)
+            if rival.platform == "instagram":
+                # Business Discovery lands whole pages (the extractor's 50) until one ends before the window
+                count = 0
+                while count < len(newest):
+                    count += DISCOVERY_PAGE
+                    if newest[min(count, len(newest)) - 1].published_at < start:
+                        break
+                newest = newest[:count]
+            else:
+                newest = [post for post in newest if post.published_at >= start]
+            for post in newest:
+                last_read[post.post_id] = night
+        for post in world.rivals.posts_as_of(rival, world.now(world.end)):
+            read = [last_read[post.post_id]] if post.post_id in last_read else []
+            week = weeks.get(monday(post.published_at.astimezone(zone).date()))
+            if not read or week is None:
+                continue
+            counters = post.counters(world.now(read[-1]))
+            week["posts"] += 1
+            week["engagements"] += counters["likes"] + counters["comments"] + (
+                counters["shares"] if rival.platform != "instagram" else 0)
+        rivals[f"{rival.platform}:{rival.account_id}"] = {"handle": rival.handle, "weeks": weeks}
+    platforms = {rival.platform for rival in brand.rivals}
+    own = {account.key: {"weeks": {monday(night): {"followers": world.followers(account.key, night)}
+                                   for night in nights}}
+           for account in brand.accounts if account.platform in platforms}
+    return {"rivals": rivals, "own": own}
+
+
 def compute(settings: Settings) -> dict:
     world = World(settings)
     accounts: dict[str, dict] = {}
@@ -324,7 +384,8 @@ def compute(settings: Settings) -> dict:
             stats["cost_per_engagement"] = round(fee / engagements, 4) if fee and engagements else None
         top = max(influencers, key=lambda handle: influencers[handle]["engagement_rate"]) if influencers else None
         brands[brand.brand_id] = {"campaigns": campaigns, "influencers": influencers, "top_influencer": top,
-                                  "advocates": advocates(world, brand.brand_id)}
+                                  "advocates": advocates(world, brand.brand_id),
+                                  "competitors": competitor_benchmark(world, settings, brand.brand_id)}
     return {"seed": settings.simulator.seed, "start_date": world.start.isoformat(), "end_date": world.end.isoformat(),
             "accounts": accounts, "platforms": platforms, "crisis": crisis, "reach_drop": reach, "brands": brands,
             "notes": {"engagement_rate": "D+7 engagements / followers at the end of the day before publication",

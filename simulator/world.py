@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
 import math
-import random
 import zoneinfo
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
@@ -15,7 +13,10 @@ from functools import cached_property
 from typing import TypeVar, cast
 
 from core.config import Account, Brand, Settings
+from simulator.ids import platform_id
+from simulator.ids import rng_for as _rng
 from simulator.phrases import FEATURE_PHRASES, PHRASES, SENTIMENTS, brand_reply, compose
+from simulator.rivals import Rivals
 
 UTC = dt.UTC
 T = TypeVar("T")
@@ -103,19 +104,6 @@ ADVOCATE_SHARE = 0.08
 ADVOCATE_SENTIMENTS = (("positive", 0.85), ("neutral", 0.15))
 
 
-def _rng(*parts: object) -> random.Random:
-    # One generator per entity, seeded from its identity, so an account or post is the same whatever
-    # else the world holds and can be generated alone (streaming at benchmark scale).
-    digest = hashlib.sha256(":".join(map(str, parts)).encode()).digest()
-    return random.Random(int.from_bytes(digest[:8], "big"))
-
-
-def platform_id(platform: str, moment: dt.datetime, identity: str) -> str:
-    """An id in the platform's own style; Mastodon's are time-ordered snowflakes, which its paging needs."""
-    salt = int.from_bytes(hashlib.sha256(identity.encode()).digest()[:6], "big")
-    if platform == "mastodon":
-        return str((int(moment.timestamp() * 1000) << 16) | (salt & 0xFFFF))
-    return f"178{salt % 10**14:014d}"
 
 
 @dataclass(frozen=True)
@@ -261,6 +249,11 @@ class World:
         self._by_platform: dict[str, list[str]] = {}
         self._memo: dict[tuple, object] = {}
         self._bounds: dict[str, tuple[list[dt.datetime], list[dt.datetime]]] = {}
+
+    @cached_property
+    def rivals(self) -> Rivals:
+        """The brands' rival accounts (brands[].rivals): public profiles and posts only."""
+        return Rivals(self)
 
     def memo(self, key: tuple, build: Callable[[], T]) -> T:
         """A value computed once per key (handlers re-asked for each page); only the last few used are kept."""

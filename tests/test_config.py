@@ -135,3 +135,21 @@ def test_a_real_source_names_every_missing_credential_before_extracting(tmp_path
     for name in ("SMW_CONN_X_ACME", "SMW_CONN_X_GLOBEX", "SMW_CONN_TIKTOK_GLOBEX"):
         monkeypatch.setenv(name, '{"client_id": "c", "refresh_token": "r"}')
     assert len(pipeline.account_keys(settings)) == 5
+
+
+def test_a_rival_is_read_through_an_account_of_the_brand_on_its_platform(tmp_path):
+    # GIVEN the demo configuration, one brand naming a rival on Bluesky, where another brand has no account
+    settings = load_settings()
+    brand = settings.brands[0].model_dump()
+    brand["accounts"] = [account for account in brand["accounts"] if account["platform"] != "bluesky"]
+    brand["rivals"] = [{"platform": "bluesky", "handle": "rival.bsky.social"}]
+    # WHEN validated THEN it is refused with the reason
+    with pytest.raises(ValueError, match="rival rival.bsky.social of brand maison_lumiere is on bluesky, where the "
+                                         "brand has no account"):
+        type(settings.brands[0]).model_validate(brand)
+    # AND a rival listed twice (handles compare case-insensitively) is refused; on an owned platform one is accepted
+    brand["rivals"] = [{"platform": "instagram", "handle": "Rival"}, {"platform": "instagram", "handle": "rival"}]
+    with pytest.raises(ValueError, match="rival .* is listed twice"):
+        type(settings.brands[0]).model_validate(brand)
+    brand["rivals"] = [{"platform": "instagram", "handle": "rival", "name": "The Rival"}]
+    assert type(settings.brands[0]).model_validate(brand).rivals[0].label == "The Rival"

@@ -163,6 +163,14 @@ def make_marts(path) -> None:
             ('instagram:1', DATE '{DAY}', 'country', 'urn:li:geo:105015875', 610, 0.61),
             ('instagram:1', DATE '{DAY}', 'seniority', 'urn:li:seniority:4', 300, 0.3))
             as audience(account_key, date_day, dimension, dimension_value, followers, share_of_followers);
+        create table marts.rpt_competitor_benchmark as select * from (values
+            ('acme', 'instagram', 'instagram:1', true, 'acme', 'Acme', 1000, 20, 3, 150.0, 0.15),
+            ('acme', 'instagram', 'instagram:9', false, 'rival_co', 'Rival Co', 5000, -10, 4, 200.0, 0.04),
+            ('acme', 'instagram', 'instagram:8', false, 'quiet', 'Quiet', 800, null, 0, null, null))
+            as rows(brand_id, platform, account_key, is_own, handle, display_name, followers, follower_growth,
+                    posts_published, engagements_per_post, engagement_rate_by_followers),
+            -- DAY is a Monday: the last full week is the one before
+            (select DATE '{DAY}' - 7 as week_start, DATE '{DAY}' - 1 as week_end, DATE '{DAY}' - 1 as followers_as_of);
         create table marts.rpt_trending_hashtags as select * from (values
             ('acme', '#spring', DATE '{DAY}', 14, 4, 2.5, true, 1))
             as tags(brand_id, hashtag, week_start, uses, uses_week_before, growth, is_trending, trend_rank);
@@ -249,6 +257,14 @@ def test_each_brand_has_its_page_and_says_what_the_marts_lack(published):
     assert re.search(r'data-dimension="country" data-value="urn:li:geo:105015875">.*?Country.*?data-value="610">'
                      r'.*?61.0', acme, re.S) and 'data-value="600"' not in acme
     assert 'data-dimension="seniority"' in acme and "follower demographics the warehouse reads" in solo
+    # the competitors of the last full week, ranked by engagement rate per follower; the brand's own in bold,
+    # a rival by its name and handle; a rival without posts last
+    ranked = re.findall(r'data-row="benchmark" data-account="([^"]+)"', acme)
+    assert ranked == ["instagram:1", "instagram:9", "instagram:8"]
+    assert re.search(r'data-account="instagram:1" data-own="yes" class="own">.*?<strong>', acme, re.S)
+    assert "Rival Co (@rival_co)" in acme
+    assert re.search(r'data-account="instagram:9" data-own="no">.*?data-value="-10"', acme, re.S)
+    assert "No rival accounts to compare with" in solo
     assert (paths.report_day_dir(reports, DAY) / "validation.json").exists()
     # HTML escaped, and no path of this machine anywhere
     assert "Solo &lt;Brand&gt;" in solo

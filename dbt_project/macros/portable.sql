@@ -140,6 +140,11 @@
     cast({{ dbt.dateadd('day', days, date_expression) }} as date)
 {%- endmacro %}
 
+{% macro week_start(date_expression) -%}
+    {#- The Monday of the ISO week of a date. -#}
+    {{ add_days(date_expression, '1 - ' ~ iso_weekday(date_expression)) }}
+{%- endmacro %}
+
 {% macro to_text(expression) -%}
     {#- A value as text (ISO 8601 for dates): `cast(... as varchar)` without a length fails on Spark. -#}
     cast({{ expression }} as {{ dbt.type_string() }})

@@ -121,6 +121,7 @@ def brand_context(con: duckdb.DuckDBPyConnection, brand: Brand, day: dt.date, ga
         "influencers": figures.influencers(con, brand),
         "features": figures.content_features(con, brand), "advocates": figures.advocates(con, brand),
         "audience": figures.audience(con, brand, day),
+        "benchmark": figures.benchmark(con, brand, day),
         "hashtags": figures.hashtags(con, brand, day),
         "weeks": {"this": monday, "before": monday - dt.timedelta(days=7)},
         "gate": gate, "has_validation": has_validation,

@@ -423,7 +423,8 @@ def advocates(con: duckdb.DuckDBPyConnection, brand: Brand) -> Section:
 
 
 DIMENSION_NAMES = {"country": "Country", "region": "Region", "job_function": "Job function", "industry": "Industry",
-                   "seniority": "Seniority", "company_size": "Company size", "association": "Association"}
+                   "seniority": "Seniority", "company_size": "Company size", "association": "Association",
+                   "age": "Age", "gender": "Gender", "city": "City"}
 
 
 def audience(con: duckdb.DuckDBPyConnection, brand: Brand, day: dt.date) -> Section:
@@ -442,7 +443,28 @@ def audience(con: duckdb.DuckDBPyConnection, brand: Brand, day: dt.date) -> Sect
     for row in found:
         row["dimension_name"] = DIMENSION_NAMES.get(row["dimension"], row["dimension"])
     return Section(found, [] if found else [
-        "None of the brand's platforms gives follower demographics the warehouse reads (LinkedIn does)."])
+        "None of the brand's platforms gives follower demographics the warehouse reads (LinkedIn and Instagram do)."])
+
+
+def benchmark(con: duckdb.DuckDBPyConnection, brand: Brand, day: dt.date) -> Section:
+    """The brand's accounts and its rivals side by side, on the last full week before the day's week
+    (rpt_competitor_benchmark), ranked by engagement rate by followers within each platform."""
+    if not columns(con, "rpt_competitor_benchmark"):
+        return Section([], ["The published marts predate competitor benchmarking (rpt_competitor_benchmark)."])
+    week = day - dt.timedelta(days=day.weekday() + 7)
+    found = rows(con, """
+        select platform, account_key, is_own, handle, display_name, week_start, week_end, followers,
+               follower_growth, posts_published, engagements_per_post, engagement_rate_by_followers,
+               rank() over (partition by platform order by engagement_rate_by_followers desc nulls last) as rank
+        from marts.rpt_competitor_benchmark
+        where brand_id = ? and week_start = ?
+        order by platform, rank, account_key""", [brand.brand_id, week])
+    for row in found:
+        rival = f"{row['display_name']} (@{row['handle']})"
+        row["account"] = brand.label(row["account_key"]) if row["is_own"] else rival
+    return Section(found, [] if found else [
+        f"No rival accounts to compare with in the week of {week:%d %B %Y}: name them under the brand's `rivals` "
+        "in warehouse.yml (Instagram, Mastodon, Bluesky, X)."])
 
 
 POST_COLUMNS = """posts.post_key, posts.account_key, posts.platform, posts.published_date, posts.content_type,

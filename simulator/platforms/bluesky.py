@@ -11,6 +11,7 @@ from typing import Any
 
 from simulator.community import Mention, naming, tagged
 from simulator.protocol import ApiError, Request, Response, iso_z
+from simulator.rivals import Rival
 from simulator.world import Comment, Post, World
 
 # Bluesky reports no impressions, reach or saves to third parties: likes, reposts, quotes, replies only.
@@ -213,8 +214,46 @@ def _reply_view(world: World, post: Post, comment: Comment, parent_uri: str, roo
     }
 
 
+def _rival_author(rival: Rival) -> dict:
+    return {"did": rival.account_id, "handle": rival.handle, "displayName": rival.name, "labels": [],
+            "createdAt": "2023-04-11T09:00:00.000Z"}
+
+
+def _rival_profile(world: World, rival: Rival, as_of: dt.datetime) -> Response:
+    day = (as_of - dt.timedelta(microseconds=1)).date()
+    return Response(200, {**_rival_author(rival), "description": "",
+                          "followersCount": world.rivals.followers(rival, day), "followsCount": 240,
+                          "postsCount": len(world.rivals.posts_as_of(rival, as_of)),
+                          "indexedAt": iso_z(as_of - dt.timedelta(hours=1))}, {})
+
+
+def _rival_feed(world: World, request: Request, rival: Rival, as_of: dt.datetime, limit: int) -> Response:
+    """A rival's author feed: its posts newest first, as a feed of others' posts shows them (public counts)."""
+    posts = sorted(world.rivals.posts_as_of(rival, as_of), key=lambda post: post.published_at, reverse=True)
+    start = int(request.query["cursor"].rpartition("::")[2]) if request.query.get("cursor") else 0
+    chunk = posts[start:start + limit]
+    feed = []
+    for post in chunk:
+        counters = post.counters(as_of)
+        uri = f"at://{rival.account_id}/app.bsky.feed.post/{tid(post.published_at, post.post_id)}"
+        feed.append({"post": {
+            "uri": uri, "cid": _cid(uri), "author": _rival_author(rival),
+            "record": {"$type": "app.bsky.feed.post", "text": post.caption, "createdAt": iso_z(post.published_at),
+                       "langs": ["en"]},
+            "replyCount": counters["comments"], "repostCount": counters["shares"] - counters["shares"] // 5,
+            "likeCount": counters["likes"], "quoteCount": counters["shares"] // 5,
+            "indexedAt": iso_z(post.published_at + dt.timedelta(seconds=1)), "labels": []}})
+    body: dict = {"feed": feed}
+    if start + limit < len(posts):
+        body["cursor"] = f"{iso_z(chunk[-1].published_at)}::{start + limit}"
+    return Response(200, body, {})
+
+
 def get_profile(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     _check_token(request)
+    rival = world.rivals.find("bluesky", request.query.get("actor", ""))
+    if rival is not None:
+        return _rival_profile(world, rival, as_of)
     key = _key(world, request.query.get("actor", ""))
     day = (as_of - dt.timedelta(microseconds=1)).date()
     return Response(
@@ -233,10 +272,13 @@ def get_profile(world: World, request: Request, as_of: dt.datetime, params: dict
 
 def get_author_feed(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     _check_token(request)
-    key = _key(world, request.query.get("actor", ""))
     limit = int(request.query.get("limit", 50))
     if not 1 <= limit <= 100:
         raise ApiError(400, {"error": "InvalidRequest", "message": "limit must be between 1 and 100"})
+    rival = world.rivals.find("bluesky", request.query.get("actor", ""))
+    if rival is not None:
+        return _rival_feed(world, request, rival, as_of, limit)
+    key = _key(world, request.query.get("actor", ""))
 
     def build() -> tuple[list[Post], dict[str, int]]:  # once per feed and night: each page is a slice
         posts = sorted(world.posts_as_of(key, as_of), key=lambda post: post.published_at, reverse=True)

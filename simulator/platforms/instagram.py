@@ -3,7 +3,9 @@ comments, and the media by others in which the account is photo-tagged (tags).""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 
 from simulator.community import naming
 from simulator.platforms.graph import check_token, cursor_page, graph_error, graph_timestamp
@@ -156,6 +158,8 @@ def user(world: World, request: Request, as_of: dt.datetime, params: dict) -> Re
     key = _account_key(params["user_id"])
     if key not in world.profiles:
         raise graph_error(400, 100, f"Object with ID '{params['user_id']}' does not exist", "GraphMethodException", 33)
+    if request.query.get("fields", "").startswith("business_discovery."):
+        return business_discovery(world, request, as_of, params["user_id"])
     profile = world.profiles[key]
     day = (as_of - dt.timedelta(microseconds=1)).date()
     return Response(200, {
@@ -165,6 +169,55 @@ def user(world: World, request: Request, as_of: dt.datetime, params: dict) -> Re
         "follows_count": 312,
         "media_count": world.count_posts_as_of(key, as_of),
     }, {})
+
+
+DISCOVERY = re.compile(r"^business_discovery\.username\(([^)]*)\)\{(.*)\}$")
+DISCOVERY_MEDIA = re.compile(r"media((?:\.(?:after|limit)\([^)]*\))*)\{([^}]*)\}")
+
+
+def business_discovery(world: World, request: Request, as_of: dt.datetime, user_id: str) -> Response:
+    """`GET /{ig-user-id}?fields=business_discovery.username(<name>){fields,media.after(c).limit(n){fields}}`:
+    another business or creator account's public figures, read through the brand's own account (Business
+    Discovery). Only the fields asked for come back; media newest first, paged by cursor in the field
+    expression; a personal or unknown account is refused (code 110, subcode 2207013)."""
+    match = DISCOVERY.match(request.query["fields"])
+    if not match:
+        raise graph_error(400, 100, "(#100) Syntax error in the business_discovery field expression")
+    username, inner = match.groups()
+    rival = world.rivals.find("instagram", username)
+    if rival is None:
+        raise ApiError(400, {"error": {
+            "message": "Invalid user id", "type": "OAuthException", "code": 110, "error_subcode": 2207013,
+            "error_user_title": "Cannot find User",
+            "error_user_msg": f"The user with username: {username} cannot be found.",
+            "fbtrace_id": "AsimulatedTrace"}})
+    day = (as_of - dt.timedelta(microseconds=1)).date()
+    profile = {"id": rival.account_id, "username": rival.username, "name": rival.name,
+               "followers_count": world.rivals.followers(rival, day), "follows_count": 410,
+               "media_count": len(world.rivals.posts_as_of(rival, as_of))}
+    media_match = DISCOVERY_MEDIA.search(inner)
+    wanted = {name for name in DISCOVERY_MEDIA.sub("", inner).split(",") if name}
+    found: dict = {name: value for name, value in profile.items() if name in wanted | {"id"}}
+    if media_match:
+        modifiers = dict(re.findall(r"\.(after|limit)\(([^)]*)\)", media_match.group(1)))
+        limit = min(int(modifiers.get("limit") or 25), 100)
+        start = int(base64.b64decode(modifiers["after"]).decode()) if modifiers.get("after") else 0
+        posts = sorted(world.rivals.posts_as_of(rival, as_of), key=lambda post: post.published_at, reverse=True)
+        media_fields = set(media_match.group(2).split(","))
+        data = []
+        for post in posts[start:start + limit]:
+            counters = post.counters(as_of)
+            item = {"id": post.post_id, "timestamp": graph_timestamp(post.published_at), "caption": post.caption,
+                    "like_count": counters["likes"], "comments_count": counters["comments"],
+                    "media_type": "IMAGE", "media_product_type": "FEED",
+                    "permalink": f"https://www.instagram.com/p/{post.post_id}/"}
+            data.append({name: value for name, value in item.items() if name in media_fields | {"id"}})
+        media: dict = {"data": data}
+        if start + limit < len(posts):
+            media["paging"] = {"cursors": {"before": base64.b64encode(str(start).encode()).decode(),
+                                           "after": base64.b64encode(str(start + limit).encode()).decode()}}
+        found["media"] = media
+    return Response(200, {"business_discovery": found, "id": user_id}, {})
 
 
 def _retired(metrics: list[str], request: Request, retired: frozenset[str]) -> None:

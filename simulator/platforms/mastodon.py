@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from simulator.community import Mention, naming, tagged
 from simulator.protocol import ApiError, Request, Response, iso_z, page_link
+from simulator.rivals import Rival
 from simulator.world import Comment, Post, World, platform_id
 
 
@@ -146,10 +147,59 @@ def account(world: World, request: Request, as_of: dt.datetime, params: dict) ->
     return Response(200, _account(world, key, as_of), {})
 
 
+def _rival_account(world: World, rival: Rival, as_of: dt.datetime) -> dict:
+    day = (as_of - dt.timedelta(microseconds=1)).date()
+    username, _, server = rival.handle.lstrip("@").partition("@")
+    server = server or "mastodon.example"
+    return {"id": rival.account_id, "username": username, "acct": f"{username}@{server}",
+            "display_name": rival.name, "locked": False, "bot": False, "created_at": "2022-12-01T00:00:00.000Z",
+            "note": "", "url": f"https://{server}/@{username}", "followers_count": world.rivals.followers(rival, day),
+            "following_count": 85, "statuses_count": len(world.rivals.posts_as_of(rival, as_of))}
+
+
+def lookup(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """`GET /api/v1/accounts/lookup?acct=user@instance`: an account by its address (a rival; the brands'
+    own accounts by their handle)."""
+    _check_token(request)
+    acct = request.query.get("acct", "")
+    rival = world.rivals.find("mastodon", acct)
+    if rival is not None:
+        return Response(200, _rival_account(world, rival, as_of), {})
+    for key, profile in world.profiles.items():
+        if key.startswith("mastodon:") and profile.account.handle == acct:
+            return Response(200, _account(world, key, as_of), {})
+    raise ApiError(404, {"error": "Record not found"})
+
+
+def _rival_statuses(world: World, request: Request, rival: Rival, as_of: dt.datetime, limit: int) -> Response:
+    """A rival's public statuses, newest first, paged by max_id as an owned account's are."""
+    listing = world.memo(("mastodon.rival", rival.account_id, as_of), lambda: _newest_first(
+        [(int(post.post_id), post) for post in world.rivals.posts_as_of(rival, as_of)]))
+    page = [post for _, post in _page(request, listing, limit)]
+    account = _rival_account(world, rival, as_of)
+    body: list[dict] = []
+    for post in page:
+        counters = post.counters(as_of)
+        body.append({
+            "id": post.post_id, "created_at": iso_z(post.published_at), "in_reply_to_id": None,
+            "in_reply_to_account_id": None, "sensitive": False, "spoiler_text": "", "visibility": "public",
+            "language": "en", "uri": f"{account['url']}/statuses/{post.post_id}",
+            "url": f"{account['url']}/{post.post_id}", "replies_count": counters["comments"],
+            "reblogs_count": counters["shares"], "favourites_count": counters["likes"],
+            "content": html_content(post.caption), "account": account, "media_attachments": [], "tags": []})
+    headers = {}
+    if len(page) == limit:
+        headers["Link"] = f'<{request.base}{request.path}?limit={limit}&max_id={page[-1].post_id}>; rel="next"'
+    return Response(200, body, headers)
+
+
 def statuses(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     _check_token(request)
     key = f"mastodon:{params['account_id']}"
     limit = min(int(request.query.get("limit", 20)), 40)
+    rival = world.rivals.find("mastodon", params["account_id"])
+    if rival is not None:
+        return _rival_statuses(world, request, rival, as_of, limit)
     newest_first = world.memo(("mastodon.statuses", key, as_of), lambda: _newest_first(
         [(int(post.post_id), post) for post in world.posts_as_of(key, as_of)]))
     page = [post for _, post in _page(request, newest_first, limit)]
@@ -248,6 +298,7 @@ def tag_timeline(world: World, request: Request, as_of: dt.datetime, params: dic
 
 
 ROUTES = [
+    (r"/api/v1/accounts/lookup", lookup),
     (r"/api/v1/accounts/(?P<account_id>\d+)", account),
     (r"/api/v1/accounts/(?P<account_id>\d+)/statuses", statuses),
     (r"/api/v1/statuses/(?P<status_id>\d+)/context", context),

@@ -11,6 +11,7 @@ from typing import Any
 
 from simulator.community import Mention, naming, tagged
 from simulator.protocol import ApiError, Request, Response, iso_z
+from simulator.rivals import Rival
 from simulator.world import MAX_COMMENT_AGE, Comment, Post, World, platform_id
 
 # X reports no reach; impression_count is the view count, bookmark_count the saves.
@@ -296,6 +297,43 @@ def user(world: World, request: Request, as_of: dt.datetime, params: dict) -> Re
     )
 
 
+def user_by_username(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """`GET /2/users/by/username/:username`: a rival's public profile; an unknown one is HTTP 200 with errors."""
+    _check_token(request)
+    rival = world.rivals.find("x", params["username"])
+    if rival is None:
+        return Response(200, {"errors": [{
+            "value": params["username"], "detail": f"Could not find user with username: [{params['username']}].",
+            "title": "Not Found Error", "resource_type": "user", "parameter": "username",
+            "resource_id": params["username"], "type": "https://api.twitter.com/2/problems/resource-not-found"}]}, {})
+    day = (as_of - dt.timedelta(microseconds=1)).date()
+    return Response(200, {"data": {
+        "id": rival.account_id, "name": rival.name, "username": rival.username,
+        "created_at": "2014-06-10T12:00:00.000Z",
+        "public_metrics": {"followers_count": world.rivals.followers(rival, day), "following_count": 380,
+                           "tweet_count": len(world.rivals.posts_as_of(rival, as_of)), "listed_count": 55,
+                           "like_count": 1200, "media_count": 300}}}, {})
+
+
+def _rival_tweets(world: World, request: Request, rival: Rival, as_of: dt.datetime) -> Response:
+    """A rival's own posts, newest first, with their public metrics (others' tweets show no bookmarks)."""
+    def build() -> list:
+        items = []
+        for post in world.rivals.posts_as_of(rival, as_of):
+            counters = post.counters(as_of)
+            items.append((post.published_at, {
+                "id": post.post_id, "text": post.caption, "created_at": iso_z(post.published_at),
+                "author_id": rival.account_id, "conversation_id": post.post_id,
+                "edit_history_tweet_ids": [post.post_id], "lang": "en",
+                "public_metrics": {"retweet_count": counters["shares"] - counters["shares"] // 5,
+                                   "reply_count": counters["comments"], "like_count": counters["likes"],
+                                   "quote_count": counters["shares"] // 5}}))
+        return _newest_first(request, items)
+
+    memo_key = ("x.rival_tweets", rival.account_id, as_of, request.query.get("start_time"))
+    return Response(200, _page(request, world.memo(memo_key, build)), {})
+
+
 def _candidates(world: World, key: str, request: Request, as_of: dt.datetime) -> list[Post]:
     """Posts that can hold an item at or after start_time: no comment comes later than MAX_COMMENT_AGE."""
     if not request.query.get("start_time"):
@@ -306,6 +344,9 @@ def _candidates(world: World, key: str, request: Request, as_of: dt.datetime) ->
 
 def tweets(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     _check_token(request)
+    rival = world.rivals.find("x", params["user_id"])
+    if rival is not None:
+        return _rival_tweets(world, request, rival, as_of)
     key = _key(world, params["user_id"])
     exclude = set(request.query.get("exclude", "").split(","))
 
@@ -400,6 +441,7 @@ def search_recent(world: World, request: Request, as_of: dt.datetime, params: di
 
 
 ROUTES = [
+    (r"/2/users/by/username/(?P<username>\w+)", user_by_username),
     (r"/2/users/(?P<user_id>\d+)", user),
     (r"/2/users/(?P<user_id>\d+)/tweets", tweets),
     (r"/2/users/(?P<user_id>\d+)/mentions", mentions),

@@ -271,3 +271,40 @@ def test_the_audience_is_the_followers_the_platform_counts(marts):
             assert 0 < len(countries) <= 45 and sum(countries.values()) < 0.97
             assert sum(share for (dimension, _), (_, share) in by_bucket.items() if dimension == "gender") == \
                 pytest.approx(1.0, abs=0.001)
+
+
+def test_the_competitor_benchmark_is_each_rivals_public_figures_week_by_week(marts):
+    # GIVEN rivals on Instagram (Business Discovery), Mastodon and Bluesky, read nightly through the brands' own
+    # accounts; WHEN the benchmark is built THEN each rival's week is its followers at the week's last night, its
+    # posts of the week (the brand's time zone) and their public engagements at their last read
+    con, truth = marts
+    benchmarked = {brand: facts["competitors"] for brand, facts in truth["brands"].items() if facts["competitors"]
+                   ["rivals"]}
+    assert {key.split(":")[0] for facts in benchmarked.values() for key in facts["rivals"]} == {
+        "instagram", "mastodon", "bluesky"}
+    for brand, facts in benchmarked.items():
+        for key, rival in facts["rivals"].items():
+            found = con.execute("""
+                select week_start, followers, posts_published, public_engagements, handle
+                from marts.rpt_competitor_benchmark
+                where brand_id = ? and account_key = ? and not is_own order by week_start""", [brand, key]).fetchall()
+            expected = [(dt.date.fromisoformat(week), values["followers"], values["posts"],
+                         values["engagements"] if values["posts"] else None, rival["handle"].split("@")[0])
+                        for week, values in sorted(rival["weeks"].items())]
+            assert [(week, followers, posts, engagements, handle.split("@")[0])
+                    for week, followers, posts, engagements, handle in found] == expected, key
+        # AND the brand's own accounts on those platforms sit in the same weeks, read the same way
+        for key, own in facts["own"].items():
+            found = dict(con.execute("""
+                select week_start, followers from marts.rpt_competitor_benchmark
+                where brand_id = ? and account_key = ? and is_own""", [brand, key]).fetchall())
+            assert found == {dt.date.fromisoformat(week): values["followers"]
+                             for week, values in own["weeks"].items()}, key
+    # AND the last full week ranks own and rival accounts by engagement rate, as a BI tool would
+    ranked = con.execute("""
+        select brand_id, platform, count(*), count(engagement_rate_by_followers), bool_or(is_own), bool_and(is_own)
+        from marts.rpt_competitor_benchmark
+        where week_start = (select max(week_start) - 7 from marts.rpt_competitor_benchmark)
+        group by 1, 2""").fetchall()
+    assert ranked and all(rows >= 2 and rated == rows and has_own and not only_own
+                          for _, _, rows, rated, has_own, only_own in ranked)

@@ -21,8 +21,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
-SECTIONS = ["headline", "trends", "best-time", "content-types", "posts", "sentiment", "response", "conversions",
-            "campaigns", "influencers", "hashtags", "data-quality"]
+SECTIONS = ["headline", "trends", "best-time", "content-types", "audience", "benchmark", "posts", "sentiment",
+            "response", "conversions", "campaigns", "influencers", "hashtags", "data-quality"]
 KPIS = ["engagements", "engagement_rate", "reach", "impressions", "follower_growth", "net_sentiment",
         "response_rate", "sessions", "conversions"]
 

@@ -26,10 +26,11 @@ from pathlib import Path
 
 import httpx
 
-from core.config import Account, Brand, Campaign, Extraction, Influencer, Settings, Simulator
+from core.config import Account, Brand, Campaign, Extraction, Influencer, Rival, Settings, Simulator
 from core.paths import stream_file
 from core.secrets import simulated_credential
 from extractors.base import RunContext
+from extractors.instagram import BusinessDiscovery
 from extractors.run import EXTRACTORS, extract_account, run_context, write_state
 from publishing.docs import environment  # noqa: F401 - the staging tests' environment, with dbt_run
 from simulator.api import Faults, simulator_transport
@@ -146,6 +147,10 @@ class RecordedApi(ReplayApi):
     def answer(self, request: httpx.Request) -> Reply:
         assert f"{request.url.scheme}://{request.url.host}" == self.host, request.url.host
         matches = [route for route in self.routes if route.matches(request)]
+        # The most specific route wins: one naming a parameter's value (Business Discovery's `fields` on the
+        # user's own path) over the path's plain answer.
+        most = max((len(route.query) for route in matches), default=0)
+        matches = [route for route in matches if len(route.query) == most]
         # Name the path and parameter names only: the query holds the token.
         assert len(matches) == 1, (
             f"{len(matches)} recorded answers for {request.url.path} {sorted(request.url.params)}")
@@ -178,6 +183,9 @@ def instagram_routes() -> RecordedApi:
            after="QVFIUmMzcDEZA2")
     api.on("/v23.0/18060000000000005/comments", "instagram/comments/18060000000000005/page_1")
     api.on(f"{base}/tags", "instagram/tags/page_1", after=ABSENT)
+    # the brand's rival, through Business Discovery: two pages, the second ending before any window
+    api.on(base, "instagram/business_discovery/page_1", fields=discovery_fields("atelier_cire"))
+    api.on(base, "instagram/business_discovery/page_2", fields=discovery_fields("atelier_cire", "QVFIUmFmdGVyMg"))
     api.on(f"{base}/tags", "instagram/tags/page_2", after="QVFIUlRhZA4")
     return api
 
@@ -195,7 +203,17 @@ def mastodon_routes() -> RecordedApi:
         api.on(f"/api/v1/statuses/{path.stem}/context", f"mastodon/context/{path.stem}")
     api.on("/api/v1/notifications", "mastodon/notifications/page_1")
     api.on("/api/v1/timelines/tag/EclatDautomne", "mastodon/tags/EclatDautomne")
+    # the brand's rival, a remote account its instance knows
+    api.on("/api/v1/accounts/lookup", "mastodon/rival_account", acct="bougiesdusud@piaille.fr")
+    api.on("/api/v1/accounts/110200000000000777/statuses", "mastodon/rival_statuses")
     return api
+
+
+def discovery_fields(rival: str, after: str | None = None) -> str:
+    """The `fields` Business Discovery is asked for one rival's page (extractors.instagram.BusinessDiscovery)."""
+    stream = BusinessDiscovery
+    media = f"media{f'.after({after})' if after else ''}.limit({stream.PAGE}){{{stream.MEDIA_FIELDS}}}"
+    return f"business_discovery.username({rival}){{{stream.FIELDS},{media}}}"
 
 
 def make_settings(lookback_days: int = 7) -> Settings:
@@ -212,6 +230,8 @@ def make_settings(lookback_days: int = 7) -> Settings:
             ],
             "campaigns": [{"campaign_id": "rentree_eclat", "hashtags": ["#EclatDautomne"], "start_date": "2026-10-05",
                            "end_date": "2026-10-25", "utm_campaign": "automne_2026"}],
+            "rivals": [{"platform": "instagram", "handle": "atelier_cire"},
+                       {"platform": "mastodon", "handle": "bougiesdusud@piaille.fr"}],
         }],
     })
 
@@ -259,6 +279,11 @@ def payloads_of(account: Account) -> Path:
     return PLATFORM_TESTS / f"platform_{account.platform}" / "payloads"
 
 
+# A rival for Northwind on each platform that serves rivals' figures (core.config.RIVAL_PLATFORMS)
+SIMULATED_RIVALS = {"instagram": "summitgear", "mastodon": "trailhead@outdoors.social",
+                    "bluesky": "peakandpine.bsky.social", "x": "summitgear"}
+
+
 def simulated_settings(account: Account, sibling: Account) -> Settings:
     """Two brands on one platform in the simulated world: Maison Lumière (`sibling`) and Northwind (`account`),
     Northwind with a campaign hashtag and an influencer, so that others' posts about it exist."""
@@ -274,7 +299,9 @@ def simulated_settings(account: Account, sibling: Account) -> Settings:
                   campaigns=[Campaign(campaign_id="trail_season", hashtags=["#NorthwindTrails"],
                                       start_date=dt.date(2026, 10, 5), end_date=dt.date(2026, 10, 25),
                                       utm_campaign="trail_season_2026")],
-                  influencers=[Influencer(handle=influencer, platform=account.platform, followers=23000, fee=400)]),
+                  influencers=[Influencer(handle=influencer, platform=account.platform, followers=23000, fee=400)],
+                  rivals=[Rival(platform=account.platform, handle=SIMULATED_RIVALS[account.platform])]
+                  if account.platform in SIMULATED_RIVALS else []),
         ],
     )
 

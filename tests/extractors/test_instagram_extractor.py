@@ -55,7 +55,8 @@ def test_several_pages_are_followed_to_the_last(instagram_api, sleeps, landing_e
         "18060000000000001", "18060000000000001", "18060000000000003", "18060000000000003",
         "18060000000000005"]
     assert {name: info["status"] for name, info in streams.items()} == dict.fromkeys(
-        ["user", "user_insights", "follower_demographics", "media", "media_insights", "comments", "tags"], "complete")
+        ["user", "user_insights", "follower_demographics", "business_discovery", "media", "media_insights",
+         "comments", "tags"], "complete")
     # AND the media by others that tag the account are read over both pages, as received
     assert ids(streams["tags"]["file"]) == ["17990000000000031", "17990000000000032", "17990000000000033"]
     assert landed(streams["tags"]["file"])[0] == {"parent_id": None,
@@ -174,7 +175,8 @@ def test_a_media_whose_insights_are_refused_is_skipped_and_recorded(instagram_ap
     # AND it was asked once (not retried), and the account's later streams ran
     assert instagram_api.requested("/v23.0/18060000000000003/insights") == 1
     assert {name: info["status"] for name, info in manifest["streams"].items()} == dict.fromkeys(
-        ["user", "user_insights", "follower_demographics", "media", "media_insights", "comments", "tags"], "complete")
+        ["user", "user_insights", "follower_demographics", "business_discovery", "media", "media_insights",
+         "comments", "tags"], "complete")
 
 
 def without(name: str, metric: str) -> Reply:
@@ -323,7 +325,7 @@ def test_rate_limit_waits_as_the_headers_say_then_succeeds(instagram_api, sleeps
     assert sleeps == [wait]
     assert (manifest["retries"], manifest["waited_seconds"]) == (1, wait)
     # AND asks again, and the user lands
-    assert instagram_api.requested(USER) == 2
+    assert instagram_api.requested(USER, fields="id,username,followers_count,follows_count,media_count") == 2
     assert manifest["streams"]["user"]["rows"] == 1
     assert manifest["streams"]["user"]["status"] == "complete"
 
@@ -353,8 +355,8 @@ def test_quota_exhausted_stops_the_stream_cleanly(
     assert instagram_api.requested(path, **query) == 1
     # AND every other stream still completes
     others = {name: info["status"] for name, info in manifest["streams"].items() if name != stopped}
-    assert set(others) == {"user", "user_insights", "follower_demographics", "media", "media_insights", "comments",
-                           "tags"} - {stopped}
+    assert set(others) == {"user", "user_insights", "follower_demographics", "business_discovery", "media",
+                           "media_insights", "comments", "tags"} - {stopped}
     assert set(others.values()) == {"complete"}
 
 

@@ -40,7 +40,8 @@ def test_an_answer_of_an_unexpected_shape_fails_its_stream_alone(landing_env, sl
     streams = manifest["streams"]
     assert streams["media"]["status"] == "failed" and "unexpected answer shape" in streams["media"]["error"]
     assert {name: info["status"] for name, info in streams.items() if name != "media"} == dict.fromkeys(
-        ["user", "user_insights", "follower_demographics", "media_insights", "comments", "tags"], "complete")
+        ["user", "user_insights", "follower_demographics", "business_discovery", "media_insights", "comments",
+         "tags"], "complete")
 
 
 def with_graph(settings: Settings, sunset: dt.date, version: str = "v23.0") -> Settings:

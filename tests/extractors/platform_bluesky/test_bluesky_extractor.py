@@ -8,7 +8,7 @@ import time
 import pytest
 
 from extractors.base import AuthError
-from extractors.bluesky import Posts, Profile, Replies, Search
+from extractors.bluesky import Posts, Profile, Replies, RivalPosts, RivalProfiles, Search
 
 DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
 
@@ -165,3 +165,29 @@ def test_a_post_without_created_at_or_a_post_view_is_skipped_and_counted(api, cl
     assert [item["post"]["cid"] for item, _ in records] == ["bafyreisparse"]
     assert client.findings.manifest() == {"skipped": {"feed item without a post uri": 1,
                                                       "post without record.createdAt": 1}}
+
+
+def test_rivals_profiles_then_their_own_posts_to_the_window_start(api, client, context):
+    # GIVEN one rival named by handle: its profile, then its author feed crossing the window start
+    api.then("rival_profile").then("feed_crossing_window")
+    rivals = dataclasses.replace(context, rivals=("peakandpine.bsky.social",))
+    # WHEN the rival streams run (the posts under the profiles read, as the run hands them over)
+    profiles = list(RivalProfiles().records(client, rivals, []))
+    posts = list(RivalPosts().records(client, rivals, [record for record, _ in profiles]))
+    # THEN the profile lands as received under the rival as configured, the feed is asked by its DID
+    assert [(parent, record["followersCount"]) for record, parent in profiles] == [("peakandpine.bsky.social", 6120)]
+    assert api.requests[0].url.params["actor"] == "peakandpine.bsky.social"
+    assert api.requests[1].url.params["actor"] == "did:plc:peakandpine4rivalxx2kq7a"
+    assert api.requests[1].url.params["filter"] == "posts_no_replies"
+    # AND its posts stop at the first one older than the window, each under the rival's DID
+    assert posts and {parent for _, parent in posts} == {"did:plc:peakandpine4rivalxx2kq7a"}
+    assert all(record["post"]["record"]["createdAt"] >= "2026-10-14" for record, _ in posts)
+
+
+def test_a_rival_bluesky_does_not_know_is_recorded_and_the_stream_completes(api, client, context):
+    # GIVEN getProfile refusing the rival (an unknown handle answers 400 InvalidRequest)
+    api.then("profile_not_found", 400)
+    rivals = dataclasses.replace(context, rivals=("gone.bsky.social",))
+    # WHEN the profiles stream runs THEN nothing lands and the refusal is listed under item_errors
+    assert list(RivalProfiles().records(client, rivals, [])) == []
+    assert [error["id"] for error in client.findings.item_errors] == ["rival_profiles/gone.bsky.social"]

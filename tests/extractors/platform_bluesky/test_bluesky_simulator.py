@@ -47,6 +47,8 @@ def test_extract_account_lands_the_worlds_posts_replies_and_followers(sim_settin
         "posts": "complete",
         "replies": "complete",
         "search": "complete",
+        "rival_profiles": "complete",
+        "rival_posts": "complete",
     }
     (profile,) = landed(sim_settings, "profile")
     assert profile["record"]["followersCount"] == world.followers(key, DAY)

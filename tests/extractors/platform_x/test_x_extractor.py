@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from extractors.base import AuthError, ExtractorError, QuotaExhausted
-from extractors.x import HashtagSearch, Mentions, Tweets, User
+from extractors.x import HashtagSearch, Mentions, RivalTweets, RivalUsers, Tweets, User
 
 PAYLOADS = Path(__file__).parent / "payloads"
 
@@ -275,3 +275,27 @@ def test_mentions_carry_their_author_when_x_sends_it(api, client, context):
     # THEN authors are asked for, and a tweet without an included author is landed exactly as received
     assert api.requests[0].url.params["expansions"] == "author_id"
     assert all("author" not in record for record, _ in records)
+
+
+def test_rivals_are_looked_up_by_username_then_their_own_posts_read_to_the_window_start(api, client, context):
+    # GIVEN two rivals: one X knows, one it answers with HTTP 200 and a Not Found error alone
+    api.then("rival_user").then("rival_user_not_found").then("rival_tweets")
+    rivals = dataclasses.replace(context, rivals=("summitgear", "@gone_brand"))
+    # WHEN the rival streams run, the posts under the users read
+    users = list(RivalUsers().records(client, rivals, []))
+    tweets = list(RivalTweets().records(client, rivals, [record for record, _ in users]))
+    # THEN the known rival lands under its username as configured, with public_metrics; the other is listed
+    assert [(parent, record["public_metrics"]["followers_count"]) for record, parent in users] == [
+        ("summitgear", 48210)]
+    assert [error["id"] for error in client.findings.item_errors] == ["rival_users/gone_brand"]
+    assert "Could not find user" in client.findings.item_errors[0]["error"]
+    lookup = api.requests[0]
+    assert lookup.url.path == "/2/users/by/username/summitgear"
+    assert lookup.url.params["user.fields"] == "created_at,public_metrics"
+    # AND its timeline is asked without retweets or replies from the window start, and stops at the window
+    timeline = api.requests[2]
+    assert timeline.url.path == "/2/users/1600000000000004242/tweets"
+    assert timeline.url.params["exclude"] == "retweets,replies"
+    assert timeline.url.params["start_time"] == "2026-10-14T00:00:00Z"
+    assert [(record["id"], parent) for record, parent in tweets] == [
+        ("1846100000000000031", "1600000000000004242"), ("1846100000000000022", "1600000000000004242")]

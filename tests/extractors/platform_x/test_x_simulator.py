@@ -48,6 +48,8 @@ def test_extract_account_lands_the_worlds_tweets_mentions_and_followers(sim_sett
         "tweets": "complete",
         "mentions": "complete",
         "hashtag_search": "complete",
+        "rival_users": "complete",
+        "rival_tweets": "complete",
     }
     (user,) = landed(sim_settings, "user", "1580000000000000202")
     assert user["record"]["public_metrics"]["followers_count"] == world.followers(key, DAY)
