@@ -188,6 +188,14 @@ STREAMS: tuple[Stream, ...] = (
            endpoint='YouTube Analytics v2 reports, dimensions=day',
            description=('One row per day of the window per logical date (YouTube Analytics v2 reports, '
                         'dimensions=day).')),
+    Stream('youtube', 'rival_channels',
+           endpoint='GET /youtube/v3/channels, forHandle, part snippet,statistics,contentDetails',
+           description=("One row per rival channel of the brand per logical date (GET /youtube/v3/channels with "
+                        'forHandle); _parent_id is the rival as configured.')),
+    Stream('youtube', 'rival_videos', parent='rival_channels',
+           endpoint='GET /youtube/v3/playlistItems (the uploads, to the window start), then /youtube/v3/videos',
+           description=("One row per rival channel's upload since the window start per logical date (GET "
+                        '/youtube/v3/videos, part statistics,snippet); _parent_id is its channel id.')),
     # --- linkedin
     Stream('linkedin', 'follower_statistics', key='organizationalEntity',
            endpoint='GET /rest/organizationalEntityFollowerStatistics',

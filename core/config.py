@@ -85,18 +85,20 @@ class Influencer(_Strict):
 
 # The networks whose public figures of an account that is not the brand's can be read (competitor benchmarking):
 # Instagram through Business Discovery on the brand's own account, Mastodon and Bluesky public profiles and
-# author feeds, X user lookup and timelines. See docs/DECISIONLOG.md, "Competitor benchmarking", for the others.
-RIVAL_PLATFORMS = ("instagram", "mastodon", "bluesky", "x")
+# author feeds, X user lookup and timelines, YouTube channels by handle and their uploads. See docs/DECISIONLOG.md,
+# "Competitor benchmarking", for the others.
+RIVAL_PLATFORMS = ("instagram", "mastodon", "bluesky", "x", "youtube")
 
 
 class Rival(_Strict):
     """A rival account the brand compares itself with: its public figures are read nightly through the brand's
     own account on that platform."""
 
-    platform: Literal["instagram", "mastodon", "bluesky", "x"]
+    platform: Literal["instagram", "mastodon", "bluesky", "x", "youtube"]
     handle: str = Field(min_length=1, description=(
         "Instagram: the business or creator username; Mastodon: user@instance (or user on the brand's own "
-        "instance); Bluesky: the handle (name.bsky.social) or its DID; X: the username."))
+        "instance); Bluesky: the handle (name.bsky.social) or its DID; X: the username; YouTube: the channel's "
+        "handle (@name)."))
     name: str | None = Field(default=None, description="How reports name it; the handle if not given.")
 
     @property

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 
-from extractors.base import ExtractorError, Record, RunContext, Stream, parse_json, parse_time, retry_after
+from extractors.base import ApiRefusal, ExtractorError, Record, RunContext, Stream, parse_json, parse_time, retry_after
 from extractors.google import GoogleClient
 
 ANALYTICS_URL = "https://youtubeanalytics.googleapis.com/v2/reports"
@@ -157,5 +157,61 @@ class ChannelDays(Stream[YouTubeClient]):
             yield dict(zip(names, row, strict=True)), client.account.account_id
 
 
-STREAMS: tuple[type[Stream[YouTubeClient]], ...] = (Channel, Uploads, Videos, CommentThreads, ChannelDays)
+class RivalChannels(Stream[YouTubeClient]):
+    """Each rival channel's public snippet, statistics and uploads playlist (`brands[].rivals`: its handle):
+    `channels.list` with `forHandle`. A handle YouTube does not know answers no item: listed under
+    `item_errors`, the others are still read."""
+
+    name = "rival_channels"
+
+    def records(self, client: YouTubeClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        for rival in context.rivals:
+            handle = rival if rival.startswith("@") else f"@{rival}"
+            body = parse_json(client.get("/youtube/v3/channels", {"part": "snippet,statistics,contentDetails",
+                                                                   "forHandle": handle}))
+            items = body.get("items") or []
+            if not items:
+                client.item_error(f"rival_channels/{rival}", ApiRefusal(
+                    f"youtube: no channel has the handle {handle}", 200, body))
+                continue
+            yield items[0], rival
+
+
+class RivalVideos(Stream[YouTubeClient]):
+    """Each rival channel's uploads since the window start, with their public statistics (views, likes,
+    comments): its uploads playlist newest first to the window start, then `videos.list`, 50 ids a call. The
+    playlist pages are an index and are not landed; the parent id is the channel id."""
+
+    name = "rival_videos"
+
+    def records(self, client: YouTubeClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        for channel in parents:
+            channel_id = channel.get("id")
+            uploads = ((channel.get("contentDetails") or {}).get("relatedPlaylists") or {}).get("uploads")
+            if not channel_id or not uploads:
+                continue
+            ids = list(_uploads_since(client, uploads, context))
+            for start in range(0, len(ids), VIDEOS_PER_CALL):
+                params = {"part": "statistics,snippet", "id": ",".join(ids[start:start + VIDEOS_PER_CALL]),
+                          "maxResults": VIDEOS_PER_CALL}
+                for video in parse_json(client.get("/youtube/v3/videos", params)).get("items", []):
+                    yield video, channel_id
+
+
+def _uploads_since(client: YouTubeClient, playlist: str, context: RunContext) -> Iterator[str]:
+    """The video ids of a playlist's items published since the window start, newest first."""
+    params = {"part": "contentDetails", "playlistId": playlist, "maxResults": 50}
+    for page in client.pages("/youtube/v3/playlistItems", params):
+        for item in page.get("items", []):
+            details = item.get("contentDetails") or {}
+            published = parse_time(details.get("videoPublishedAt"))
+            if not details.get("videoId") or published is None:
+                continue
+            if published < context.window_start_utc:
+                return
+            yield details["videoId"]
+
+
+STREAMS: tuple[type[Stream[YouTubeClient]], ...] = (Channel, Uploads, Videos, CommentThreads, ChannelDays,
+                                                      RivalChannels, RivalVideos)
 CLIENT: type[YouTubeClient] = YouTubeClient

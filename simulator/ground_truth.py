@@ -254,7 +254,7 @@ def competitor_benchmark(world: World, settings: Settings, brand_id: str) -> dic
     """The brand's rivals and own accounts on the rivals' platforms, week by week (Monday to Sunday in the brand's
     time zone), as nightly runs from the start date to the world's last night read them: followers at the week's
     last night; the posts published in the week and their public engagements (likes + comments, + shares but on
-    Instagram) as of each post's last read, the last night whose window still held it."""
+    Instagram and YouTube) as of each post's last read, the last night whose window still held it."""
     brand = next(brand for brand in settings.brands if brand.brand_id == brand_id)
     zone = zoneinfo.ZoneInfo(brand.timezone)
     nights = [world.start + dt.timedelta(days=n) for n in range((world.end - world.start).days + 1)]
@@ -297,7 +297,7 @@ def competitor_benchmark(world: World, settings: Settings, brand_id: str) -> dic
             counters = post.counters(world.now(read[-1]))
             week["posts"] += 1
             week["engagements"] += counters["likes"] + counters["comments"] + (
-                counters["shares"] if rival.platform != "instagram" else 0)
+                counters["shares"] if rival.platform not in ("instagram", "youtube") else 0)
         rivals[f"{rival.platform}:{rival.account_id}"] = {"handle": rival.handle, "weeks": weeks}
     platforms = {rival.platform for rival in brand.rivals}
     own = {account.key: {"weeks": {monday(night): {"followers": world.followers(account.key, night)}

@@ -7,6 +7,7 @@ competitor benchmark can be checked against it (simulator.ground_truth)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import math
@@ -60,6 +61,8 @@ class Rival:
             return str(110_000_000_000_000_000 + int(digest[:12], 16) % 10**15)
         if self.platform == "x":
             return str(1_600_000_000_000_000_000 + int(digest[:14], 16) % 10**17)
+        if self.platform == "youtube":
+            return "UC" + base64.urlsafe_b64encode(bytes.fromhex(digest)).decode()[:22]
         return f"178414{int(digest[:12], 16) % 10**11:011d}"
 
     @property

@@ -464,7 +464,7 @@ def benchmark(con: duckdb.DuckDBPyConnection, brand: Brand, day: dt.date) -> Sec
         row["account"] = brand.label(row["account_key"]) if row["is_own"] else rival
     return Section(found, [] if found else [
         f"No rival accounts to compare with in the week of {week:%d %B %Y}: name them under the brand's `rivals` "
-        "in warehouse.yml (Instagram, Mastodon, Bluesky, X)."])
+        "in warehouse.yml (Instagram, Mastodon, Bluesky, X, YouTube)."])
 
 
 POST_COLUMNS = """posts.post_key, posts.account_key, posts.platform, posts.published_date, posts.content_type,

@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 
 from simulator.protocol import ApiError, Request, Response
+from simulator.rivals import Rival, RivalPost
 from simulator.world import Comment, Post, World
 
 # YouTube reports no reach, impressions, saves or per-video shares in the Data API.
@@ -89,9 +90,55 @@ def _page(request: Request, items: list, kind: str, default: int, top: int) -> d
     return body
 
 
+def rival_video_id(post: RivalPost) -> str:
+    return _b64(f"video:{post.post_id}", 11)
+
+
+def _rival_channel(world: World, rival: Rival, as_of: dt.datetime) -> dict:
+    day = (as_of - dt.timedelta(microseconds=1)).date()
+    posts = world.rivals.posts_as_of(rival, as_of)
+    return {
+        "kind": "youtube#channel", "etag": _b64(f"channel:{rival.account_id}:{day}", 27), "id": rival.account_id,
+        "snippet": {"title": rival.name, "customUrl": f"@{rival.username.lower()}",
+                    "publishedAt": "2013-02-01T10:00:00Z"},
+        "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": "UU" + rival.account_id[2:]}},
+        "statistics": {"viewCount": str(sum(post.counters(as_of)["likes"] * 20 for post in posts)),
+                       "subscriberCount": str(world.rivals.followers(rival, day)), "hiddenSubscriberCount": False,
+                       "videoCount": str(len(posts))},
+    }
+
+
+def _rival_of_playlist(world: World, playlist: str) -> Rival | None:
+    return world.rivals.find("youtube", "UC" + playlist[2:]) if playlist.startswith("UU") else None
+
+
+def _rival_videos(world: World, ids: list[str], as_of: dt.datetime) -> list[dict]:
+    """Rivals' videos among `ids`, as another channel's videos show them: public statistics, no analytics."""
+    found = {rival_video_id(post): (rival, post)
+             for rival in world.rivals.by_handle.values() if rival.platform == "youtube"
+             for post in world.rivals.posts_as_of(rival, as_of)}
+    items = []
+    for vid in ids:
+        if vid in found:
+            rival, post = found[vid]
+            counters = post.counters(as_of)
+            items.append({
+                "kind": "youtube#video", "etag": _b64(f"video:{post.post_id}:{as_of}", 27), "id": vid,
+                "snippet": {"publishedAt": _when(post.published_at), "channelId": rival.account_id,
+                            "title": post.caption, "description": post.caption, "liveBroadcastContent": "none"},
+                "statistics": {"viewCount": str(counters["likes"] * 20), "likeCount": str(counters["likes"]),
+                               "favoriteCount": "0", "commentCount": str(counters["comments"])}})
+    return items
+
+
 def channels(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     _check_token(request)
     items = []
+    if request.query.get("forHandle"):
+        # another channel by its handle (`@name`, or the name): its public snippet, statistics and uploads
+        rival = world.rivals.find("youtube", request.query["forHandle"])
+        if rival is not None:
+            items.append(_rival_channel(world, rival, as_of))
     for channel_id in filter(None, request.query.get("id", "").split(",")):
         key = f"youtube:{channel_id}"
         if key not in world.profiles:
@@ -119,6 +166,14 @@ def channels(world: World, request: Request, as_of: dt.datetime, params: dict) -
 def playlist_items(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
     _check_token(request)
     playlist = request.query.get("playlistId", "")
+    rival = _rival_of_playlist(world, playlist)
+    if rival is not None:
+        posts = sorted(world.rivals.posts_as_of(rival, as_of), key=lambda post: post.published_at, reverse=True)
+        rival_items = [{"kind": "youtube#playlistItem", "etag": _b64(f"item:{post.post_id}", 27),
+                        "id": _b64(f"{playlist}:{post.post_id}", 40),
+                        "contentDetails": {"videoId": rival_video_id(post),
+                                           "videoPublishedAt": _when(post.published_at)}} for post in posts]
+        return Response(200, _page(request, rival_items, "youtube#playlistItemListResponse", 5, 50), {})
     key = _channel_of(world, "UC" + playlist[2:])
 
     def build() -> list[dict]:  # once per playlist and night: each page is a slice
@@ -170,6 +225,7 @@ def videos(world: World, request: Request, as_of: dt.datetime, params: dict) -> 
     known = {vid: post for vid in ids if (post := _video_post(world, vid)) is not None}
     items = [_video(world, known[vid], as_of) for vid in ids
              if vid in known and known[vid].published_at <= as_of]
+    items += _rival_videos(world, [vid for vid in ids if vid not in known], as_of)
     if "liveStreamingDetails" in request.query.get("part", "").split(","):
         # a live broadcast, once over, is liveBroadcastContent `none` like any video: only the part asked for
         # tells it apart, with the broadcast's times

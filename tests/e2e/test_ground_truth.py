@@ -273,6 +273,11 @@ def test_the_audience_is_the_followers_the_platform_counts(marts):
                 pytest.approx(1.0, abs=0.001)
 
 
+def bare(handle: str) -> str:
+    """A handle without its @ and instance (Mastodon's user@instance, YouTube's @name), lower-cased."""
+    return handle.lstrip("@").split("@")[0].lower()
+
+
 def test_the_competitor_benchmark_is_each_rivals_public_figures_week_by_week(marts):
     # GIVEN rivals on Instagram (Business Discovery), Mastodon and Bluesky, read nightly through the brands' own
     # accounts; WHEN the benchmark is built THEN each rival's week is its followers at the week's last night, its
@@ -281,7 +286,7 @@ def test_the_competitor_benchmark_is_each_rivals_public_figures_week_by_week(mar
     benchmarked = {brand: facts["competitors"] for brand, facts in truth["brands"].items() if facts["competitors"]
                    ["rivals"]}
     assert {key.split(":")[0] for facts in benchmarked.values() for key in facts["rivals"]} == {
-        "instagram", "mastodon", "bluesky"}
+        "instagram", "mastodon", "bluesky", "youtube"}
     for brand, facts in benchmarked.items():
         for key, rival in facts["rivals"].items():
             found = con.execute("""
@@ -289,9 +294,9 @@ def test_the_competitor_benchmark_is_each_rivals_public_figures_week_by_week(mar
                 from marts.rpt_competitor_benchmark
                 where brand_id = ? and account_key = ? and not is_own order by week_start""", [brand, key]).fetchall()
             expected = [(dt.date.fromisoformat(week), values["followers"], values["posts"],
-                         values["engagements"] if values["posts"] else None, rival["handle"].split("@")[0])
+                         values["engagements"] if values["posts"] else None, bare(rival["handle"]))
                         for week, values in sorted(rival["weeks"].items())]
-            assert [(week, followers, posts, engagements, handle.split("@")[0])
+            assert [(week, followers, posts, engagements, bare(handle))
                     for week, followers, posts, engagements, handle in found] == expected, key
         # AND the brand's own accounts on those platforms sit in the same weeks, read the same way
         for key, own in facts["own"].items():

@@ -281,7 +281,7 @@ def payloads_of(account: Account) -> Path:
 
 # A rival for Northwind on each platform that serves rivals' figures (core.config.RIVAL_PLATFORMS)
 SIMULATED_RIVALS = {"instagram": "summitgear", "mastodon": "trailhead@outdoors.social",
-                    "bluesky": "peakandpine.bsky.social", "x": "summitgear"}
+                    "bluesky": "peakandpine.bsky.social", "x": "summitgear", "youtube": "@summitgear"}
 
 
 def simulated_settings(account: Account, sibling: Account) -> Settings:

@@ -2,7 +2,7 @@
     its rivals (brands[].rivals) side by side, on each platform where the brand has rivals, measured alike on
     what a public profile shows: followers at the week's last read and their growth since the week before,
     posts published in the week, their public engagements at their latest read (likes and comments; plus shares,
-    reblogs or reposts where they are public: not on Instagram) per post, and that per follower. -#}
+    reblogs or reposts where they are public: not on Instagram or YouTube) per post, and that per follower. -#}
 with accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
@@ -90,9 +90,9 @@ posts as (
         own.brand_id,
         own.account_key,
         own.published_date,
-        -- the same public counts as a rival's: Instagram shows likes and comments, not shares
+        -- the same public counts as a rival's: Instagram and YouTube show likes and comments, not shares
         case
-            when own.platform = 'instagram' then {{ sum_reported(['own.likes', 'own.comments']) }}
+            when own.platform in ('instagram', 'youtube') then {{ sum_reported(['own.likes', 'own.comments']) }}
             else {{ sum_reported(['own.likes', 'own.comments', 'own.shares']) }}
         end as public_engagements
     from {{ ref('dim_posts') }} as own

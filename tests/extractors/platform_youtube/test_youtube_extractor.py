@@ -3,10 +3,12 @@ quota and rate limits, errors, optional fields."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from extractors.base import AuthError, ExtractorError, QuotaExhausted
-from extractors.youtube import Channel, ChannelDays, CommentThreads, Uploads, Videos
+from extractors.youtube import Channel, ChannelDays, CommentThreads, RivalChannels, RivalVideos, Uploads, Videos
 
 CHANNEL = {"id": "UCnorthwind0000000000202",
            "contentDetails": {"relatedPlaylists": {"uploads": "UUnorthwind0000000000202"}}}
@@ -199,3 +201,22 @@ def test_an_upload_without_its_video_id_is_skipped_and_counted(api, client, cont
     # WHEN the uploads stream runs THEN only the whole one lands, and the other is counted as skipped
     assert video_ids(list(Uploads().records(client, context, [CHANNEL]))) == ["kLmNoPqRsT1"]
     assert client.findings.manifest() == {"skipped": {"playlist item without videoId": 1}}
+
+
+def test_rival_channels_by_handle_then_their_uploads_of_the_window_with_statistics(api, client, context):
+    # GIVEN a rival channel YouTube knows by its handle (its subscriber count hidden) and one it does not; the
+    # first's uploads page crossing the window start, then its videos' statistics
+    api.then("rival_channel").then("rival_channel_unknown").then("uploads_crossing_window").then("videos")
+    rivals = dataclasses.replace(context, rivals=("summitgear", "@nobody"))
+    # WHEN the rival streams run, the videos under the channels read
+    channels = list(RivalChannels().records(client, rivals, []))
+    videos = list(RivalVideos().records(client, rivals, [record for record, _ in channels]))
+    # THEN the channel lands as received under the rival as configured, asked by its @handle
+    assert [(parent, record["id"]) for record, parent in channels] == [("summitgear", "UCsummitgear00000000rv1")]
+    assert [request.url.params.get("forHandle") for request in api.requests[:2]] == ["@summitgear", "@nobody"]
+    assert [error["id"] for error in client.findings.item_errors] == ["rival_channels/@nobody"]
+    # AND its uploads are read from its uploads playlist to the window start, then their statistics, 50 ids a call
+    playlist, statistics = api.requests[2], api.requests[3]
+    assert playlist.url.params["playlistId"] == "UUsummitgear00000000rv1"
+    assert statistics.url.params["id"] == "kLmNoPqRsT1" and statistics.url.params["part"] == "statistics,snippet"
+    assert videos and {parent for _, parent in videos} == {"UCsummitgear00000000rv1"}

@@ -34,7 +34,8 @@ def test_extract_account_lands_the_worlds_videos_comments_days_and_subscribers(s
 
     # THEN every stream is complete and the rows equal the world's
     assert {name: info["status"] for name, info in manifest["streams"].items()} == dict.fromkeys(
-        ("channel", "uploads", "videos", "comment_threads", "channel_days"), "complete")
+        ("channel", "uploads", "videos", "comment_threads", "channel_days", "rival_channels", "rival_videos"),
+        "complete")
     (channel,) = landed(sim_settings, "channel")
     assert channel["record"]["statistics"]["subscriberCount"] == str(world.followers(KEY, DAY))
 
