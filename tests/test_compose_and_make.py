@@ -309,8 +309,10 @@ def test_make_puts_the_venv_first_on_path_and_ci_runs_the_real_airflow_test():
     # `make test` leaves the real-Airflow test to `make test-airflow`, and CI runs both, after the lint.
     # (and the accurate sentiment tier's minutes-long runs to `make test-accurate`)
     # (and the Spark target's equality test, minutes of Spark in local mode, to `make test-spark`)
-    assert re.search(r'^test: setup\n\t\$\(BIN\)/pytest -m "not airflow and not accurate and not spark"$', makefile,
-                     re.MULTILINE)
+    # (on TEST_WORKERS xdist workers, tests handed out by module so a module's fixtures are built once)
+    assert re.search(r"^TEST_WORKERS \?= 2$", makefile, re.MULTILINE)
+    assert re.search(r'^test: setup\n\t\$\(BIN\)/pytest -m "not airflow and not accurate and not spark"'
+                     r" -n \$\(TEST_WORKERS\) --dist loadfile --no-loadscope-reorder$", makefile, re.MULTILINE)
     assert re.search(r"^test-spark: setup\n\t\$\(BIN\)/pytest -m spark$", makefile, re.MULTILINE)
     assert re.search(r"^test-accurate: setup\n\t\$\(BIN\)/pytest -m accurate$", makefile, re.MULTILINE)
     assert re.search(r"^test-airflow: setup\n\t\$\(BIN\)/pytest -m airflow$", makefile, re.MULTILINE)
