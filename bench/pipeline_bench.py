@@ -139,9 +139,9 @@ def transform(settings) -> dict:
 def spark(settings, days: list[dt.date]) -> dict:
     """The same nights on Spark (local mode, every core): session start, raw from the landing files (judged by
     the DuckDB loader, written as partitions), the sentiment cache copied, `dbt run --full-refresh`."""
-    from warehouse.spark import build
+    from warehouse.spark import FULL_BUILD, build
 
-    session, seconds = build(settings, days)
+    session, seconds = build(settings, days, FULL_BUILD)  # the whole build, as DuckDB's beside it
     rows = {mart: session.table(f"marts.{mart}").count()
             for mart in ("fct_interactions", "fct_post_performance", "fct_account_daily")}
     session.stop()

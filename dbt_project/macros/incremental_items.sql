@@ -23,6 +23,17 @@
     {{ return('delete+insert') }}
 {%- endmacro %}
 
+{% macro keyed_materialization() -%}
+    {#- Models rewritten by key (an item's row moves to its latest night, keeping its first_seen_date) are
+        incremental where the engine can delete by key (DuckDB: delete+insert). On Spark's Parquet tables it
+        cannot (merge needs Delta or Iceberg): there they are tables, rebuilt from every night each run, while
+        the by-night models beside them stay incremental (nightly_strategy). -#}
+    {{ return(adapter.dispatch('keyed_materialization')()) }}
+{%- endmacro %}
+{% macro default__keyed_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
 {% macro require_keyed_rewrite() -%}
     {#- An incremental run of a model rewritten by key stops on an engine without delete+insert (Spark's Parquet
         tables: keyed_incremental_strategy() gives append there, which would add the items again): its build there

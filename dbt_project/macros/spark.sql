@@ -136,10 +136,29 @@
 {%- endmacro %}
 
 {% macro spark__keyed_incremental_strategy() -%}
-    {#- dbt-spark has no delete+insert, and merge needs Delta or Iceberg tables, not the Parquet ones here: append,
-        a valid name for the full refresh that is Spark's build (warehouse.spark); an incremental run of a model
-        rewritten by key stops (require_keyed_rewrite), as the nightly snapshot models' DELETE fails here. -#}
+    {#- dbt-spark has no delete+insert, and merge needs Delta or Iceberg tables, not the Parquet ones here: the
+        models rewritten by key are tables on Spark (spark__keyed_materialization), and this name is only a
+        valid one; an incremental run of such a model would stop (require_keyed_rewrite). -#}
     {{ return('append') }}
+{%- endmacro %}
+
+{% macro spark__keyed_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}
+
+{% macro spark__nightly_strategy() -%}
+    {#- The by-night models overwrite their reprocessed nights' partitions (macros/incremental_nights.sql); the
+        session sets spark.sql.sources.partitionOverwriteMode=dynamic, and so does dbt-spark for this strategy. -#}
+    {{ return('insert_overwrite') }}
+{%- endmacro %}
+
+{% macro spark__night_partition(night_column) -%}
+    {{ return([night_column]) }}
+{%- endmacro %}
+
+{% macro spark__delete_reprocessed_nights(night_column) -%}
+    {#- Nothing to delete first: insert_overwrite replaces the nights' partitions. -#}
+    {{ return('') }}
 {%- endmacro %}
 
 {% macro spark__raw_payload_type() -%}

@@ -8,9 +8,10 @@
     Without a logical_date var it recomputes everything. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy=nightly_strategy(),
+    partition_by=night_partition('date_day'),
     on_schema_change='fail',
-    pre_hook=["{% if is_incremental() %}delete from {{ this }} where date_day >= " ~ reprocess_from() ~ "{% endif %}"],
+    pre_hook=[delete_reprocessed_nights('date_day')],
 ) }}
 
 with accounts as (

@@ -5,7 +5,7 @@
     so its score, never changes. When a brand's sentiment scorer changes, the DAG's score_sentiment step drops
     this model (and the other incremental marts), so that the next build is a full one. -#}
 {{ config(
-    materialized='incremental',
+    materialized=keyed_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook=["{% if is_incremental() %}delete from {{ this }} where interaction_key in ("

@@ -12,9 +12,10 @@
     gives the same rows as a full refresh. Without a logical_date var it recomputes everything. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy=nightly_strategy(),
+    partition_by=night_partition('date_day'),
     on_schema_change='fail',
-    pre_hook=["{% if is_incremental() %}delete from {{ this }} where date_day >= " ~ reprocess_from() ~ "{% endif %}"],
+    pre_hook=[delete_reprocessed_nights('date_day')],
 ) }}
 {#- A post published on local day P is re-read on the nights whose lookback window holds its UTC time: up to
     P + lookback_days (its UTC day can be P + 1). Its days run at least to the contract's D+1 and D+7. -#}

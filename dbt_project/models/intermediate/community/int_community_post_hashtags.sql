@@ -2,7 +2,7 @@
     Incremental (macros/incremental_items.sql): a night deletes and inserts again the hashtags of the posts
     int_community_posts rewrote (rewritten_items), not every post's: a post's hashtags depend on its row only. -#}
 {{ config(
-    materialized='incremental',
+    materialized=keyed_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook=["{% if is_incremental() %}delete from {{ this }} where (community_post_key, account_key) in ("

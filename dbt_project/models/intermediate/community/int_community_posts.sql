@@ -5,7 +5,7 @@
     a post read again keeps the first_seen_date already in the table, and stays a mention if it was one
     (keep_first_seen). -#}
 {{ config(
-    materialized='incremental',
+    materialized=keyed_materialization(),
     incremental_strategy=keyed_incremental_strategy(),
     unique_key=['community_post_key', 'account_key'],
     on_schema_change='fail',

@@ -6,7 +6,8 @@
     was broadcast live: `live`. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy=nightly_strategy(),
+    partition_by=night_partition(),
     on_schema_change='fail',
     pre_hook=[delete_reprocessed_nights()],
 ) }}

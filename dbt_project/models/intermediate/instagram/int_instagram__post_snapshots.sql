@@ -3,7 +3,8 @@
     reel, the same `views` (plays before 2025) are its video views too (metric contract, settled readings). -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy=nightly_strategy(),
+    partition_by=night_partition(),
     on_schema_change='fail',
     pre_hook=[delete_reprocessed_nights()],
 ) }}

@@ -3,7 +3,7 @@
     last_seen_date is in its nights, rewritten_items), reading those rows of the intermediate tables only;
     first_seen_date comes with them. -#}
 {{ config(
-    materialized='incremental',
+    materialized=keyed_materialization(),
     incremental_strategy=keyed_incremental_strategy(),
     unique_key='interaction_key',
     on_schema_change='fail',

@@ -3,7 +3,7 @@
     Incremental (macros/incremental_items.sql): a night reads only the nights it rewrites, not every night of raw;
     a comment read again keeps the first_seen_date already in the table (keep_first_seen). -#}
 {{ config(
-    materialized='incremental',
+    materialized=keyed_materialization(),
     incremental_strategy=keyed_incremental_strategy(),
     unique_key='interaction_key',
     on_schema_change='fail',

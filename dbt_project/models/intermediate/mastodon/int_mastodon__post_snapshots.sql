@@ -1,7 +1,8 @@
 {#- Mastodon statuses for one night, on the contract's columns: it reports no saves, impressions or reach. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy=nightly_strategy(),
+    partition_by=night_partition(),
     on_schema_change='fail',
     pre_hook=[delete_reprocessed_nights()],
 ) }}

@@ -2,7 +2,8 @@
     Incremental by night, as its inputs (macros/incremental_nights.sql). -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy=nightly_strategy(),
+    partition_by=night_partition(),
     on_schema_change='fail',
     pre_hook=[delete_reprocessed_nights()],
 ) }}

@@ -3,7 +3,8 @@
     reach or link clicks. A video of at most 60 seconds is short_video, a longer one video. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy=nightly_strategy(),
+    partition_by=night_partition(),
     on_schema_change='fail',
     pre_hook=[delete_reprocessed_nights()],
 ) }}

@@ -10,7 +10,7 @@
     stopped reading it before those nights is not known to that account any more: a difference from a full
     build only for tweets naming two owned X accounts, read on different nights.) -#}
 {{ config(
-    materialized='incremental',
+    materialized=keyed_materialization(),
     incremental_strategy=keyed_incremental_strategy(),
     unique_key='interaction_key',
     on_schema_change='fail',

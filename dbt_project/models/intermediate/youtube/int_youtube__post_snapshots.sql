@@ -3,7 +3,8 @@
     Analytics per video, which the extractor does not read). Shorts are short_video. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy=nightly_strategy(),
+    partition_by=night_partition(),
     on_schema_change='fail',
     pre_hook=[delete_reprocessed_nights()],
 ) }}
