@@ -121,15 +121,18 @@ def _high_water_kb(pid: int) -> int:
     return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
 
 
-def transform(settings) -> dict:
-    """What the DAG runs after loading: staging and intermediate, sentiment, the marts."""
+def transform(settings, night: dt.date | None = None) -> dict:
+    """What the DAG runs after loading: staging and intermediate, sentiment, the marts. With a night, as the
+    DAG's nightly run (its logical_date and lookback_days: the incremental models recompute only the window)."""
     from warehouse.pipeline import score_sentiment
 
-    staging = dbt(settings, "run", "--select", "path:models/staging", "path:models/intermediate")
+    nightly = ["--vars", json.dumps({"logical_date": night.isoformat(),
+                                     "lookback_days": settings.extraction.lookback_days})] if night else []
+    staging = dbt(settings, "run", "--select", "path:models/staging", "path:models/intermediate", *nightly)
     started = time.perf_counter()
     sentiment = score_sentiment(settings)
     sentiment_seconds = time.perf_counter() - started
-    marts = dbt(settings, "run", "--select", "path:models/marts")
+    marts = dbt(settings, "run", "--select", "path:models/marts", *nightly)
     return {"dbt_staging_and_intermediate": staging,
             "sentiment": {"texts_seen": sentiment["seen"], "scored": sentiment["scored"],
                           "seconds": round(sentiment_seconds, 1)},
@@ -138,14 +141,31 @@ def transform(settings) -> dict:
 
 def spark(settings, days: list[dt.date]) -> dict:
     """The same nights on Spark (local mode, every core): session start, raw from the landing files (judged by
-    the DuckDB loader, written as partitions), the sentiment cache copied, `dbt run --full-refresh`."""
+    the DuckDB loader, written as partitions), the sentiment cache copied, `dbt run --full-refresh`. Then the
+    night after them on both engines as a nightly run (`python -m warehouse.spark --date <night>`: incremental
+    by partition on Spark), to set each engine's nightly cost beside its full build."""
     from warehouse.spark import FULL_BUILD, build
 
     session, seconds = build(settings, days, FULL_BUILD)  # the whole build, as DuckDB's beside it
     rows = {mart: session.table(f"marts.{mart}").count()
             for mart in ("fct_interactions", "fct_post_performance", "fct_account_daily")}
+    night = max(days) + dt.timedelta(days=1)
+    landed = land(settings, [night], None)
+    duckdb_night = {"load": load(settings, [night]), **transform(settings, night)}
+    session, nightly = build(settings, [night])
     session.stop()
-    return {**{f"{step}_seconds": round(value, 1) for step, value in seconds.items()}, "mart_rows": rows}
+    spark_total = sum(value for step, value in seconds.items() if step != "session")
+    spark_nightly = sum(value for step, value in nightly.items() if step != "session")
+    duckdb_nightly = duckdb_night["load"]["seconds"] + sum(
+        duckdb_night[step]["seconds"] for step in ("dbt_staging_and_intermediate", "sentiment", "dbt_marts"))
+    print(f"spark: full {spark_total:.1f}s, nightly {spark_nightly:.1f}s; duckdb nightly {duckdb_nightly:.1f}s",
+          flush=True)
+    return {**{f"{step}_seconds": round(value, 1) for step, value in seconds.items()}, "mart_rows": rows,
+            "nightly": {"night": night.isoformat(), "rows_landed": landed["rows"],
+                        "spark": {f"{step}_seconds": round(value, 1) for step, value in nightly.items()},
+                        "spark_seconds_without_session": round(spark_nightly, 1),
+                        "spark_nightly_over_full_build": round(spark_nightly / spark_total, 3),
+                        "duckdb": duckdb_night, "duckdb_seconds": round(duckdb_nightly, 1)}}
 
 
 def sizes(settings) -> dict:

@@ -34,8 +34,8 @@ from core.paths import landing_dir, manifest_glob
 from loader import ReconciliationError
 from loader.spark import load_dates
 from warehouse.__main__ import simulated_history
-from warehouse.pipeline import score_sentiment
-from warehouse.spark import FULL_BUILD, default_dbt_args
+from warehouse.pipeline import SENTIMENT_MARTS, score_sentiment
+from warehouse.spark import FULL_BUILD, copy_sentiment, default_dbt_args, partitioned_by_night
 from warehouse.spark import build as spark_build
 
 pytestmark = pytest.mark.spark
@@ -199,6 +199,7 @@ def test_a_nightly_run_on_spark_rewrites_only_its_nights_and_the_marts_stay_equa
         "a partition before the reprocessed nights was rewritten: the run was not incremental"
     assert any(f"snapshot_date={night}" in name for name in after), "the new night's partition is missing"
     assert not _mart_differences(world)
+    assert partitioned_by_night(world.spark)
 
 
 def test_every_mart_compared_or_named_as_a_gap():
@@ -281,3 +282,20 @@ def test_a_night_that_does_not_reconcile_loads_nothing(both_engines):
     assert "manifest" in failed[0].reason
     # the audit of the loads before stays, the refusal is added to it
     assert both_engines.spark.sql(audit).first()[0] == audit_before + 1
+
+
+def test_a_scorer_change_drops_the_incremental_marts_on_spark_as_on_duckdb(both_engines):
+    """(Last: it drops marts.) A brand's scorer changed in DuckDB's sentiment cache: the copy to Spark drops the
+    marts that keep earlier nights' labels, so the next run builds them in full; an unchanged copy drops none."""
+    world = both_engines
+    assert copy_sentiment(world.spark, world.settings) == []
+    world.con.close()
+    try:
+        with duckdb.connect(str(world.settings.warehouse)) as con:
+            con.execute("update sentiment.scorer_in_use set scorer_version = scorer_version || '-next'")
+    finally:
+        world.con = connect(world.settings, read_only=True)
+    dropped = copy_sentiment(world.spark, world.settings)
+    assert dropped == list(SENTIMENT_MARTS)
+    assert not any(world.spark.catalog.tableExists(f"marts.{mart}") for mart in dropped)
+    assert world.spark.catalog.tableExists("marts.dim_posts")

@@ -34,7 +34,7 @@ def default_dbt_args(settings: Settings, days: list[dt.date]) -> list[str]:
     models overwrite only the reprocessed nights' partitions (insert_overwrite), the models rewritten by key are
     rebuilt (tables on Spark: macros/incremental_items.sql). Otherwise, or with no night, a full build."""
     lookback = settings.extraction.lookback_days
-    if not days or (max(days) - min(days)).days >= lookback:
+    if not days or (max(days) - min(days)).days > lookback:
         return FULL_BUILD
     return ["run", "--vars", json.dumps({"logical_date": max(days).isoformat(), "lookback_days": lookback})]
 
@@ -53,14 +53,12 @@ def build(settings: Settings, days: list[dt.date], dbt_args: list[str] | None = 
     seconds["load"] = time.monotonic() - started
     started = time.monotonic()
     if settings.warehouse.exists():
-        con = connect(settings, read_only=True)
-        try:
-            spark_loader.copy_tables(spark, con, SENTIMENT_TABLES, settings.data)
-        finally:
-            con.close()
+        copy_sentiment(spark, settings)
     seconds["sentiment_copy"] = time.monotonic() - started
     started = time.monotonic()
-    result = dbtRunner().invoke([*(dbt_args or default_dbt_args(settings, days)), "--target", "spark",
+    if dbt_args is None:
+        dbt_args = default_dbt_args(settings, days) if partitioned_by_night(spark) else FULL_BUILD
+    result = dbtRunner().invoke([*dbt_args, "--target", "spark",
                                  "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)])
     seconds["dbt"] = time.monotonic() - started
     if not result.success:
@@ -68,6 +66,42 @@ def build(settings: Settings, days: list[dt.date], dbt_args: list[str] | None = 
         failed = [f"{node.node.name}: {node.message}" for node in nodes if str(node.status) not in ("success", "pass")]
         raise RuntimeError(f"dbt on Spark failed: {failed or result.exception}")
     return spark, seconds
+
+
+def copy_sentiment(spark: SparkSession, settings: Settings) -> list[str]:
+    """Copy the sentiment cache from the DuckDB warehouse. When a brand's scorer changed since the last copy,
+    drop the incremental marts on Spark, as score_sentiment does on DuckDB: they would keep the old scorer's
+    labels for the nights a nightly run does not rewrite; the run then builds them in full. Returns those."""
+    from warehouse.pipeline import SENTIMENT_MARTS  # (the pipeline's imports are heavy: only when it runs)
+
+    before = _scorers_in_use(spark)
+    con = connect(settings, read_only=True)
+    try:
+        spark_loader.copy_tables(spark, con, SENTIMENT_TABLES, settings.data)
+    finally:
+        con.close()
+    if before is None or before == _scorers_in_use(spark):
+        return []
+    for mart in SENTIMENT_MARTS:
+        spark.sql(f"drop table if exists marts.{mart}")
+    return list(SENTIMENT_MARTS)
+
+
+def _scorers_in_use(spark: SparkSession) -> set[tuple] | None:
+    """Spark's copy of sentiment.scorer_in_use (brand, scorer, version), None before the first copy."""
+    if not spark.catalog.tableExists("sentiment.scorer_in_use"):
+        return None
+    return {tuple(row) for row in spark.table("sentiment.scorer_in_use").collect()}
+
+
+def partitioned_by_night(spark: SparkSession) -> bool:
+    """False when Spark holds the by-night tables unpartitioned, as builds before they became incremental made
+    them: an insert_overwrite by partition would be refused there, so that run is a full build. (They are all
+    made by the same builds: one tells for all.)"""
+    table = "intermediate.int_post_snapshots_unioned"
+    if not spark.catalog.tableExists(table):
+        return True  # a first build creates it partitioned
+    return any(column.isPartition for column in spark.catalog.listColumns(table))
 
 
 def main(argv: list[str] | None = None) -> int:
