@@ -21,6 +21,7 @@ from core.config import Settings, load_settings
 from core.db import connect
 from core.paths import PROJECT_ROOT
 from loader import spark as spark_loader
+from warehouse.pipeline import SENTIMENT_MARTS
 
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 # The sentiment step (warehouse.pipeline.score_sentiment) writes its cache to the DuckDB warehouse only.
@@ -72,8 +73,6 @@ def copy_sentiment(spark: SparkSession, settings: Settings) -> list[str]:
     """Copy the sentiment cache from the DuckDB warehouse. When a brand's scorer changed since the last copy,
     drop the incremental marts on Spark, as score_sentiment does on DuckDB: they would keep the old scorer's
     labels for the nights a nightly run does not rewrite; the run then builds them in full. Returns those."""
-    from warehouse.pipeline import SENTIMENT_MARTS  # (the pipeline's imports are heavy: only when it runs)
-
     before = _scorers_in_use(spark)
     con = connect(settings, read_only=True)
     try:
