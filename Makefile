@@ -64,8 +64,9 @@ test: setup
 	$(BIN)/pytest -m "not airflow and not accurate and not spark" -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## test-airflow: `make airflow` for real, the nightly DAG triggered and run by its scheduler (what CI runs next)
+# On the same workers: `make airflow`'s test on one, the backfill and `make demo` after it on the other.
 test-airflow: setup
-	$(BIN)/pytest -m airflow
+	$(BIN)/pytest -m airflow -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## test-accurate: the accurate sentiment tier on its whole held-out sets, its retraining, and the crisis e2e with it
 test-accurate: setup

@@ -315,7 +315,8 @@ def test_make_puts_the_venv_first_on_path_and_ci_runs_the_real_airflow_test():
                      r" -n \$\(TEST_WORKERS\) --dist loadfile --no-loadscope-reorder$", makefile, re.MULTILINE)
     assert re.search(r"^test-spark: setup\n\t\$\(BIN\)/pytest -m spark$", makefile, re.MULTILINE)
     assert re.search(r"^test-accurate: setup\n\t\$\(BIN\)/pytest -m accurate$", makefile, re.MULTILINE)
-    assert re.search(r"^test-airflow: setup\n\t\$\(BIN\)/pytest -m airflow$", makefile, re.MULTILINE)
+    assert re.search(r"^test-airflow: setup\n\t\$\(BIN\)/pytest -m airflow"
+                     r" -n \$\(TEST_WORKERS\) --dist loadfile --no-loadscope-reorder$", makefile, re.MULTILINE)
     assert "test-airflow" in re.search(r"^\.PHONY: (.*)$", makefile, re.MULTILINE).group(1).split()
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     steps = [line for line in ci if line.startswith("make ")]
