@@ -24,6 +24,8 @@ FIRST, SECOND = dt.date(2026, 10, 29), dt.date(2026, 10, 30)
 MARTS = ("marts.dim_accounts", "marts.fct_post_performance", "marts.fct_account_daily")
 # rpt_advocates: each brand's members over the 90 days ending the logical date
 AS_OF_NIGHT = {"marts.rpt_advocates"}
+# The publishing DAG's build steps, marked done by the tests that run only what comes after them.
+BUILT = r"^(score_sentiment|transform_.*|test_across_marts)$"
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +216,7 @@ def test_a_mart_row_that_breaks_the_suite_stops_publishing(nightly):
     import pendulum
 
     run = publish_dag().test(logical_date=pendulum.datetime(2026, 10, 30, tz="UTC"), run_conf={"day": "2026-10-30"},
-                             mark_success_pattern=r"^(score_sentiment|transform_.*)$")
+                             mark_success_pattern=BUILT)
     # THEN the run fails at the gate, publish never runs, and the published file is untouched
     assert str(run.state) == "failed"
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
@@ -228,6 +230,34 @@ def test_a_mart_row_that_breaks_the_suite_stops_publishing(nightly):
     failed = [check for check in results["marts"]["fct_post_performance"]["checks"] if not check["success"]]
     failed_columns = {check["kwargs"]["column"] for check in failed if "column" in check["kwargs"]}
     assert failed_columns >= {"likes", "engagement_rate"}
+
+
+def test_a_mart_row_of_an_unknown_account_fails_the_tests_across_marts_and_stops_publishing(nightly):
+    settings = nightly
+    published = settings.data / "published" / "warehouse.duckdb"
+    digest = file_digest(published)
+    # GIVEN a daily row of an account dim_accounts does not have (the transforms marked done, so it stays)
+    con = duckdb.connect(str(settings.warehouse))
+    con.execute("""insert into marts.fct_account_daily (account_day_key, account_key, platform, date_day)
+                   select 'orphan|' || date_day, 'instagram:orphan', platform, date_day
+                   from marts.fct_account_daily limit 1""")
+    con.close()
+    import pendulum
+
+    try:
+        # WHEN the publishing DAG runs for the night after its marts' own builds
+        run = publish_dag().test(logical_date=pendulum.datetime(2026, 10, 30, tz="UTC"),
+                                 run_conf={"day": "2026-10-30"},
+                                 mark_success_pattern=r"^(score_sentiment|transform_.*)$")
+        # THEN the one task of the tests on two marts fails, nothing after it runs, the published file is untouched
+        states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+        assert (states["test_across_marts"], states["validate"], states["publish"]) == (
+            "failed", "upstream_failed", "upstream_failed")
+        assert file_digest(published) == digest
+    finally:
+        con = duckdb.connect(str(settings.warehouse))
+        con.execute("delete from marts.fct_account_daily where account_key = 'instagram:orphan'")
+        con.close()
 
 
 def test_a_night_the_raw_suites_block_is_not_published(nightly):
@@ -263,7 +293,7 @@ def test_a_night_the_raw_suites_block_is_not_published(nightly):
         # WHEN validate and publish run for it (the transforms marked done)
         run = publish_dag().test(logical_date=pendulum.datetime(2026, 10, 30, tz="UTC"),
                                  run_conf={"day": "2026-10-30"},
-                                 mark_success_pattern=r"^(score_sentiment|transform_.*)$")
+                                 mark_success_pattern=BUILT)
         # THEN the gate stops it for the raw rule alone, and the published file is untouched
         states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
         assert (states["validate"], states["publish"]) == ("failed", "upstream_failed")
