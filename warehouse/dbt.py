@@ -34,6 +34,16 @@ def _profile():
     return ProfileConfig(profile_name="shared_media", target_name="local", profiles_yml_filepath=PROFILES)
 
 
+def _single_task_args() -> dict:
+    """What every dbt task outside the Cosmos group runs with: in-process dbt on the project and the warehouse,
+    the night's vars, no JSON artifacts, and the one-slot DuckDB pool."""
+    return {"project_dir": str(DBT_PROJECT), "profile_config": _profile(),
+            "invocation_mode": InvocationMode.DBT_RUNNER,
+            "install_deps": False,  # no dbt hub here; the project writes its own macros
+            "env": {"SMW_WAREHOUSE": str(warehouse_path())}, "append_env": True,
+            "vars": DBT_VARS, "dbt_cmd_flags": DBT_FLAGS, "emit_datasets": False, "pool": DUCKDB_POOL}
+
+
 def build_task(task_id: str, select: list[str]):
     """One `dbt build` of the selected models and their tests, as a single task.
 
@@ -42,20 +52,11 @@ def build_task(task_id: str, select: list[str]):
     still names the model in the task's log, and `dbt build` skips the models downstream of it."""
     return DbtBuildLocalOperator(
         task_id=task_id,
-        project_dir=str(DBT_PROJECT),
-        profile_config=_profile(),
         select=" ".join(select),
         # Unit tests check formulas on fixed inputs; they run in `make test` (tests/test_dbt_unit_tests.py), not
         # each night: a staging unit test needs its raw table to exist, and a world without that platform has none.
         exclude="test_type:unit",
-        invocation_mode=InvocationMode.DBT_RUNNER,
-        install_deps=False,  # no dbt hub here; the project writes its own macros
-        env={"SMW_WAREHOUSE": str(warehouse_path())},
-        append_env=True,
-        vars=DBT_VARS,
-        dbt_cmd_flags=DBT_FLAGS,
-        emit_datasets=False,
-        pool=DUCKDB_POOL,
+        **_single_task_args(),
     )
 
 
@@ -96,17 +97,8 @@ def tests_across_models(task_id: str, folder: str):
     The list is read from dbt's manifest, as the task group is. A failing test is named in the task's log."""
     return DbtTestLocalOperator(
         task_id=task_id,
-        project_dir=str(DBT_PROJECT),
-        profile_config=_profile(),
         select=" ".join(_tests_across_models(folder)),
-        invocation_mode=InvocationMode.DBT_RUNNER,
-        install_deps=False,
-        env={"SMW_WAREHOUSE": str(warehouse_path())},
-        append_env=True,
-        vars=DBT_VARS,
-        dbt_cmd_flags=DBT_FLAGS,
-        emit_datasets=False,
-        pool=DUCKDB_POOL,
+        **_single_task_args(),
     )
 
 
