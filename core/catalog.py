@@ -34,6 +34,9 @@ class Stream:
     key: str = "id"  # a dotted path into the record
     parent: str | None = None  # the stream whose records this one is read under (their id is _parent_id)
     replication: str | None = None  # the record's time compared with the window start
+    # Read by the intra-day capture (dags/shared_media_stories.py), not by the nightly extraction: what an API
+    # serves only while it lives (stories, 24 hours). Each capture lands its own files (core.paths.capture_file).
+    intraday: bool = False
 
     @property
     def raw_table(self) -> str:
@@ -66,6 +69,15 @@ STREAMS: tuple[Stream, ...] = (
     Stream('instagram', 'comments', parent='media', endpoint='GET /{ig-media-id}/comments',
            description=('One row per top-level comment per logical date, replies nested (GET '
                         '/{ig-media-id}/comments).')),
+    Stream('instagram', 'stories', endpoint='GET /{ig-user-id}/stories', intraday=True,
+           description=('One row per live story (published in the last 24 hours) per intra-day capture (GET '
+                        '/{ig-user-id}/stories); the capture time is in the landing path (capture=<HHMMSS>).')),
+    Stream('instagram', 'story_insights', parent='stories', intraday=True,
+           endpoint=('GET /{ig-media-id}/insights, story metrics; metric=navigation, '
+                     'breakdown=story_navigation_action_type'),
+           description=('One row per live story and insight per intra-day capture (GET /{ig-media-id}/insights): '
+                        'views, reach, replies, shares, total_interactions, follows, profile_visits, and navigation '
+                        'with its story_navigation_action_type breakdown; _parent_id is the story id.')),
     Stream('instagram', 'tags', replication='timestamp', endpoint='GET /{ig-user-id}/tags',
            description=('One row per media by others in which the account is photo-tagged, per logical date '
                         '(GET /{ig-user-id}/tags; caption @mentions are not returned).')),
@@ -169,6 +181,10 @@ STREAMS: tuple[Stream, ...] = (
            description=("One row per video of a video post per logical date: the Video node its attachment's "
                         'target names (GET /?ids=..., fields id,live_status; live_status only on a live '
                         'broadcast); _parent_id is the post id.')),
+    Stream('facebook', 'stories', key='post_id', endpoint='GET /{page-id}/stories', intraday=True,
+           description=('One row per live Page story per intra-day capture (GET /{page-id}/stories): post_id, '
+                        'status, creation_time, media_type, media_id, url; Meta documents no story insight '
+                        'metrics for Pages (docs/DECISIONLOG.md).')),
     # --- youtube
     Stream('youtube', 'channel', endpoint='GET /youtube/v3/channels, part snippet,statistics,contentDetails',
            description=('One row per YouTube channel per logical date (GET /youtube/v3/channels, part '
@@ -222,9 +238,15 @@ STREAMS: tuple[Stream, ...] = (
 )
 
 
-def streams_of(platform: str) -> tuple[Stream, ...]:
-    """A platform's streams in extraction order (a parent before the streams read under it)."""
-    return tuple(stream for stream in STREAMS if stream.platform == platform)
+def streams_of(platform: str, intraday: bool = False) -> tuple[Stream, ...]:
+    """A platform's nightly streams (or, `intraday`, its intra-day captured ones) in extraction order (a parent
+    before the streams read under it)."""
+    return tuple(stream for stream in STREAMS if stream.platform == platform and stream.intraday == intraday)
+
+
+def capture_platforms() -> tuple[str, ...]:
+    """The platforms with streams the intra-day capture reads."""
+    return tuple(platform for platform in PLATFORMS if streams_of(platform, intraday=True))
 
 
 def stream(platform: str, name: str) -> Stream:
@@ -248,11 +270,12 @@ sources:
 def sources_yaml(platform: str) -> str:
     """dbt's source file for one platform's raw tables."""
     lines = [SOURCES_HEADER]
-    for item in streams_of(platform):
+    for item in (*streams_of(platform), *streams_of(platform, intraday=True)):
         lines.append(f"      - name: {item.raw_table}\n")
         lines.append(f"        description: {_quoted(item.description)}\n")
         lines.append(f"        meta: {{endpoint: {_quoted(item.endpoint)}, primary_key: {item.key}, "
-                     f"parent: {item.parent or 'null'}, replication: {item.replication or 'null'}}}\n")
+                     f"parent: {item.parent or 'null'}, replication: {item.replication or 'null'}"
+                     f"{', intraday: true' if item.intraday else ''}}}\n")
     return "".join(lines)
 
 

@@ -193,6 +193,9 @@ class Simulator(_Strict):
     content_features: bool = Field(default=False, description=(
         "Plant calls to action, questions and contests in brand posts (with their lifts) and a few advocates "
         "per brand among the commenters."))
+    story_capture_every_hours: int = Field(default=0, ge=0, le=24, description=(
+        "The simulated history's intra-day story captures: every this many hours from midnight UTC, each day, "
+        "as the shared_media_stories DAG takes them (0: the simulated history lands no story)."))
     drift: tuple[Drift, ...] = ()
 
 

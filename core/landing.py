@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from core.paths import manifest_glob
+from core.paths import capture_manifest_glob, manifest_glob
 
 Record = tuple[dict, str | None]  # the record as received, and the id of the parent it was read under
 
@@ -167,3 +167,9 @@ def read_manifest(path: Path) -> dict:
 
 def read_manifests(landing: Path, day: dt.date) -> list[dict]:
     return [read_manifest(path) for path in sorted(landing.glob(manifest_glob(day)))]
+
+
+def read_captures(landing: Path, day: dt.date) -> list[dict]:
+    """The manifests of the intra-day captures taken on a UTC date (several per account): the nightly load of
+    that date loads them beside its own."""
+    return [read_manifest(path) for path in sorted(landing.glob(capture_manifest_glob(day)))]

@@ -3,6 +3,8 @@
     <data>/                       SMW_DATA_DIR, default ./data
       landing/<platform>/<stream>/<date>/<account id>.ndjson.gz     payloads as received (extractors)
       landing/<platform>/_manifests/<date>/<account id>.json        rows, sha256, status per stream
+      landing/<platform>/<stream>/<date>/capture=<HHMMSS>/<account id>.ndjson.gz   an intra-day capture (stories)
+      landing/<platform>/_captures/<date>/<account id>@<HHMMSS>.json  its manifest; the night of <date> loads it
       state/<platform>/<account id>.json                            each account's extraction cursor
       warehouse.duckdb                                               the working warehouse (SMW_WAREHOUSE)
       validation/<date>/validation.json                              the quality gate's results
@@ -52,6 +54,22 @@ def stream_file(landing: Path, platform: str, stream: str, day: dt.date, account
 
 def manifest_file(landing: Path, platform: str, day: dt.date, account_id: str) -> Path:
     return landing / platform / "_manifests" / day.isoformat() / f"{account_id}.json"
+
+
+def capture_file(landing: Path, platform: str, stream: str, at: dt.datetime, account_id: str) -> Path:
+    """An intra-day capture's file: under the UTC date of the capture, which the nightly load of that date
+    reads, in a folder of its own per capture time (several captures a day never overwrite each other)."""
+    return (landing / platform / stream / at.date().isoformat() / f"capture={at.strftime('%H%M%S')}"
+            / f"{account_id}.ndjson.gz")
+
+
+def capture_manifest_file(landing: Path, platform: str, at: dt.datetime, account_id: str) -> Path:
+    return landing / platform / "_captures" / at.date().isoformat() / f"{account_id}@{at.strftime('%H%M%S')}.json"
+
+
+def capture_manifest_glob(day: dt.date) -> str:
+    """Every intra-day capture's manifest of a UTC date, relative to the landing directory."""
+    return f"*/_captures/{day.isoformat()}/*.json"
 
 
 def manifest_glob(day: dt.date) -> str:

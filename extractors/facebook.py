@@ -127,5 +127,25 @@ class Videos(Stream[FacebookClient]):
                     yield body[video], posts_of[video]
 
 
+class Stories(Stream[FacebookClient]):
+    """The Page's live stories (`GET /{page-id}/stories`, status PUBLISHED): post_id, creation_time, media_type,
+    media_id and url. Archived ones come back only where the Page keeps a story archive, so the intra-day capture
+    reads them while they live. Meta documents no story insight metric for Pages: none is read (DECISIONLOG)."""
+
+    name = "stories"
+    FIELDS = "post_id,status,creation_time,media_type,media_id,url"
+
+    def records(self, client: FacebookClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        url = client.path(client.account.account_id, "stories")
+        for page in client.pages(url, {"fields": self.FIELDS, "status": "PUBLISHED", "limit": 100}):
+            for record in page.get("data", []):
+                if not record.get("post_id"):
+                    client.skip("story without post_id")
+                    continue
+                yield record, None
+
+
 STREAMS: tuple[type[Stream[FacebookClient]], ...] = (Page, Posts, PostInsights, Comments, Videos)
+# Read by the intra-day capture only (core.catalog: intraday).
+CAPTURE_STREAMS: tuple[type[Stream[FacebookClient]], ...] = (Stories,)
 CLIENT: type[FacebookClient] = FacebookClient

@@ -25,6 +25,12 @@ INSTAGRAM_MEDIA_METRICS: dict[str, tuple[str, ...]] = {
     "REELS": ("reach", "saved", "shares", "views", "total_interactions"),
     "STORY": ("reach", "shares", "views", "total_interactions"),
 }
+# A live story's insights (Instagram Media Insights, STORY, since v18 for navigation): two calls, since a metric
+# with a breakdown cannot be asked for beside others. exits, taps_forward and taps_back were retired in v18 (Dec
+# 2023): `navigation` with the story_navigation_action_type breakdown (tap_forward, tap_back, tap_exit,
+# swipe_forward) replaces them; impressions was retired in v22.
+INSTAGRAM_STORY_METRICS = ("views", "reach", "replies", "shares", "total_interactions", "follows", "profile_visits")
+INSTAGRAM_STORY_NAVIGATION = {"breakdown": "story_navigation_action_type"}
 # The account's daily reach and views: views exists only as a total_value (the v22 change), so both are asked
 # for as one day's total.
 INSTAGRAM_USER_METRICS = ("reach", "views")
@@ -93,6 +99,13 @@ def refuses_metric(error: ApiRefusal) -> bool:
     parameter`; a story with too few viewers: code 10; a reel without an insights edge)."""
     detail = graph_error(error)
     return detail.get("code") == 100 and "metric" in str(detail.get("message", "")).lower()
+
+
+def too_few_viewers(error: ApiRefusal) -> bool:
+    """A story's insights refused because fewer than 5 people saw it: `(#10) Not enough viewers for the media to
+    show insights`. Code 10 also means a missing permission, so the message decides."""
+    detail = graph_error(error)
+    return detail.get("code") == 10 and "not enough viewers" in str(detail.get("message", "")).lower()
 
 
 def refused_metrics(error: ApiRefusal, asked: Sequence[str]) -> list[str]:

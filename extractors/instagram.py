@@ -1,5 +1,5 @@
 """Instagram Graph API: user, user insights, follower demographics, media, media insights and comments of a
-professional account,
+professional account, its live stories and their insights (captured intra-day),
 and the media by others in which it is photo-tagged (the `tags` edge; caption @mentions are not read: the
 Graph API serves them only through the mentions webhook, see docs/DECISIONLOG.md)."""
 
@@ -9,7 +9,15 @@ import datetime as dt
 from collections.abc import Iterator
 
 from extractors.base import ApiRefusal, Record, RunContext, Stream, parse_json, parse_time
-from extractors.graph import INSTAGRAM_MEDIA_METRICS, INSTAGRAM_USER_METRICS, GraphClient, InsightsReader
+from extractors.graph import (
+    INSTAGRAM_MEDIA_METRICS,
+    INSTAGRAM_STORY_METRICS,
+    INSTAGRAM_STORY_NAVIGATION,
+    INSTAGRAM_USER_METRICS,
+    GraphClient,
+    InsightsReader,
+    too_few_viewers,
+)
 
 
 class InstagramClient(GraphClient):
@@ -187,7 +195,53 @@ class Tags(Stream[InstagramClient]):
             yield record, None
 
 
+class Stories(Stream[InstagramClient]):
+    """The account's live stories (`GET /{ig-user-id}/stories`): Instagram lists a story only in the 24 hours it
+    lives, and never after, so the intra-day capture (dags/shared_media_stories.py) reads them every few hours."""
+
+    name = "stories"
+    FIELDS = "id,caption,media_type,media_product_type,permalink,timestamp,username"
+
+    def records(self, client: InstagramClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        url = client.path(client.account.account_id, "stories")
+        for page in client.pages(url, {"fields": self.FIELDS, "limit": 100}):
+            for record in page.get("data", []):
+                if not record.get("id"):
+                    client.skip("story without id")
+                    continue
+                yield record, None
+
+
+class StoryInsights(Stream[InstagramClient]):
+    """Each live story's insights as of the capture: its metrics in one call, `navigation` by
+    story_navigation_action_type in another. A story seen by fewer than 5 people has none yet (`(#10) Not
+    enough viewers`): recorded under item_errors, and the next capture reads it again."""
+
+    name = "story_insights"
+
+    def records(self, client: InstagramClient, context: RunContext, parents: list[dict]) -> Iterator[Record]:
+        metrics = InsightsReader(client)
+        navigation = InsightsReader(client, INSTAGRAM_STORY_NAVIGATION)
+        for story in parents:
+            story_id = story.get("id")
+            if not story_id:
+                continue
+            try:
+                data = [*metrics.read(story_id, "STORY", INSTAGRAM_STORY_METRICS),
+                        *navigation.read(story_id, "STORY_NAVIGATION", ("navigation",))]
+            except ApiRefusal as error:
+                if too_few_viewers(error):
+                    client.item_error(story_id, error)
+                else:
+                    metrics.failed(story_id, error)
+                continue
+            for item in data:
+                yield item, story_id
+
+
 STREAMS: tuple[type[Stream[InstagramClient]], ...] = (User, UserInsights, FollowerDemographics,
                                                          BusinessDiscovery, Media, MediaInsights,
                                                          Comments, Tags)
+# Read by the intra-day capture only (core.catalog: intraday), in this order.
+CAPTURE_STREAMS: tuple[type[Stream[InstagramClient]], ...] = (Stories, StoryInsights)
 CLIENT: type[InstagramClient] = InstagramClient

@@ -14,7 +14,7 @@ import httpx
 from core import catalog
 from core.config import Account, Settings
 from core.landing import Prepared, Record, landing_line, write_manifest, write_stream
-from core.paths import landing_dir, manifest_file, state_file, stream_file
+from core.paths import capture_file, capture_manifest_file, landing_dir, manifest_file, state_file, stream_file
 from core.secrets import Credential, TokenStore, credential_for, find_credential, missing_message, simulated_credential
 from core.window import window_start
 from extractors import bluesky, facebook, ga4, instagram, linkedin, mastodon, threads, tiktok, x, youtube
@@ -159,29 +159,9 @@ def extract_account(
             (log.error if notice.passed else log.warning)("%s: %s", account.key, notice.message)
             api_version["notice"] = notice.as_dict()
         manifest["api_version"] = api_version
-    kept: dict[str, list[dict]] = {}
-    declared = {item.name: item for item in catalog.streams_of(account.platform)}
-    parents_of = {item.parent for item in declared.values() if item.parent}
     try:
-        for stream_class in module.STREAMS:
-            stream = stream_class()
-            parent = declared[stream.name].parent
-            outcome = {"status": "complete"}
-            client.findings = Findings()
-            records = stream.records(client, context, kept.get(parent, []) if parent else [])
-            if stream.name in parents_of:
-                kept[stream.name] = []
-                records = _tee(records, kept[stream.name])
-            info = write_stream(
-                stream_file(landing, account.platform, stream.name, snapshot_date, account.account_id),
-                _guard(_redacted(records, client.redact), outcome),
-            )
-            findings = client.findings.manifest()
-            streams[stream.name] = {**info, **outcome, **findings}
-            if outcome["status"] != "complete":
-                log.warning("%s %s: %s", account.key, stream.name, outcome["error"])
-            if findings:
-                log.warning("%s %s: %s", account.key, stream.name, _summary(findings))
+        _land_streams(client, module.STREAMS, catalog.streams_of(account.platform), context, streams,
+                      lambda name: stream_file(landing, account.platform, name, snapshot_date, account.account_id))
     finally:
         manifest.update(finished_at=dt.datetime.now(dt.UTC).isoformat(), requests=client.stats.requests,
                         retries=client.stats.retries, waited_seconds=round(client.stats.waited_seconds, 3))
@@ -195,6 +175,77 @@ def extract_account(
     if failed:
         raise ExtractionIncomplete(f"{account.key}: streams {', '.join(failed)} failed; see the manifest")
     return manifest
+
+
+def capture_account(
+    settings: Settings,
+    account_key: str,
+    at: dt.datetime,
+    run_id: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict | None:
+    """One intra-day capture of an account: the streams its API serves only while they live (core.catalog,
+    intraday: Instagram and Facebook stories), landed under the UTC date of `at` in a folder of their own, with
+    a manifest of their own (core.paths.capture_file); the nightly load of that date loads every capture of it.
+    None for a platform without such streams. Capturing the same moment again replaces that capture."""
+    _, account = settings.account(account_key)
+    module = EXTRACTORS[account.platform]
+    declared = catalog.streams_of(account.platform, intraday=True)
+    if not declared:
+        return None
+    if settings.extraction.source == "simulator" and transport is None:
+        raise ValueError(f"{account.key}: the simulated source needs the simulator's transport")
+    at = at.astimezone(dt.UTC).replace(microsecond=0)
+    client = open_client(settings, account, transport, sleep)
+    landing = landing_dir(settings.data)
+    streams: dict[str, dict] = {}
+    manifest: dict[str, object] = {
+        "platform": account.platform, "account_id": account.account_id, "account_key": account.key,
+        "logical_date": at.date().isoformat(), "captured_at": at.isoformat(), "run_id": run_id,
+        "started_at": dt.datetime.now(dt.UTC).isoformat(), "streams": streams}
+    # The stories live now, whatever the capture's window: the context's dates are the capture's day.
+    context = RunContext(at.date(), at.date())
+    try:
+        _land_streams(client, module.CAPTURE_STREAMS, declared, context, streams,
+                      lambda name: capture_file(landing, account.platform, name, at, account.account_id))
+    finally:
+        manifest.update(finished_at=dt.datetime.now(dt.UTC).isoformat(), requests=client.stats.requests,
+                        retries=client.stats.retries, waited_seconds=round(client.stats.waited_seconds, 3))
+        client.close()
+        if streams:
+            write_manifest(capture_manifest_file(landing, account.platform, at, account.account_id), manifest)
+    failed = [name for name, info in streams.items() if info["status"] == "failed"]
+    if failed:
+        raise ExtractionIncomplete(f"{account.key}: capture {at.isoformat()}: streams {', '.join(failed)} "
+                                   "failed; see the manifest")
+    return manifest
+
+
+def _land_streams(client: Client, classes, declared: tuple[catalog.Stream, ...], context: RunContext,
+                  streams: dict[str, dict], file_for: Callable[[str], object]) -> None:
+    """Read and land each stream in order, a parent's records kept for the streams read under it; each
+    stream's file, rows, checksum, outcome and findings go to `streams` (the manifest's entries)."""
+    by_name = {item.name: item for item in declared}
+    parents_of = {item.parent for item in declared if item.parent}
+    kept: dict[str, list[dict]] = {}
+    for stream_class in classes:
+        stream = stream_class()
+        parent = by_name[stream.name].parent
+        outcome = {"status": "complete"}
+        client.findings = Findings()
+        records = stream.records(client, context, kept.get(parent, []) if parent else [])
+        if stream.name in parents_of:
+            kept[stream.name] = []
+            records = _tee(records, kept[stream.name])
+        info = write_stream(file_for(stream.name), _guard(_redacted(records, client.redact), outcome))
+        findings = client.findings.manifest()
+        streams[stream.name] = {**info, **outcome, **findings}
+        if outcome["status"] != "complete":
+            log.warning("%s %s: %s", client.account.key, stream.name, outcome["error"])
+        if findings:
+            log.warning("%s %s: %s", client.account.key, stream.name, _summary(findings))
 
 
 def _tee(records: Iterator[Record], sink: list[dict]) -> Iterator[Record]:

@@ -17,7 +17,7 @@ import pyarrow as pa
 from core import catalog
 from core.config import Settings, max_line_bytes, quarantine_threshold
 from core.db import connect, sql_literal
-from core.landing import read_manifests, sha256
+from core.landing import read_captures, read_manifests, sha256
 from core.paths import landing_dir
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def load_date(settings: Settings, day: dt.date, run_id: str, con: duckdb.DuckDBP
     landing = landing_dir(settings.data)
     keys = primary_keys()
     streams: dict[tuple[str, str], list[tuple[str, dict]]] = {}
-    for manifest in read_manifests(landing, day):
+    for manifest in [*read_manifests(landing, day), *read_captures(landing, day)]:
         for stream, info in manifest["streams"].items():
             streams.setdefault((manifest["platform"], stream), []).append((manifest["account_id"], info))
     tables = [_Table(f"raw.{platform}__{stream}", platform, stream, keys.get((platform, stream), "id"), files)

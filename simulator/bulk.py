@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, unquote
 import httpx
 
 from core.config import Settings, load_settings
-from extractors.run import extract_account
+from extractors.run import capture_account, extract_account
 from simulator.api import Request, SimulatorApp, parse_body
 from simulator.world import World
 
@@ -190,6 +190,14 @@ def _land_in_worker(settings: Settings, account_key: str, nights: list[dt.date],
 _worlds: dict[tuple[str, dt.date], BulkWorld] = {}
 
 
+def capture_times(settings: Settings, day: dt.date) -> list[dt.datetime]:
+    """The moments of a day (UTC) the intra-day DAG captures stories at, in the simulated history
+    (`simulator.story_capture_every_hours`; none when 0)."""
+    every = settings.simulator.story_capture_every_hours
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    return [start + dt.timedelta(hours=hour) for hour in range(0, 24, every)] if every else []
+
+
 def _world(settings: Settings, through: dt.date) -> BulkWorld:
     """A worker process's world for these settings: it lands several accounts, and others' posts about the
     brands are generated once per process, not once per account."""
@@ -212,6 +220,13 @@ def _land_serially(world: BulkWorld, account_keys: list[str], nights: list[dt.da
                                        transport=DirectTransport(world, world.now(day)), sleep=lambda _: None)
             rows += sum(info["rows"] for info in manifest["streams"].values())
             files += len(manifest["streams"])
+            for at in capture_times(settings, day):
+                captured = capture_account(settings, key, at, run_id, transport=DirectTransport(world, at),
+                                           sleep=lambda _: None)
+                if captured is None:
+                    break  # (a platform without stories)
+                rows += sum(info["rows"] for info in captured["streams"].values())
+                files += len(captured["streams"])
             if census and day == nights[-1]:
                 # (before the comments are dropped: after a first night's backfill, they are all in memory)
                 posts = world.posts_as_of(key, world.now(day))

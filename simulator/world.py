@@ -17,6 +17,7 @@ from simulator.ids import platform_id
 from simulator.ids import rng_for as _rng
 from simulator.phrases import FEATURE_PHRASES, PHRASES, SENTIMENTS, brand_reply, compose
 from simulator.rivals import Rivals
+from simulator.stories import Stories
 
 UTC = dt.UTC
 T = TypeVar("T")
@@ -249,6 +250,11 @@ class World:
         self._by_platform: dict[str, list[str]] = {}
         self._memo: dict[tuple, object] = {}
         self._bounds: dict[str, tuple[list[dt.datetime], list[dt.datetime]]] = {}
+
+    @cached_property
+    def stories(self) -> Stories:
+        """The Instagram and Facebook accounts' stories (simulator.stories), live 24 hours each."""
+        return Stories(self)
 
     @cached_property
     def rivals(self) -> Rivals:

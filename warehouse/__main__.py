@@ -30,6 +30,7 @@ from warehouse.terminate import stop_on_sigterm
 DAGS_FOLDER = PROJECT_ROOT / "dags"
 NIGHTLY = "shared_media_nightly"
 PUBLISH = "shared_media_publish"
+STORIES = "shared_media_stories"
 
 
 def _parsed(dag_id: str):
@@ -48,6 +49,11 @@ def nightly_dag():
 def publish_dag():
     """Transform, validate, publish and alert (scheduled on the raw Asset the nightly DAG updates)."""
     return _parsed(PUBLISH)
+
+
+def stories_dag():
+    """The intra-day story capture (every 3 hours, UTC)."""
+    return _parsed(STORIES)
 
 
 def run_dates(days: list[dt.date], progress: Progress | None = None, backfill: bool = False) -> int:

@@ -12,7 +12,7 @@ from typing import ParamSpec, TypeVar
 
 import duckdb
 
-from core import paths
+from core import catalog, paths
 from core.config import Settings, load_settings
 from core.db import connect, sql_literal
 from core.pseudonyms import require_private_salt
@@ -21,7 +21,7 @@ from core.secrets import require_credentials
 from expectations.docs import publish_data_docs
 from expectations.gate import validate_marts
 from expectations.raw import check_raw
-from extractors.run import extract_account
+from extractors.run import capture_account, extract_account
 from extractors.versions import sunset_notices
 from loader import load_date
 from loader.retention import apply_retention
@@ -30,6 +30,8 @@ from publishing.publish import PublishRefused, publish_marts
 from publishing.report import write_report
 from sentiment import score_new_texts, scorer_from_env
 from simulator.api import simulator_transport
+from simulator.api import transport as simulator_at
+from simulator.world import World
 from warehouse.alerts import deliver_drift_alerts as send_drift_alerts
 from warehouse.alerts import deliver_new_alerts
 from warehouse.report_email import deliver_weekly_reports
@@ -72,6 +74,25 @@ def extract(account_key: str, day: dt.date, run_id: str, settings: Settings | No
     # The simulated world plugs in here, as the extractors' transport; a real source reads the network.
     transport = simulator_transport(settings, day) if settings.extraction.source == "simulator" else None
     manifest = extract_account(settings, account_key, day, run_id, transport=transport)
+    return {name: {"rows": info["rows"], "status": info["status"]} for name, info in manifest["streams"].items()}
+
+
+def capture_account_keys(settings: Settings | None = None) -> list[str]:
+    """The intra-day DAG's accounts: those on a platform with stories (core.catalog, intraday streams)."""
+    settings = settings or load_settings()
+    platforms = catalog.capture_platforms()
+    return [account.key for _, account in settings.accounts() if account.platform in platforms]
+
+
+@under_run_lock
+def capture(account_key: str, at: dt.datetime, run_id: str, settings: Settings | None = None) -> dict:
+    """One intra-day capture of an account's live stories, landed for the nightly load of `at`'s UTC date. On
+    the simulated world `at` is the world's clock; a real API answers as of now."""
+    settings = settings or load_settings()
+    transport = None
+    if settings.extraction.source == "simulator":
+        transport = simulator_at(World(settings, through=at.date()), at)
+    manifest = capture_account(settings, account_key, at, run_id, transport=transport) or {"streams": {}}
     return {name: {"rows": info["rows"], "status": info["status"]} for name, info in manifest["streams"].items()}
 
 

@@ -192,3 +192,11 @@
     {#- A YYYYMMDD text (GA4's date) as a date (Spark: to_date(x, 'yyyyMMdd')). -#}
     cast(strptime({{ expression }}, '%Y%m%d') as date)
 {%- endmacro %}
+
+{% macro capture_time(date_column, file_column) -%}
+    {#- An intra-day capture's moment (UTC, without time zone): its date is the raw row's _logical_date and its
+        time the `capture=<HHMMSS>` folder of its landing file (core.paths.capture_file). -#}
+    {%- set hhmmss = regex_first(file_column, 'capture=([0-9]{6})') -%}
+    {{ parse_utc(to_text(date_column) ~ " || 'T' || substr(" ~ hhmmss ~ ", 1, 2) || ':' || substr(" ~ hhmmss
+                 ~ ", 3, 2) || ':' || substr(" ~ hhmmss ~ ", 5, 2) || '+00:00'") }}
+{%- endmacro %}

@@ -265,10 +265,29 @@ def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -
 
 
 V = r"v\d+\.\d+"  # any Graph version: the pinned one is in core.config
+def stories(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """The Page's live stories (`GET /{page-id}/stories`), newest first: the Page keeps no story archive, so an
+    expired story is not listed (ARCHIVED ones come back only with the archive on)."""
+    check_token(request)
+    key = f"facebook:{params['page_id']}"
+    if key not in world.profiles:
+        raise graph_error(400, 100, f"Object with ID '{params['page_id']}' does not exist", "GraphMethodException", 33)
+    if request.query.get("status", "PUBLISHED") != "PUBLISHED":
+        return Response(200, {"data": []}, {})
+    body = cursor_page(request, world.stories.live(key, as_of))
+    body["data"] = [{"post_id": f"{params['page_id']}_{story.story_id}", "status": "PUBLISHED",
+                     "creation_time": int(story.published_at.timestamp()), "media_type": story.media_type.lower()
+                     .replace("image", "photo"), "media_id": story.story_id,
+                     "url": f"https://facebook.com/stories/{params['page_id']}/{story.story_id}/"}
+                    for story in body["data"]]
+    return Response(200, body, {})
+
+
 ROUTES = [
     (rf"/{V}/?", video_nodes),
     (rf"/{V}/(?P<page_id>\d+)", page),
     (rf"/{V}/(?P<page_id>\d+)/published_posts", published_posts),
+    (rf"/{V}/(?P<page_id>\d+)/stories", stories),
     (rf"/{V}/(?P<object_id>\d+_\d+)/insights", post_insights),
     (rf"/{V}/(?P<object_id>\d+_\d+)/comments", comments),
 ]

@@ -7,6 +7,7 @@ import base64
 import datetime as dt
 import re
 
+from simulator import stories as story_module
 from simulator.community import naming
 from simulator.platforms.graph import check_token, cursor_page, graph_error, graph_timestamp
 from simulator.protocol import ApiError, Request, Response
@@ -384,10 +385,70 @@ def comments(world: World, request: Request, as_of: dt.datetime, params: dict) -
 
 
 def insights(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
-    # Users and media share one id space and one /{id}/insights edge, as in the Graph API.
+    # Users, media and stories share one id space and one /{id}/insights edge, as in the Graph API.
     if _account_key(params["object_id"]) in world.profiles:
         return user_insights(world, request, as_of, {"user_id": params["object_id"]})
+    if params["object_id"].startswith("179"):
+        return story_insights(world, request, as_of, params["object_id"])
     return media_insights(world, request, as_of, {"media_id": params["object_id"]})
+
+
+# A story's insights (Media Insights, STORY): `navigation` only alone, with its breakdown, as the reference says
+# (a breakdown beside other metrics fails); exits, taps_forward and taps_back were retired in v18, impressions in
+# v22. Readable only while the story lives, and not under 5 viewers.
+STORY_METRICS = frozenset({"views", "reach", "replies", "shares", "total_interactions", "follows", "profile_visits"})
+RETIRED_STORY_METRICS = frozenset({"exits", "taps_forward", "taps_back", "impressions"})
+
+
+def stories(world: World, request: Request, as_of: dt.datetime, params: dict) -> Response:
+    """The account's live stories, newest first (cursor paging); an expired story is never listed."""
+    check_token(request)
+    key = _account_key(params["user_id"])
+    if key not in world.profiles:
+        raise graph_error(400, 100, f"Object with ID '{params['user_id']}' does not exist", "GraphMethodException", 33)
+    body = cursor_page(request, world.stories.live(key, as_of))
+    handle = world.profiles[key].account.handle
+    body["data"] = [{"id": story.story_id, "caption": "", "media_type": story.media_type,
+                     "media_product_type": "STORY", "timestamp": graph_timestamp(story.published_at),
+                     "permalink": f"https://www.instagram.com/stories/{handle}/{story.story_id}/",
+                     "username": handle} for story in body["data"]]
+    return Response(200, body, {})
+
+
+def story_insights(world: World, request: Request, as_of: dt.datetime, story_id: str) -> Response:
+    check_token(request)
+    story = world.stories.find(story_id)
+    if story is None or story.platform != "instagram" or not story.live(as_of):
+        # After 24 hours a story's insights are gone, as its listing.
+        raise graph_error(400, 100, f"Unsupported get request. Object with ID '{story_id}' does not exist",
+                          "GraphMethodException", 33)
+    requested = request.query.get("metric", "").split(",")
+    _retired(requested, request, RETIRED_STORY_METRICS)
+    breakdown = request.query.get("breakdown")
+    if requested == ["navigation"] and breakdown != "story_navigation_action_type" or (
+            "navigation" in requested and len(requested) > 1):
+        raise graph_error(500, 1, "An unknown error has occurred.")
+    unknown = [metric for metric in requested if metric not in STORY_METRICS | {"navigation"}]
+    if unknown:
+        raise graph_error(400, 100, f"(#100) The Media Insights API does not support the {', '.join(unknown)} "
+                          "metric for this media product type.")
+    counters = story.counters(as_of)
+    if counters["views"] < story_module.MIN_VIEWERS:
+        raise graph_error(400, 10, "(#10) Not enough viewers for the media to show insights")
+    if requested == ["navigation"]:
+        results = [{"dimension_values": [action], "value": counters[action]} for action in story_module.NAVIGATION]
+        total = sum(item["value"] for item in results)
+        return Response(200, {"data": [{
+            "name": "navigation", "period": "lifetime", "values": [{"value": total}], "title": "Navigation",
+            "description": "Total number of actions taken from your story.",
+            "total_value": {"value": total, "breakdowns": [{"dimension_keys": ["story_navigation_action_type"],
+                                                            "results": results}]},
+            "id": f"{story_id}/insights/navigation/lifetime"}]}, {})
+    source = {**counters, "total_interactions": counters["replies"] + counters["shares"]}
+    data = [{"name": metric, "period": "lifetime", "values": [{"value": source[metric]}],
+             "title": metric.replace("_", " ").title(), "description": "",
+             "id": f"{story_id}/insights/{metric}/lifetime"} for metric in requested]
+    return Response(200, {"data": data}, {})
 
 
 V = r"v\d+\.\d+"  # any Graph version: the pinned one is in core.config
@@ -421,5 +482,6 @@ ROUTES = [
     (rf"/{V}/(?P<object_id>\d+)/insights", insights),
     (rf"/{V}/(?P<user_id>\d+)/media", media),
     (rf"/{V}/(?P<user_id>\d+)/tags", tags),
+    (rf"/{V}/(?P<user_id>\d+)/stories", stories),
     (rf"/{V}/(?P<media_id>\d+)/comments", comments),
 ]

@@ -1,15 +1,18 @@
-"""Threads as a ninth network, end to end: a small world with a Threads profile per brand, its nights landed in
-bulk through the real extractor and the simulated Threads API, then the nightly DAGs for the last night (load,
-dbt, sentiment, the gate, publication). The published marts hold the world's threads, replies and followers."""
+"""Threads as a ninth network, and stories, end to end: a small world with a Threads profile per brand and
+Instagram and Facebook stories captured every 3 hours, its nights landed in bulk through the real extractors and
+the simulated APIs, then the nightly DAGs for the last night (load, dbt, sentiment, the gate, publication). The
+published marts hold the world's threads, replies and followers, and its stories with their last captures."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from core.config import load_settings
+from simulator.bulk import capture_times
 from simulator.world import World
 from tests.e2e.published import publish_world
 
@@ -70,3 +73,64 @@ def test_each_profile_has_its_followers_and_its_replies(published):
             read_last).fetchone()
         brand = sum(comment.is_brand for comment in comments)
         assert got == (len(comments), brand, len(comments) - brand) and len(comments) > 0
+
+
+# ------------------------------------------------------------------------------------------------ stories
+
+
+def captured(world: World, settings, last) -> dict[str, list]:
+    """Each Instagram and Facebook story the world's history captured (every 3 hours, the nights before the last,
+    as the intra-day DAG would), with the moments of its captures."""
+    times = [at for offset in range((last - settings.extraction.start_date).days)
+             for at in capture_times(settings, settings.extraction.start_date + dt.timedelta(days=offset))]
+    stories = {}
+    for _, account in settings.accounts():
+        for story in world.stories.of(account.key):
+            seen = [at for at in times if story.live(at)]
+            if seen:
+                stories[f"{account.platform}:{story.story_id}" if account.platform == "instagram"
+                        else f"facebook:{account.account_id}_{story.story_id}"] = (story, seen)
+    return stories
+
+
+def test_every_captured_story_is_published_with_its_last_capture_and_its_rates(published):
+    # GIVEN the stories the captures saw, and the planted truth: each story's counters at its last capture
+    con, world, settings, last = published
+    stories = captured(world, settings, last)
+    rows = {row[0]: row[1:] for row in con.execute(
+        "select story_key, platform, captures, views, reach, replies, shares, taps_forward, taps_back, exits, "
+        "swipes_forward, completion_rate, exit_rate, engagement_rate_by_reach from marts.fct_story_performance"
+    ).fetchall()}
+    # THEN every captured story is a row, and no other
+    assert set(rows) == set(stories) and {row[0] for row in rows.values()} == {"instagram", "facebook"}
+    for key, (story, seen) in stories.items():
+        platform, captures, *values, completion, exit_rate, by_reach = rows[key]
+        assert captures == len(seen), key
+        if platform == "facebook":  # Meta documents no Page story insight
+            assert values == [None] * 8 and completion is None, key
+            continue
+        # AND an Instagram story's values are the world's at its last capture with 5 viewers or more
+        final = story.counters(max(at for at in seen if story.counters(at)["views"] >= 5))
+        assert values == [final[name] for name in ("views", "reach", "replies", "shares", "tap_forward", "tap_back",
+                                                   "tap_exit", "swipe_forward")], key
+        assert completion == pytest.approx(1 - (final["tap_exit"] + final["swipe_forward"]) / final["views"])
+        assert exit_rate == pytest.approx(final["tap_exit"] / final["views"])
+        assert by_reach == pytest.approx((final["replies"] + final["shares"]) / final["reach"])
+    # AND the planted navigation shares come back (stories seen 200 times or more, where rounding is small): exits
+    # 4 to 16 % of views, swipes to the next account 5 to 15 %, so completion between 69 and 91 %
+    seen_enough = [row for row in rows.values() if row[0] == "instagram" and (row[2] or 0) >= 200]
+    assert seen_enough
+    for row in seen_enough:
+        assert 0.685 <= row[10] <= 0.915 and 0.035 <= row[11] <= 0.165, row
+
+
+def test_stories_are_posts_of_content_type_story(published):
+    # GIVEN the captured stories THEN each is a post of dim_posts, content type story, its views as impressions
+    con, world, settings, last = published
+    stories = captured(world, settings, last)
+    posts = dict(con.execute("select post_key, content_type from marts.dim_posts "
+                             "where post_key in (select story_key from marts.fct_story_performance)").fetchall())
+    assert set(posts) == set(stories) and set(posts.values()) == {"story"}
+    # AND the content-type mart ranks them beside the feed's types
+    assert con.execute("select count(*) from marts.rpt_content_type_performance where content_type = 'story'"
+                       ).fetchone()[0] > 0

@@ -52,6 +52,23 @@ at_day_7 as (
         reach
     from daily
     where days_since_publication = {{ var('benchmark_day') }}
+    union all
+    -- A story expires 24 hours after publication, its counters with it: once its D+7 has come (the warehouse's
+    -- last night), its last read is its D+7 value. No read exists on that day; none can differ (DECISIONLOG).
+    select
+        latest.post_key,
+        latest.likes,
+        latest.comments,
+        latest.shares,
+        latest.saves,
+        latest.engagements,
+        latest.impressions,
+        latest.reach
+    from latest
+    inner join posts on latest.post_key = posts.post_key
+    where posts.content_type = 'story'
+        and latest.days_since_publication < {{ var('benchmark_day') }}
+        and {{ add_days('posts.published_date', var('benchmark_day')) }} <= (select max(date_day) from daily)
 ),
 
 rated as (

@@ -1,4 +1,4 @@
-{#- Every platform's nightly post counters on the shared columns, with engagements as the contract defines.
+{#- Every platform's nightly post counters (and stories', content type story) on the shared columns, with engagements as the contract defines.
     Incremental by night, as its inputs (macros/incremental_nights.sql). -#}
 {{ config(
     materialized='incremental',
@@ -14,7 +14,7 @@
 ] %}
 
 {%- set platforms = ['instagram', 'mastodon', 'x', 'bluesky', 'facebook', 'youtube', 'linkedin', 'tiktok', 'threads'] %}
-{%- set nights = [] %}
+{%- set nights = ['story_nights'] %}
 {%- for platform in platforms %}{% do nights.append(platform ~ '_nights') %}{% endfor %}
 
 with
@@ -24,6 +24,11 @@ with
 ),
 
 {% endfor -%}
+-- Instagram and Facebook stories (intra-day captures), as content type story
+story_nights as (
+    select * from {{ nights_of(ref('int_story_snapshots')) }}
+),
+
 unioned as (
     {{ union_all_columns(nights, post_columns) }}
 )
