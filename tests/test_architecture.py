@@ -56,6 +56,14 @@ def test_each_extractor_reads_the_streams_the_catalog_declares_in_order(platform
             assert declared.index(stream.parent) < declared.index(stream.name), stream
 
 
+@pytest.mark.parametrize("platform", catalog.PLATFORMS)
+def test_the_intraday_capture_reads_the_streams_the_catalog_declares_intraday(platform):
+    # the nightly extraction never reads them (STREAMS above); the capture reads them in the catalog's order
+    declared = [stream.name for stream in catalog.streams_of(platform, intraday=True)]
+    assert [stream.name for stream in getattr(EXTRACTORS[platform], "CAPTURE_STREAMS", ())] == declared
+    assert (platform in catalog.capture_platforms()) == bool(declared)
+
+
 def test_every_platform_of_the_catalog_has_an_extractor_and_a_staging_folder():
     assert set(EXTRACTORS) == set(catalog.PLATFORMS)
     for platform in catalog.PLATFORMS:

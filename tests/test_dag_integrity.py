@@ -13,7 +13,19 @@ def test_every_dag_file_imports_without_errors(airflow_db, dbt_manifest):
 
     bag = DagBag(dag_folder=str(DAGS), safe_mode=False)
     assert bag.import_errors == {}
-    assert {"shared_media_nightly", "shared_media_publish"} <= set(bag.dag_ids)
+    assert {"shared_media_nightly", "shared_media_publish", "shared_media_stories"} <= set(bag.dag_ids)
+
+
+def test_the_story_capture_runs_every_3_hours_one_task_per_account_and_writes_no_duckdb(airflow_db, dbt_manifest):
+    from warehouse.__main__ import stories_dag
+
+    dag = stories_dag()
+    tasks = {task.task_id: task for task in dag.tasks}
+    assert set(tasks) == {"accounts", "capture"}
+    assert dag.timetable.expression == "0 */3 * * *" and not dag.catchup and dag.doc_md
+    assert tasks["capture"].partial_kwargs.get("map_index_template") == "{{ account_key }}"
+    # landing only: the nightly load takes the pool, not the captures
+    assert {task.pool for task in tasks.values()} == {"default_pool"}
 
 
 def test_the_nightly_dags_have_their_stages_in_order_and_serialize_duckdb_writers(airflow_db, dbt_manifest):
