@@ -41,7 +41,7 @@ measured as (
         final.has_insights,
         case when final.has_insights then final.captured_at_utc end as insights_captured_at_utc,
         case when final.has_insights
-            then {{ dbt.datediff('final.published_at_utc', 'final.captured_at_utc', 'minute') }} / 60.0
+            then cast({{ dbt.datediff('final.published_at_utc', 'final.captured_at_utc', 'minute') }} as double) / 60
         end as insights_age_hours,
         final.views,
         final.reach,
