@@ -171,6 +171,12 @@ def make_marts(path) -> None:
                     posts_published, engagements_per_post, engagement_rate_by_followers),
             -- DAY is a Monday: the last full week is the one before
             (select DATE '{DAY}' - 7 as week_start, DATE '{DAY}' - 1 as week_end, DATE '{DAY}' - 1 as followers_as_of);
+        create table marts.fct_story_performance as select * from (values
+            ('instagram:1', DATE '{DAY}' - 1, true, 1000, 800, 0.8, 0.1, 5),
+            ('instagram:1', DATE '{DAY}' - 3, true, 600, 500, 0.7, 0.12, 3),
+            ('instagram:1', DATE '{DAY}' - 10, true, 200, 150, 0.9, 0.05, 1),
+            ('instagram:1', DATE '{DAY}' - 40, true, 9999, 9999, 0.1, 0.9, 99))
+            as stories(account_key, published_date, has_insights, views, reach, completion_rate, exit_rate, replies);
         create table marts.rpt_trending_hashtags as select * from (values
             ('acme', '#spring', DATE '{DAY}', 14, 4, 2.5, true, 1))
             as tags(brand_id, hashtag, week_start, uses, uses_week_before, growth, is_trending, trend_rank);
@@ -257,6 +263,12 @@ def test_each_brand_has_its_page_and_says_what_the_marts_lack(published):
     assert re.search(r'data-dimension="country" data-value="urn:li:geo:105015875">.*?Country.*?data-value="610">'
                      r'.*?61.0', acme, re.S) and 'data-value="600"' not in acme
     assert 'data-dimension="seniority"' in acme and "follower demographics the warehouse reads" in solo
+    # the stories of the 28 days: medians of each story's last capture (the one of 40 days ago left out)
+    assert re.search(r'data-row="stories" data-account="Instagram @acme">.*?data-col="stories" data-value="3">3<.*?'
+                     r'data-col="median_views" data-value="600.0">600<.*?data-col="median_completion_rate" '
+                     r'data-value="0.8">80.0 %<.*?data-col="median_exit_rate" data-value="0.1">10.0 %<.*?'
+                     r'data-col="replies" data-value="9">9<', acme, re.S)
+    assert "No story published in" in solo
     # the competitors of the last full week, ranked by engagement rate per follower; the brand's own in bold,
     # a rival by its name and handle; a rival without posts last
     ranked = re.findall(r'data-row="benchmark" data-account="([^"]+)"', acme)

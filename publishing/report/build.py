@@ -120,6 +120,7 @@ def brand_context(con: duckdb.DuckDBPyConnection, brand: Brand, day: dt.date, ga
         "alerts": alerts, "response": response, "conversions": conversions, "campaigns": campaigns,
         "influencers": figures.influencers(con, brand),
         "features": figures.content_features(con, brand), "advocates": figures.advocates(con, brand),
+        "stories": figures.stories(con, brand, day), "story_window": Window.ending(day, figures.STORY_DAYS),
         "audience": figures.audience(con, brand, day),
         "benchmark": figures.benchmark(con, brand, day),
         "hashtags": figures.hashtags(con, brand, day),

@@ -422,6 +422,31 @@ def advocates(con: duckdb.DuckDBPyConnection, brand: Brand) -> Section:
     return Section(found, [] if found else ["No community member with a positive net sentiment in the 90 days."])
 
 
+STORY_DAYS = 28
+
+
+def stories(con: duckdb.DuckDBPyConnection, brand: Brand, day: dt.date) -> Section:
+    """Each account's stories published in the 28 days ending the day (fct_story_performance): how many, their
+    median views and reach, and their median completion and exit rates, from each story's last capture."""
+    if not columns(con, "fct_story_performance"):
+        return Section([], ["The published marts predate stories (fct_story_performance)."])
+    window = Window.ending(day, STORY_DAYS)
+    found = _labelled(brand, rows(con, f"""
+        select stories.account_key, count(*) as stories, count(*) filter (where stories.has_insights) as measured,
+               median(stories.views) as median_views, median(stories.reach) as median_reach,
+               median(stories.completion_rate) as median_completion_rate,
+               median(stories.exit_rate) as median_exit_rate, sum(stories.replies) as replies
+        from marts.fct_story_performance as stories
+        inner join marts.dim_accounts as accounts on stories.account_key = accounts.account_key
+        where accounts.brand_id = ? and stories.published_date between ? and ?
+        group by stories.account_key order by stories.account_key""", [brand.brand_id, window.start, window.end]))
+    notes = [] if found else [f"No story published in {window.label()} (Instagram and Facebook stories are "
+                              "captured every 3 hours by the shared_media_stories DAG)."]
+    if any(row["measured"] == 0 for row in found):
+        notes.append("Facebook documents no insight for Page stories: they are counted, not measured.")
+    return Section(found, notes)
+
+
 DIMENSION_NAMES = {"country": "Country", "region": "Region", "job_function": "Job function", "industry": "Industry",
                    "seniority": "Seniority", "company_size": "Company size", "association": "Association",
                    "age": "Age", "gender": "Gender", "city": "City"}
