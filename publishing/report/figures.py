@@ -431,7 +431,7 @@ def stories(con: duckdb.DuckDBPyConnection, brand: Brand, day: dt.date) -> Secti
     if not columns(con, "fct_story_performance"):
         return Section([], ["The published marts predate stories (fct_story_performance)."])
     window = Window.ending(day, STORY_DAYS)
-    found = _labelled(brand, rows(con, f"""
+    found = _labelled(brand, rows(con, """
         select stories.account_key, count(*) as stories, count(*) filter (where stories.has_insights) as measured,
                median(stories.views) as median_views, median(stories.reach) as median_reach,
                median(stories.completion_rate) as median_completion_rate,
