@@ -8,6 +8,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 
@@ -224,7 +225,7 @@ def capture_account(
 
 
 def _land_streams(client: Client, classes, declared: tuple[catalog.Stream, ...], context: RunContext,
-                  streams: dict[str, dict], file_for: Callable[[str], object]) -> None:
+                  streams: dict[str, dict], file_for: Callable[[str], Path]) -> None:
     """Read and land each stream in order, a parent's records kept for the streams read under it; each
     stream's file, rows, checksum, outcome and findings go to `streams` (the manifest's entries)."""
     by_name = {item.name: item for item in declared}

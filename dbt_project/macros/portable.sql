@@ -200,3 +200,11 @@
     {{ parse_utc(to_text(date_column) ~ " || 'T' || substr(" ~ hhmmss ~ ", 1, 2) || ':' || substr(" ~ hhmmss
                  ~ ", 3, 2) || ':' || substr(" ~ hhmmss ~ ", 5, 2) || '+00:00'") }}
 {%- endmacro %}
+
+{% macro seconds_between(start_timestamp, end_timestamp) -%}
+    {{ return(adapter.dispatch('seconds_between')(start_timestamp, end_timestamp)) }}
+{%- endmacro %}
+{% macro default__seconds_between(start_timestamp, end_timestamp) -%}
+    {#- Seconds from one timestamp (without time zone) to another. -#}
+    (epoch({{ end_timestamp }}) - epoch({{ start_timestamp }}))
+{%- endmacro %}

@@ -170,3 +170,7 @@
         '\\', which reads as two backslashes under escapedStringLiterals. -#}
     split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }})
 {%- endmacro %}
+
+{% macro spark__seconds_between(start_timestamp, end_timestamp) -%}
+    (unix_timestamp({{ end_timestamp }}) - unix_timestamp({{ start_timestamp }}))
+{%- endmacro %}

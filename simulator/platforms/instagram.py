@@ -436,8 +436,8 @@ def story_insights(world: World, request: Request, as_of: dt.datetime, story_id:
     if counters["views"] < story_module.MIN_VIEWERS:
         raise graph_error(400, 10, "(#10) Not enough viewers for the media to show insights")
     if requested == ["navigation"]:
+        total = sum(counters[action] for action in story_module.NAVIGATION)
         results = [{"dimension_values": [action], "value": counters[action]} for action in story_module.NAVIGATION]
-        total = sum(item["value"] for item in results)
         return Response(200, {"data": [{
             "name": "navigation", "period": "lifetime", "values": [{"value": total}], "title": "Navigation",
             "description": "Total number of actions taken from your story.",

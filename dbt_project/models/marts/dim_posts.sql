@@ -31,6 +31,10 @@ latest as (
     {{ deduplicate('daily', 'post_key', 'date_day desc') }}
 ),
 
+warehouse_nights as (
+    select max(date_day) as last_day from daily
+),
+
 at_day_1 as (
     select
         post_key,
@@ -66,9 +70,11 @@ at_day_7 as (
         latest.reach
     from latest
     inner join posts on latest.post_key = posts.post_key
-    where posts.content_type = 'story'
+    cross join warehouse_nights
+    where
+        posts.content_type = 'story'
         and latest.days_since_publication < {{ var('benchmark_day') }}
-        and {{ add_days('posts.published_date', var('benchmark_day')) }} <= (select max(date_day) from daily)
+        and {{ add_days('posts.published_date', var('benchmark_day')) }} <= warehouse_nights.last_day
 ),
 
 rated as (

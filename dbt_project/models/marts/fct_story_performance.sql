@@ -40,8 +40,9 @@ measured as (
         capture_counts.last_captured_at_utc,
         final.has_insights,
         case when final.has_insights then final.captured_at_utc end as insights_captured_at_utc,
-        case when final.has_insights
-            then cast({{ dbt.datediff('final.published_at_utc', 'final.captured_at_utc', 'minute') }} as double) / 60
+        case
+            when final.has_insights
+                then cast({{ seconds_between('final.published_at_utc', 'final.captured_at_utc') }} as double) / 3600
         end as insights_age_hours,
         final.views,
         final.reach,

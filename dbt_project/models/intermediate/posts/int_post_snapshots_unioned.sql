@@ -1,4 +1,5 @@
-{#- Every platform's nightly post counters (and stories', content type story) on the shared columns, with engagements as the contract defines.
+{#- Every platform's nightly post counters (and stories', content type story) on the shared columns, with
+    engagements as the contract defines.
     Incremental by night, as its inputs (macros/incremental_nights.sql). -#}
 {{ config(
     materialized='incremental',

@@ -15,8 +15,10 @@ renamed as (
         {{ capture_time('_logical_date', '_source_file') }} as captured_at_utc,
         {{ from_epoch_ms(json_number('payload', 'creation_time') ~ ' * 1000') }} as published_at_utc,
         -- attributes: photo or video
-        case when lower({{ json_text('payload', 'media_type') }}) = 'photo' then 'image'
-             else lower({{ json_text('payload', 'media_type') }}) end as media_type,
+        case
+            when lower({{ json_text('payload', 'media_type') }}) = 'photo' then 'image'
+            else lower({{ json_text('payload', 'media_type') }})
+        end as media_type,
         {{ json_text('payload', 'status') }} as story_status,
         {{ json_text('payload', 'url') }} as permalink,
         _line_no

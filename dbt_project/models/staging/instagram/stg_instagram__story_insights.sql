@@ -12,8 +12,10 @@ metrics as (
         _source_file,
         {{ json_text('payload', 'name') }} as metric_name,
         -- `values[0].value` as documented; newer answers also carry total_value.value
-        coalesce({{ json_number('payload', 'values[0].value') }},
-                 {{ json_number('payload', 'total_value.value') }}) as metric_value
+        coalesce(
+            {{ json_number('payload', 'values[0].value') }},
+            {{ json_number('payload', 'total_value.value') }}
+        ) as metric_value
     from source
     where {{ json_text('payload', 'name') }} <> 'navigation'
 ),
