@@ -93,6 +93,11 @@ RULES: dict[tuple[str, str], StreamRules] = {
     ("instagram", "user"): StreamRules(counters=("followers_count", "follows_count", "media_count")),
     ("instagram", "user_insights"): StreamRules(counters=INSIGHT),
     ("instagram", "follower_demographics"): StreamRules(),
+    # stories (intra-day captures): a night holds as many as the brand published, 0 on a day without; a fall is
+    # no broken extractor, so it does not block
+    ("instagram", "stories"): StreamRules(time="timestamp", stable=False),
+    ("instagram", "story_insights"): StreamRules(counters=INSIGHT, stable=False),
+    ("facebook", "stories"): StreamRules(time="creation_time", time_kind="epoch_s", stable=False),
     # rivals' figures: counted by others, so a volume fall does not block (a rival may stop posting)
     ("instagram", "business_discovery"): StreamRules(counters=("business_discovery.followers_count",),
                                                      stable=False),
@@ -222,13 +227,16 @@ def stream_query(stream: catalog.Stream, rules: StreamRules, day: dt.date, table
     how it was sent, and its floor from the previous night loaded (lifetime counters), and the pair compared."""
     table = f"raw.{stream.raw_table}"
     key = json_path(stream.key)
+    # an intra-day stream's night holds several captures, each its own file: a story in two captures is read
+    # twice on purpose (its insights as of each), a duplicate only within one capture
+    capture = ", t._source_file" if stream.intraday else ""
     columns = [
         f"'{stream.raw_table}' as _table", "t.rowid as _row", "t._account_id",
         f"json_extract_string(t.payload, '{key}') as _key",
         # the second copy of a key in one account's night, under the same parent (a post found by two searches is
         # one row per search), is a duplicate; the first is kept
-        f"row_number() over (partition by t._account_id, t._parent_id, json_extract_string(t.payload, '{key}') "
-        "order by t._source_file, t._line_no) as _key_copy",
+        f"row_number() over (partition by t._account_id, t._parent_id, json_extract_string(t.payload, '{key}')"
+        f"{capture} order by t._source_file, t._line_no) as _key_copy",
     ]
     counters = []
     for counter in rules.counters:

@@ -80,15 +80,22 @@ window
 -- read of the snapshots and its join; not the sum of the day's gains, unknown after a late first read). Division
 -- by zero or NULL gives NULL (contract), and a post without a rate has none to rank.
 create or replace temp table rated as
-with at_d7 as (
+with last_night as (
+    select max(snapshot_date) as last_day from snapshots
+),
+
+at_d7 as (
     select
         counter_deltas.post_key,
         arg_max(counter_deltas.engagements_so_far, counter_deltas.date_day)
             filter (where counter_deltas.date_day <= posts.published_date + 7) as engagements_d7
     from counter_deltas
     inner join posts on counter_deltas.post_key = posts.post_key
-    group by counter_deltas.post_key, posts.published_date
+    cross join last_night
+    group by counter_deltas.post_key, posts.published_date, posts.content_type, last_night.last_day
     having max(counter_deltas.date_day) >= posts.published_date + 7
+        -- a story's counters end with it (24 hours): once D+7 has come, its last read is its D+7 value
+        or (posts.content_type = 'story' and posts.published_date + 7 <= last_night.last_day)
 )
 
 select

@@ -76,9 +76,10 @@ def _d7_rates(posts: pd.DataFrame, reads: pd.DataFrame) -> pd.DataFrame:
     spans = reads.groupby("post_key")["snapshot_date"].agg(first_read="min", last_read="max")
     candidates = posts.join(spans, on="post_key", how="inner")
     candidates["d7_date"] = candidates["published_date"] + pd.Timedelta(days=BENCHMARK_DAY)
-    candidates = candidates[
-        (candidates["first_read"] <= candidates["d7_date"]) & (candidates["last_read"] >= candidates["d7_date"])
-    ]
+    # a story's counters end with it (24 hours): once D+7 has come (the last night read), its last read is its D+7
+    story = (candidates["content_type"] == "story") & (candidates["d7_date"] <= reads["snapshot_date"].max())
+    read_at_d7 = candidates["last_read"] >= candidates["d7_date"]
+    candidates = candidates[(candidates["first_read"] <= candidates["d7_date"]) & (read_at_d7 | story)]
     at_d7 = pd.merge_asof(
         candidates.sort_values("d7_date"),
         reads[["post_key", "snapshot_date", "engagements"]].sort_values("snapshot_date"),

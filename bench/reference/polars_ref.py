@@ -87,8 +87,11 @@ def _d7_rates(posts: pl.DataFrame, reads: pl.DataFrame) -> pl.DataFrame:
         # rows keep their (sorted) order within a group: the last read up to D+7
         engagements_d7=pl.col("engagements").filter(pl.col("snapshot_date") <= d7_date).last(),
     )
+    # a story's counters end with it (24 hours): once D+7 has come (the last night read), its last read is its D+7
+    story = (pl.col("content_type") == "story") & (pl.col("d7_date") <= reads["snapshot_date"].max())
     return (
-        posts.join(at_d7.filter(pl.col("last_read") >= pl.col("d7_date")), on="post_key")
+        posts.join(at_d7, on="post_key")
+        .filter((pl.col("last_read") >= pl.col("d7_date")) | story)
         # division by zero or by NULL gives NULL (contract)
         .with_columns(
             engagement_rate_d7=pl.col("engagements_d7").cast(pl.Float64)

@@ -15,6 +15,7 @@ import pytest
 
 from core.config import load_settings
 from core.paths import capture_file, capture_manifest_file, landing_dir, warehouse_path
+from expectations.raw import check_raw
 from loader import load_date
 from simulator.world import World
 from warehouse.__main__ import stories_dag
@@ -63,9 +64,19 @@ def test_a_story_published_just_after_a_capture_is_caught_by_the_next(airflow_db
         if each.platform in ("instagram", "facebook"):
             assert capture_manifest_file(landing, each.platform, first + EVERY, each.account_id).exists(), each.key
 
-    # WHEN the nightly load of that date runs THEN both captures are in raw, every landed row accounted for
+    # WHEN the nightly load of that date runs, with its raw suites, as the nightly DAG's `load` task does
     summary = load_date(settings, first.date(), "night", con=None)
     assert summary["raw.instagram__stories"]["quarantined"] == 0
+    con = duckdb.connect(str(warehouse_path()))
+    try:
+        checks = check_raw(con, settings, first.date(), "night", tmp_path / "validation")
+    finally:
+        con.close()
+    # THEN no story is rejected as a duplicate (a story in two captures is read twice on purpose), and nothing
+    # about stories blocks the night
+    assert {key for key in checks["quarantined"] if "stor" in key and checks["quarantined"][key]} == set()
+    assert not [check for check in checks["blocking"] if "stor" in json.dumps(check, default=str)]
+    # AND both captures are in raw, every landed row accounted for
     con = duckdb.connect(str(warehouse_path()), read_only=True)
     try:
         files = con.execute("select _source_file, count(*) from raw.instagram__stories where _account_id = ? "

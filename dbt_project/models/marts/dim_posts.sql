@@ -32,7 +32,7 @@ latest as (
 ),
 
 warehouse_nights as (
-    select max(date_day) as last_day from daily
+    select max(counters_read_on) as last_day from daily
 ),
 
 at_day_1 as (
@@ -57,8 +57,8 @@ at_day_7 as (
     from daily
     where days_since_publication = {{ var('benchmark_day') }}
     union all
-    -- A story expires 24 hours after publication, its counters with it: once its D+7 has come (the warehouse's
-    -- last night), its last read is its D+7 value. No read exists on that day; none can differ (DECISIONLOG).
+    -- A story expires 24 hours after publication, its counters with it: once its D+7 has come (the last night
+    -- read), its last read is its D+7 value. No read exists on that day; none can differ (DECISIONLOG).
     select
         latest.post_key,
         latest.likes,
