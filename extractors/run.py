@@ -164,11 +164,7 @@ def extract_account(
         _land_streams(client, module.STREAMS, catalog.streams_of(account.platform), context, streams,
                       lambda name: stream_file(landing, account.platform, name, snapshot_date, account.account_id))
     finally:
-        manifest.update(finished_at=dt.datetime.now(dt.UTC).isoformat(), requests=client.stats.requests,
-                        retries=client.stats.retries, waited_seconds=round(client.stats.waited_seconds, 3))
-        if client.stats.token_requests:
-            manifest.update(token_requests=client.stats.token_requests, token_renewals=client.stats.renewals)
-        client.close()
+        _close(client, manifest)
         if streams:
             write_manifest(manifest_file(landing, account.platform, snapshot_date, account.account_id), manifest)
             write_state(settings, account.platform, account.account_id, snapshot_date, manifest)
@@ -212,9 +208,7 @@ def capture_account(
         _land_streams(client, module.CAPTURE_STREAMS, declared, context, streams,
                       lambda name: capture_file(landing, account.platform, name, at, account.account_id))
     finally:
-        manifest.update(finished_at=dt.datetime.now(dt.UTC).isoformat(), requests=client.stats.requests,
-                        retries=client.stats.retries, waited_seconds=round(client.stats.waited_seconds, 3))
-        client.close()
+        _close(client, manifest)
         if streams:
             write_manifest(capture_manifest_file(landing, account.platform, at, account.account_id), manifest)
     failed = [name for name, info in streams.items() if info["status"] == "failed"]
@@ -222,6 +216,15 @@ def capture_account(
         raise ExtractionIncomplete(f"{account.key}: capture {at.isoformat()}: streams {', '.join(failed)} "
                                    "failed; see the manifest")
     return manifest
+
+
+def _close(client: Client, manifest: dict) -> None:
+    """Closes an extraction's or a capture's client and writes what it cost into its manifest."""
+    manifest.update(finished_at=dt.datetime.now(dt.UTC).isoformat(), requests=client.stats.requests,
+                    retries=client.stats.retries, waited_seconds=round(client.stats.waited_seconds, 3))
+    if client.stats.token_requests:
+        manifest.update(token_requests=client.stats.token_requests, token_renewals=client.stats.renewals)
+    client.close()
 
 
 def _land_streams(client: Client, classes, declared: tuple[catalog.Stream, ...], context: RunContext,
