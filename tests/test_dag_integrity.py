@@ -31,6 +31,7 @@ def test_the_story_capture_runs_every_3_hours_one_task_per_account_and_writes_no
 def test_the_nightly_dags_have_their_stages_in_order_and_serialize_duckdb_writers(airflow_db, dbt_manifest):
     from warehouse.__main__ import nightly_dag, publish_dag
     from warehouse.assets import RAW
+    from warehouse.dbt import MANIFEST, PARSE_CACHE
 
     # extract and load, every night
     nightly = nightly_dag()
@@ -48,29 +49,27 @@ def test_the_nightly_dags_have_their_stages_in_order_and_serialize_duckdb_writer
     assert dag.doc_md and "publish" in dag.doc_md and "day" in dag.params
     tasks = {task.task_id: task for task in dag.tasks}
     transform = sorted(task_id for task_id in tasks if task_id.startswith("transform_"))
-    assert "transform_marts.fct_post_performance_model_build" in transform
-    # the views build in one dbt invocation; each mart is a task of its own
-    assert "transform_staging" in transform
+    # staging and intermediate in one dbt invocation, the marts in another (a Cosmos task per mart cost 2.6x)
+    assert transform == ["transform_marts", "transform_staging"]
     assert tasks["transform_staging"].select == "path:models/staging path:models/intermediate"
-    # unit tests run in make test, not each night: neither the staging build nor any mart's build runs them
-    assert tasks["transform_staging"].exclude == "test_type:unit"
-    builds = [tasks[task_id] for task_id in transform if task_id.endswith("_model_build")]
-    assert builds and all("resource_type:unit_test" in (task.exclude or "") for task in builds)
+    assert tasks["transform_marts"].select == "path:models/marts"
+    # the marts' task reuses the staging task's dbt parse (Cosmos's cache folder), which copies make setup's manifest
+    assert {tasks[task_id].cache_dir for task_id in transform} == {PARSE_CACHE}
+    assert {tasks[task_id].manifest_filepath for task_id in transform} == {str(MANIFEST)}
+    # unit tests run in make test, not each night: neither build runs them
+    assert {tasks[task_id].exclude for task_id in transform} == {"test_type:unit"}
     # dbt's incremental models read the night the first task resolved
-    assert "xcom_pull(task_ids='night')" in tasks["transform_staging"].vars["logical_date"]
+    assert all("xcom_pull(task_ids='night')" in tasks[task_id].vars["logical_date"] for task_id in transform)
     # every task that writes DuckDB takes the one-slot pool
     writers = ["night", "score_sentiment", "validate", "deliver_alerts", "publish_docs", *transform]
     assert {tasks[task_id].pool for task_id in writers} == {"duckdb_writer"}
     assert tasks["transform_staging"].upstream_task_ids == {"night"}
     assert tasks["score_sentiment"].upstream_task_ids == {"transform_staging"}
-    # the tests on two marts run in one task after every mart's build; a mart's build runs only its own tests
-    across = tasks["test_across_marts"]
-    assert across.pool == "duckdb_writer" and set(across.upstream_task_ids) <= set(transform)
-    assert "relationships_fct_post_performance_post_key__post_key__ref_dim_posts_" in across.select.split()
-    assert "unreported_inputs_stay_null_in_the_marts" in across.select.split()
-    assert not [task_id for task_id in transform if task_id.endswith("_test")]
-    assert all(task.indirect_selection == "cautious" for task in builds)
-    assert set(tasks["validate"].upstream_task_ids) == {"night", "test_across_marts"}
+    assert tasks["transform_marts"].upstream_task_ids == {"score_sentiment"}
+    # the tests on two marts run in the marts' build (eager selection: once both marts are built), not apart
+    assert tasks["transform_marts"].indirect_selection is None
+    assert not [task_id for task_id in tasks if task_id.startswith("test_")]
+    assert set(tasks["validate"].upstream_task_ids) == {"night", "transform_marts"}
     assert tasks["publish"].upstream_task_ids == {"night", "validate"}
     assert tasks["deliver_alerts"].upstream_task_ids == {"night", "publish"}
     # dbt docs, after publish (the marts validated), on a branch of their own: alerts do not wait for them

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos import settings as cosmos_settings
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior, TestIndirectSelection
-from cosmos.operators.local import DbtBuildLocalOperator, DbtTestLocalOperator
+from cosmos.operators.local import DbtBuildLocalOperator
 
 from core.paths import PROJECT_ROOT, warehouse_path
 
@@ -30,6 +29,13 @@ DBT_VARS = {"logical_date": "{{ ti.xcom_pull(task_ids='" + NIGHT_TASK + "') }}",
 DBT_FLAGS = ["--no-write-json"]
 
 
+# Where the dbt tasks outside the task group keep dbt's partial-parse file between runs (Cosmos's own cache
+# folder, as its task groups use). Without it each task parsed the whole project (about 5 s, and Cosmos runs dbt
+# with --no-static-parser); with it a run's second task reuses the first's parse, whose vars are the same. dbt
+# checks the files, vars, profile and environment before reusing it, and parses in full when any differs.
+PARSE_CACHE = cosmos_settings.cache_dir / "shared_media_dbt"
+
+
 def _profile():
     return ProfileConfig(profile_name="shared_media", target_name="local", profiles_yml_filepath=PROFILES)
 
@@ -41,15 +47,21 @@ def _single_task_args() -> dict:
             "invocation_mode": InvocationMode.DBT_RUNNER,
             "install_deps": False,  # no dbt hub here; the project writes its own macros
             "env": {"SMW_WAREHOUSE": str(warehouse_path())}, "append_env": True,
-            "vars": DBT_VARS, "dbt_cmd_flags": DBT_FLAGS, "emit_datasets": False, "pool": DUCKDB_POOL}
+            "vars": DBT_VARS, "dbt_cmd_flags": DBT_FLAGS, "emit_datasets": False, "pool": DUCKDB_POOL,
+            # the cached parse; Cosmos copies a manifest back beside it, and --no-write-json writes none: make
+            # setup's is copied into the task's project (dbt itself reads the partial-parse file, not it)
+            "cache_dir": PARSE_CACHE, "manifest_filepath": str(MANIFEST)}
 
 
 def build_task(task_id: str, select: list[str]):
     """One `dbt build` of the selected models and their tests, as a single task.
 
-    Staging views and intermediate tables: building all of them in one dbt invocation saves the 1.4 s of
-    start-up a Cosmos task per model paid (70 s a night at fifty models). A failure
-    still names the model in the task's log, and `dbt build` skips the models downstream of it."""
+    The publishing DAG builds its staging and intermediate models this way, and its marts too: one dbt
+    invocation pays dbt's start-up once, where a Cosmos task per model paid it for each (the per-model task
+    group took 3.3x one plain `dbt build` of the marts, one task 0.93x: bench/cosmos_bench.py). Each model's and
+    test's status is in the task's log, as dbt prints it (`12 of 40 OK created sql table model ...`), a failure
+    names the model or test, and `dbt build` skips the models downstream of it. Tests on two models of the
+    selection (relationships between marts) run once both are built, in the same invocation."""
     return DbtBuildLocalOperator(
         task_id=task_id,
         select=" ".join(select),
@@ -63,7 +75,12 @@ def build_task(task_id: str, select: list[str]):
 def task_group(group_id: str, select: list[str]):
     """A Cosmos task group of the selected models, one task per model with its own tests, rendered from dbt's
     manifest (made by `make setup`), so parsing the DAG file runs no dbt command. Every task takes the one-slot
-    DuckDB pool: DuckDB allows one writer at a time. The tests on two models run in `tests_across_models`."""
+    DuckDB pool: DuckDB allows one writer at a time.
+
+    The publishing DAG built its marts this way until its cost was measured against one `dbt build` (each task
+    pays dbt's start-up and Airflow's own per-task cost); bench/cosmos_bench.py still measures it beside the one
+    task the DAG runs now (build_task). The tests on two models are left out of the group (cautious selection):
+    a model's build would otherwise run them with the first of the two built, before the other."""
     return DbtTaskGroup(
         group_id=group_id,
         project_config=ProjectConfig(
@@ -73,10 +90,7 @@ def task_group(group_id: str, select: list[str]):
             env_vars={"SMW_WAREHOUSE": str(warehouse_path())},
         ),
         profile_config=_profile(),
-        # A model's `dbt build` runs only the tests on it alone (cautious indirect selection): a test on two models
-        # (relationships) would otherwise run with the first of them built, before the other. Those tests run
-        # after the group, all in one task (tests_across_models): a Cosmos task each cost 15 to 55 s of dbt
-        # start-up for one query, about 4 of a publishing run's 20 minutes under the scheduler (13 tests).
+        # A model's `dbt build` runs only the tests on it alone (cautious indirect selection), as the docstring says.
         execution_config=ExecutionConfig(
             execution_mode=ExecutionMode.LOCAL,
             invocation_mode=InvocationMode.DBT_RUNNER,
@@ -89,27 +103,3 @@ def task_group(group_id: str, select: list[str]):
         operator_args={"pool": DUCKDB_POOL, "install_deps": False, "vars": DBT_VARS, "dbt_cmd_flags": DBT_FLAGS,
                        "emit_datasets": False},
     )
-
-
-def tests_across_models(task_id: str, folder: str):
-    """One `dbt test` of every test on two or more models of `folder` (relationships, and singular tests
-    joining two marts), the tests a model's own build leaves out (task_group), as a single task after them.
-    The list is read from dbt's manifest, as the task group is. A failing test is named in the task's log."""
-    return DbtTestLocalOperator(
-        task_id=task_id,
-        select=" ".join(_tests_across_models(folder)),
-        **_single_task_args(),
-    )
-
-
-def _tests_across_models(folder: str) -> list[str]:
-    """The names of the data tests whose models (two or more) all live under `folder` of the dbt project."""
-    nodes = json.loads(MANIFEST.read_text())["nodes"]
-    inside = {key for key, node in nodes.items()
-              if node["resource_type"] == "model" and node["original_file_path"].startswith(f"{folder}/")}
-    names = []
-    for node in nodes.values():
-        models = {parent for parent in node["depends_on"]["nodes"] if parent.startswith("model.")}
-        if node["resource_type"] == "test" and len(models) > 1 and models <= inside:
-            names.append(node["name"])
-    return sorted(names)

@@ -31,8 +31,8 @@ CONFIG = ROOT / "tests" / "e2e" / "two_platforms.yml"
 NIGHTLY, PUBLISH = "shared_media_nightly", "shared_media_publish"
 UP_DEADLINE = 240  # s: make's setup (a fresh metadata database) and the four components
 NIGHTLY_DEADLINE = 600  # s: the nightly run (about 1 min on 2 busy CPUs)
-# s: the publishing run, 6 to 13 min on 2 busy CPUs: its ~30 dbt tasks (Cosmos) run one at a time through
-# the one-slot duckdb_writer pool, each paying dbt's start-up and parse (10-40 s)
+# s: the publishing run, 6 to 13 min on 2 busy CPUs when its marts were ~30 Cosmos tasks, each paying dbt's
+# start-up and parse (10-40 s); now two dbt build tasks, through the one-slot duckdb_writer pool
 PUBLISH_DEADLINE = 1800
 STOP_GRACE = 20  # s between SIGTERM and SIGKILL
 TERMINAL = {"success", "failed"}
