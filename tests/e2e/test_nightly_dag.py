@@ -19,6 +19,7 @@ from core.config import load_settings
 from warehouse.__main__ import publish_dag, run_dates
 
 pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = Path(__file__).with_name("two_platforms.yml")
 FIRST, SECOND = dt.date(2026, 10, 29), dt.date(2026, 10, 30)
 MARTS = ("marts.dim_accounts", "marts.fct_post_performance", "marts.fct_account_daily")
@@ -312,3 +313,31 @@ def test_a_night_the_raw_suites_block_is_not_published(nightly):
         manifest_path.write_bytes(kept_manifest)
         landed.write_bytes(kept_file)
         pipeline.load(SECOND, "restored", settings)
+
+
+def test_the_cosmos_bench_times_the_marts_three_ways_on_a_copy(nightly, tmp_path):
+    """bench/cosmos_bench.py as docs/benchmarks.md runs it: the marts of a night as one plain dbt build, as the
+    DAG's one Cosmos task and as a Cosmos task per model, each on a copy of the warehouse, which stays as it was.
+    (Its times are read in the results, never asserted.)"""
+    import json
+
+    settings = nightly
+    con = duckdb.connect(str(settings.warehouse))  # the copies are of the file: its last writes checkpointed in it
+    con.execute("checkpoint")
+    con.close()
+    digest = file_digest(settings.warehouse)
+    out = tmp_path / "cosmos.json"
+    # WHEN the bench runs for the second night, as a user would
+    subprocess.run([sys.executable, "bench/cosmos_bench.py", "--warehouse", str(settings.warehouse),
+                    "--day", SECOND.isoformat(), "--lookback", str(settings.extraction.lookback_days),
+                    "--out", str(out)], cwd=ROOT, check=True, env=os.environ.copy(), capture_output=True)
+    # THEN every way ran, the group with one task per mart model, and the warehouse itself is untouched
+    result = json.loads(out.read_text())
+    nodes = json.loads((ROOT / "dbt_project" / "target" / "manifest.json").read_text())["nodes"]
+    marts = [node for node in nodes.values()
+             if node["resource_type"] == "model" and node["original_file_path"].startswith("models/marts/")]
+    assert {name: way["airflow_tasks"] for name, way in result["ways"].items()} == {
+        "plain": 0, "one_cosmos_task": 1, "cosmos_task_group": len(marts)}
+    assert all(way["seconds"] > 0 for way in result["ways"].values())
+    assert set(result["ratios_to_plain"]) == set(result["ways"]) and result["stage"] == "marts"
+    assert file_digest(settings.warehouse) == digest
