@@ -1,11 +1,11 @@
-"""What Airflow + Cosmos cost over plain dbt: the publishing DAG's marts, built for one night on a copy of a built
-warehouse, three ways, each from the same copy:
+"""What Airflow + Cosmos cost over plain dbt: one of the publishing DAG's dbt stages (`--stage`: the marts, or
+staging and intermediate), built for one night on a copy of a built warehouse, in each way from the same copy:
 
-- `plain`: one `dbt build -s path:models/marts` (unit tests excluded, no JSON artifacts, as the DAG runs it), a
-  process of its own;
+- `plain`: one `dbt build` of the stage, e.g. `-s path:models/marts` (unit tests excluded, no JSON artifacts, as
+  the DAG runs it), a process of its own;
 - `one_cosmos_task`: the same selection as one Cosmos `dbt build` task (warehouse.dbt.build_task), as the
-  publishing DAG's `transform_marts` builds the marts, run with Airflow's `dag.test()` after a `night` task; its
-  log lists every model and test with its status;
+  publishing DAG's `transform_marts` and `transform_staging` build them, run with Airflow's `dag.test()` after a
+  `night` task; its log lists every model and test with its status;
 - `cosmos_task_group`: one Cosmos task per model and its tests (warehouse.dbt.task_group), as the publishing DAG
   built the marts until December 2026.
 
@@ -66,7 +66,8 @@ def bench_dag():
     from warehouse import dbt as smw_dbt
 
     name, day = os.environ["SMW_BENCH_WAY"], os.environ["SMW_BENCH_DAY"]
-    stage, select = os.environ["SMW_BENCH_STAGE"], STAGES[os.environ["SMW_BENCH_STAGE"]]
+    stage = os.environ["SMW_BENCH_STAGE"]
+    select = STAGES[stage]
     lookback = int(os.environ["SMW_BENCH_LOOKBACK"])
 
     @dag(dag_id="cosmos_bench", schedule=None, start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
@@ -84,7 +85,7 @@ def bench_dag():
 
 
 def in_airflow(name: str, warehouse: Path, day: str, lookback: int, stage: str) -> dict:
-    """The marts as the publishing DAG builds them, in a DAG of their own, run with dag.test()."""
+    """The stage as the publishing DAG builds it (or as a task group), in a DAG of its own, run with dag.test()."""
     import pendulum
     from airflow.dag_processing.dagbag import DagBag
 

@@ -315,7 +315,7 @@ def test_a_night_the_raw_suites_block_is_not_published(nightly):
         pipeline.load(SECOND, "restored", settings)
 
 
-def test_the_cosmos_bench_times_the_marts_three_ways_on_a_copy(nightly, tmp_path):
+def test_the_cosmos_bench_times_the_marts_three_ways_on_a_copy(nightly, dbt_manifest, tmp_path):
     """bench/cosmos_bench.py as docs/benchmarks.md runs it: the marts of a night as one plain dbt build, as the
     DAG's one Cosmos task and as a Cosmos task per model, each on a copy of the warehouse, which stays as it was.
     (Its times are read in the results, never asserted.)"""
@@ -333,7 +333,7 @@ def test_the_cosmos_bench_times_the_marts_three_ways_on_a_copy(nightly, tmp_path
                     "--out", str(out)], cwd=ROOT, check=True, env=os.environ.copy(), capture_output=True)
     # THEN every way ran, the group with one task per mart model, and the warehouse itself is untouched
     result = json.loads(out.read_text())
-    nodes = json.loads((ROOT / "dbt_project" / "target" / "manifest.json").read_text())["nodes"]
+    nodes = json.loads(dbt_manifest.read_text())["nodes"]
     marts = [node for node in nodes.values()
              if node["resource_type"] == "model" and node["original_file_path"].startswith("models/marts/")]
     assert {name: way["airflow_tasks"] for name, way in result["ways"].items()} == {
