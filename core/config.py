@@ -227,6 +227,13 @@ class Reports(_Strict):
     weekly_email_to: list[str] = Field(
         default_factory=list,
         description="Recipients of the weekly reports; empty: the `to` of the alerts' email connection.")
+    workers: int | None = Field(
+        default=None, ge=1,
+        description="Processes drawing the brands' reports (page and PDF) side by side at publish; null: one per "
+                    "CPU core this process may use, 1: one brand after the other.")
+
+    def worker_count(self) -> int:
+        return self.workers or len(os.sched_getaffinity(0))
 
 
 class Retention(_Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 import pytest
@@ -39,6 +40,10 @@ def test_a_valid_file_loads_with_defaults(tmp_path):
     settings = load_settings(write(tmp_path, VALID))
     assert settings.extraction.lookback_days == 28
     assert settings.account("instagram:1")[0].brand_id == "acme"
+    # the reports are drawn by one process per core this process may use, unless told
+    assert settings.reports.worker_count() == len(os.sched_getaffinity(0))
+    told = load_settings(write(tmp_path, VALID + "reports:\n  workers: 3\n"))
+    assert told.reports.worker_count() == 3
 
 
 @pytest.mark.parametrize(
@@ -53,6 +58,7 @@ def test_a_valid_file_loads_with_defaults(tmp_path):
         pytest.param(VALID + "      - {platform: instagram, account_id: \"1\", handle: b, connection_id: c}\n",
                      ":9: brands.0.accounts.1: account instagram:1 is listed twice (first at line 8)",
                      id="duplicate-account"),
+        pytest.param(VALID + "reports:\n  workers: 0\n", ":10: reports.workers", id="no-report-worker"),
     ],
 )
 def test_a_wrong_file_names_the_field_and_its_line(tmp_path, broken, expected):

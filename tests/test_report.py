@@ -301,13 +301,19 @@ def test_the_index_lists_every_report_on_disk_by_date_and_brand(published):
     assert 'href="solo/index.html"' in day_page.read_text()
 
 
-def test_the_pdf_draws_the_page(published, tmp_path):
-    _, warehouse, _, _ = published
+def test_the_pdf_draws_the_page_and_processes_side_by_side_draw_the_same_pages(published, tmp_path):
+    folder, warehouse, drawn_in_process, _ = published
     reports = tmp_path / "reports"
-    write_report(warehouse, reports, DAY)
+    # WHEN two worker processes draw the brands (as the publish does on a machine with two cores or more)
+    write_report(warehouse, reports, DAY, validation=folder / "validation.json", workers=2)
     pdf = paths.brand_report_pdf(reports, DAY, "acme").read_bytes()
     assert pdf.startswith(b"%PDF-") and len(pdf) > 20_000
     assert 'href="acme/report.pdf">PDF</a>' in (paths.report_day_dir(reports, DAY) / "index.html").read_text()
+    # THEN each brand's page is the one drawn in this process, byte for byte
+    for brand in ("acme", "solo"):
+        assert paths.brand_report_file(reports, DAY, brand).read_bytes() == \
+            paths.brand_report_file(drawn_in_process, DAY, brand).read_bytes()
+    assert paths.brand_report_pdf(reports, DAY, "solo").exists()
 
 
 def test_newer_mart_columns_are_read_where_the_marts_have_them(tmp_path):

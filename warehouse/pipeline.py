@@ -242,7 +242,8 @@ def publish(day: dt.date, run_id: str, settings: Settings | None = None, backfil
     docs = publish_data_docs(paths.validation_dir(settings.data, day), paths.report_day_dir(
         paths.reports_dir(settings.data), day) / "data-docs")
     report = write_report(target, paths.reports_dir(settings.data), day,
-                          validation=paths.validation_dir(settings.data, day) / "validation.json", notices=notices)
+                          validation=paths.validation_dir(settings.data, day) / "validation.json", notices=notices,
+                          workers=settings.reports.worker_count())
     log.info("published warehouse: %s", target)
     log.info("report: %s", report)
     log.info("data docs: %s", docs)

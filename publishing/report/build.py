@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import multiprocessing
 import shutil
 import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +23,13 @@ log = logging.getLogger(__name__)
 
 
 def write_report(published: Path, reports: Path, day: dt.date, validation: Path | None = None,
-                 pdf: bool = True, notices: list[dict[str, Any]] | None = None) -> Path:
+                 pdf: bool = True, notices: list[dict[str, Any]] | None = None, workers: int = 1) -> Path:
     """Write every brand's report of the day (HTML, and PDF unless `pdf=False`) from the published read-only
     warehouse, copy the quality gate's results beside them, and regenerate the date's page and the index of
     every report on disk. `notices`: the pinned API versions near or past their sunset
-    (`extractors.versions.SunsetNotice.as_dict`, passed in by the pipeline), shown on every page. Returns the
-    date's page (`core.paths.report_file`)."""
+    (`extractors.versions.SunsetNotice.as_dict`, passed in by the pipeline), shown on every page. `workers`:
+    processes drawing the brands side by side (1: one after the other in this process). Returns the date's page
+    (`core.paths.report_file`)."""
     notices = notices or []
     gate = _gate(validation)
     if gate is not None:  # the night's Data Docs, published beside the reports (expectations.docs)
@@ -37,20 +41,74 @@ def write_report(published: Path, reports: Path, day: dt.date, validation: Path 
         shutil.copyfile(validation, target)
     con = duckdb.connect(str(published), read_only=True)
     try:
-        for brand in figures.brands(con):
-            started = time.monotonic()
-            page = pages.render("brand.html.j2", **brand_context(con, brand, day, gate, has_validation),
-                                 notices=notices)
-            pages.write_text(paths.brand_report_file(reports, day, brand.brand_id), page)
-            drawn = time.monotonic()
-            if pdf:
-                pages.write_pdf(page, paths.brand_report_pdf(reports, day, brand.brand_id))
-            pages.write_meta(reports, day, brand.brand_id, brand.name, pdf)
-            log.info("report of %s for %s: page in %.1f s, PDF in %.1f s", brand.brand_id, day, drawn - started,
-                     time.monotonic() - drawn)
+        brands = figures.brands(con)
     finally:
         con.close()
+    job = _Job(published, reports, day, gate, has_validation, pdf, tuple(notices))
+    workers = min(workers, len(brands))
+    if workers > 1:
+        # Each brand's page and PDF is single-threaded Python and Rust (Vega-Lite's SVG, weasyprint's layout), a
+        # few seconds a brand: spread over processes, each with its own read-only connection to the published
+        # file. Spawned, not forked: the parent may hold DuckDB's and Airflow's threads, which a fork would copy
+        # half-way through whatever they were doing.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_open, initargs=(published, 1)) as pool:
+            drawn = list(pool.map(job.draw, brands))
+    else:
+        _open(published)
+        try:
+            drawn = [job.draw(brand) for brand in brands]
+        finally:
+            _close()
+    for brand_id, page_seconds, pdf_seconds in drawn:
+        log.info("report of %s for %s: page in %.1f s, PDF in %.1f s", brand_id, day, page_seconds, pdf_seconds)
+    log.info("%d brands' reports drawn by %d process(es)", len(brands), max(workers, 1))
     return pages.write_indexes(reports, day, gate, has_validation, notices)
+
+
+# The connection of this process to the published file: one per worker process, opened by the pool's initializer.
+_connection: duckdb.DuckDBPyConnection | None = None
+
+
+def _open(published: Path, threads: int | None = None) -> None:
+    """`threads`: DuckDB's, in a worker process (1: the report's queries are small, the parallelism is the
+    processes'); None in the calling process, whose other connections to the file (dag.test) must have the same
+    configuration."""
+    global _connection
+    _connection = duckdb.connect(str(published), read_only=True,
+                                 config={} if threads is None else {"threads": threads})
+
+
+def _close() -> None:
+    global _connection
+    if _connection is not None:
+        _connection.close()
+        _connection = None
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every brand's report of one night shares; picklable, for the worker processes."""
+    published: Path
+    reports: Path
+    day: dt.date
+    gate: dict[str, Any] | None
+    has_validation: bool
+    pdf: bool
+    notices: tuple[dict[str, Any], ...]
+
+    def draw(self, brand: Brand) -> tuple[str, float, float]:
+        """The brand's page, its PDF and its listing, on this process's connection; returns the seconds each took."""
+        assert _connection is not None, "the process's connection is opened first (_open)"
+        started = time.monotonic()
+        page = pages.render("brand.html.j2", **brand_context(_connection, brand, self.day, self.gate,
+                                                               self.has_validation), notices=list(self.notices))
+        pages.write_text(paths.brand_report_file(self.reports, self.day, brand.brand_id), page)
+        drawn = time.monotonic()
+        if self.pdf:
+            pages.write_pdf(page, paths.brand_report_pdf(self.reports, self.day, brand.brand_id))
+        pages.write_meta(self.reports, self.day, brand.brand_id, brand.name, self.pdf)
+        return brand.brand_id, drawn - started, time.monotonic() - drawn
 
 
 def _gate(validation: Path | None) -> dict[str, Any] | None:
