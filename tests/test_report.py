@@ -316,6 +316,20 @@ def test_the_pdf_draws_the_page_and_processes_side_by_side_draw_the_same_pages(p
     assert paths.brand_report_pdf(reports, DAY, "solo").exists()
 
 
+def test_a_worker_that_fails_fails_the_report_with_its_error(published, tmp_path):
+    _, warehouse, _, _ = published
+    reports = tmp_path / "reports"
+    # GIVEN a file where one brand's report folder goes
+    blocked = paths.brand_report_file(reports, DAY, "solo").parent
+    blocked.parent.mkdir(parents=True)
+    blocked.write_text("not a folder")
+    # WHEN two processes draw the brands THEN the publish fails with the worker's error, naming the place
+    with pytest.raises(RuntimeError, match=r"(?s)a report worker failed: exit 1: .*FileExistsError.*solo"):
+        write_report(warehouse, reports, DAY, pdf=False, workers=2)
+    # AND the other worker's brand was drawn
+    assert paths.brand_report_file(reports, DAY, "acme").exists()
+
+
 def test_newer_mart_columns_are_read_where_the_marts_have_them(tmp_path):
     # GIVEN marts that say which platforms' comments are read, with the 28 days' response figures, each campaign's
     # authors counted once, and the trending hashtags of the 7 days ending each day

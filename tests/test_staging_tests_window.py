@@ -2,7 +2,7 @@
 macros/get_where_subquery.sql): from the run's logical date minus the lookback window; every night without a
 logical date. A nightly run no longer re-reads a year of raw JSON to test the nights it adds.
 
-A small world (tests/spark_world.yml, 16 nights), a lookback of two nights; the defect planted is an Instagram
+A small world (tests/spark_world.yml, its first 6 nights), a lookback of two nights; the defect planted is an Instagram
 media whose payload lost its id (its media_id and post_key are null), first on the first night, then on the last."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from warehouse.dbt import DBT_PROJECT
 
 WORLD = Path(__file__).with_name("spark_world.yml")
 LOOKBACK_DAYS = 2
+NIGHTS = 6  # the first night is well before the last night's window
 MODEL = "stg_instagram__media"
 FOUND = ["not_null_stg_instagram__media_media_id", "not_null_stg_instagram__media_post_key"]
 
@@ -43,7 +44,7 @@ def test_a_nightly_run_tests_the_staging_nights_it_reads_and_a_run_without_a_dat
     monkeypatch.setenv("SMW_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SMW_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))  # dbt's profile reads it
     settings = load_settings()
-    days = [settings.extraction.start_date + dt.timedelta(days=n) for n in range(settings.simulator.history_days)]
+    days = [settings.extraction.start_date + dt.timedelta(days=n) for n in range(NIGHTS)]
     land_history(settings, days)
     for day in days:
         load_date(load_settings(), day, "backfill")

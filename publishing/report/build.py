@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
-import multiprocessing
 import shutil
+import subprocess
+import sys
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,71 +46,96 @@ def write_report(published: Path, reports: Path, day: dt.date, validation: Path 
         brands = figures.brands(con)
     finally:
         con.close()
-    job = _Job(published, reports, day, gate, has_validation, pdf, tuple(notices))
+    job = _Job(str(published), str(reports), day.isoformat(), gate, has_validation, pdf, notices)
     workers = min(workers, len(brands))
     if workers > 1:
-        # Each brand's page and PDF is single-threaded Python and Rust (Vega-Lite's SVG, weasyprint's layout), a
-        # few seconds a brand: spread over processes, each with its own read-only connection to the published
-        # file. Spawned, not forked: the parent may hold DuckDB's and Airflow's threads, which a fork would copy
-        # half-way through whatever they were doing.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_open, initargs=(published, 1)) as pool:
-            drawn = list(pool.map(job.draw, brands))
+        drawn = _draw_in_processes(job, [brand.brand_id for brand in brands], workers)
     else:
-        _open(published)
-        try:
-            drawn = [job.draw(brand) for brand in brands]
-        finally:
-            _close()
+        drawn = job.draw(brands)
     for brand_id, page_seconds, pdf_seconds in drawn:
         log.info("report of %s for %s: page in %.1f s, PDF in %.1f s", brand_id, day, page_seconds, pdf_seconds)
     log.info("%d brands' reports drawn by %d process(es)", len(brands), max(workers, 1))
     return pages.write_indexes(reports, day, gate, has_validation, notices)
 
 
-# The connection of this process to the published file: one per worker process, opened by the pool's initializer.
-_connection: duckdb.DuckDBPyConnection | None = None
-
-
-def _open(published: Path, threads: int | None = None) -> None:
-    """`threads`: DuckDB's, in a worker process (1: the report's queries are small, the parallelism is the
-    processes'); None in the calling process, whose other connections to the file (dag.test) must have the same
-    configuration."""
-    global _connection
-    _connection = duckdb.connect(str(published), read_only=True,
-                                 config={} if threads is None else {"threads": threads})
-
-
-def _close() -> None:
-    global _connection
-    if _connection is not None:
-        _connection.close()
-        _connection = None
-
-
 @dataclass(frozen=True)
 class _Job:
-    """What every brand's report of one night shares; picklable, for the worker processes."""
-    published: Path
-    reports: Path
-    day: dt.date
+    """What every brand's report of one night shares: plain values, handed to a worker process as JSON."""
+    published: str
+    reports: str
+    day: str
     gate: dict[str, Any] | None
     has_validation: bool
     pdf: bool
-    notices: tuple[dict[str, Any], ...]
+    notices: list[dict[str, Any]]
 
-    def draw(self, brand: Brand) -> tuple[str, float, float]:
-        """The brand's page, its PDF and its listing, on this process's connection; returns the seconds each took."""
-        assert _connection is not None, "the process's connection is opened first (_open)"
-        started = time.monotonic()
-        page = pages.render("brand.html.j2", **brand_context(_connection, brand, self.day, self.gate,
-                                                               self.has_validation), notices=list(self.notices))
-        pages.write_text(paths.brand_report_file(self.reports, self.day, brand.brand_id), page)
-        drawn = time.monotonic()
-        if self.pdf:
-            pages.write_pdf(page, paths.brand_report_pdf(self.reports, self.day, brand.brand_id))
-        pages.write_meta(self.reports, self.day, brand.brand_id, brand.name, self.pdf)
-        return brand.brand_id, drawn - started, time.monotonic() - drawn
+    def draw(self, brands: list[Brand], threads: int | None = None) -> list[tuple[str, float, float]]:
+        """Each brand's page, its PDF and its listing; returns the seconds each page and PDF took. `threads`:
+        DuckDB's, in a worker process (1: the report's queries are small, the parallelism is the processes');
+        None in the calling process, whose other connections to the file (dag.test) must have the same
+        configuration."""
+        day, reports = dt.date.fromisoformat(self.day), Path(self.reports)
+        con = duckdb.connect(self.published, read_only=True, config={} if threads is None else {"threads": threads})
+        drawn = []
+        try:
+            for brand in brands:
+                started = time.monotonic()
+                page = pages.render("brand.html.j2", **brand_context(con, brand, day, self.gate, self.has_validation),
+                                     notices=self.notices)
+                pages.write_text(paths.brand_report_file(reports, day, brand.brand_id), page)
+                paged = time.monotonic()
+                if self.pdf:
+                    pages.write_pdf(page, paths.brand_report_pdf(reports, day, brand.brand_id))
+                pages.write_meta(reports, day, brand.brand_id, brand.name, self.pdf)
+                drawn.append((brand.brand_id, paged - started, time.monotonic() - paged))
+        finally:
+            con.close()
+        return drawn
+
+
+def _draw_in_processes(job: _Job, brand_ids: list[str], workers: int) -> list[tuple[str, float, float]]:
+    """The brands dealt round-robin to `workers` processes, each `python -m publishing.report.worker` with the job
+    as JSON: a fresh interpreter, not multiprocessing's spawn, which re-runs the parent's main script in each
+    child (under Airflow's task runner, the `airflow` command, which then fails to start outside its
+    supervisor), nor its fork, which would copy the parent's DuckDB and Airflow threads half-way through
+    whatever they were doing. A worker that fails fails the report, with its error."""
+    with tempfile.TemporaryDirectory(prefix="smw-reports-") as scratch, contextlib.ExitStack() as files:
+        started = []
+        for number in range(workers):
+            request = Path(scratch) / f"job-{number}.json"
+            request.write_text(json.dumps({"job": asdict(job), "brands": brand_ids[number::workers]}),
+                               encoding="utf-8")
+            out = files.enter_context(open(Path(scratch) / f"{number}.out", "w+", encoding="utf-8"))
+            err = files.enter_context(open(Path(scratch) / f"{number}.err", "w+", encoding="utf-8"))
+            process = subprocess.Popen([sys.executable, "-m", "publishing.report.worker", str(request)],
+                                       stdout=out, stderr=err)
+            started.append((process, out, err))
+        drawn, failures = [], []
+        for process, out, err in started:
+            code = process.wait()
+            out.seek(0)
+            err.seek(0)
+            if code != 0:
+                failures.append(f"exit {code}: {err.read()[-2000:]}")
+                continue
+            # the last line is the worker's answer (a library may have printed before it)
+            lines = out.read().strip().splitlines()
+            drawn += [(brand_id, page, pdf) for brand_id, page, pdf in json.loads(lines[-1] if lines else "[]")]
+    if failures:
+        raise RuntimeError("a report worker failed: " + " | ".join(failures))
+    return drawn
+
+
+def work(request: Path) -> None:
+    """A worker process (publishing.report.worker): draw the brands the request names, print what each took as JSON."""
+    asked = json.loads(request.read_text(encoding="utf-8"))
+    job = _Job(**asked["job"])
+    con = duckdb.connect(job.published, read_only=True, config={"threads": 1})
+    try:
+        brands = [brand for brand in figures.brands(con) if brand.brand_id in set(asked["brands"])]
+    finally:
+        con.close()
+    print(json.dumps(job.draw(brands, threads=1)))
 
 
 def _gate(validation: Path | None) -> dict[str, Any] | None:
