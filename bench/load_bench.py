@@ -57,15 +57,18 @@ def run_loader(data: Path, warehouse: Path) -> dict:
 
 
 def run_reference(data: Path, warehouse: Path, nightly: bool = False) -> dict:
-    """DuckDB's read_ndjson_objects over the same files (those the manifests name): in one statement, or
-    (`nightly`) one statement and commit per night, as the loader must (a night is its unit of work)."""
+    """DuckDB's read_ndjson_objects over the same files (those the nights' manifests and their captures' name):
+    in one statement, or (`nightly`) one statement and commit per night, as the loader must (a night is its unit
+    of work)."""
     from core.config import load_settings
     from core.db import connect
-    from core.landing import read_manifests
+    from core.landing import read_captures, read_manifests
 
     os.environ["SMW_DATA_DIR"], os.environ["SMW_WAREHOUSE"] = str(data), str(warehouse)
     settings = load_settings()
-    by_night = [[info["file"] for manifest in read_manifests(data / "landing", day)
+    # the night's manifests and its intra-day captures' (stories), as the loader reads them
+    by_night = [[info["file"] for manifest in [*read_manifests(data / "landing", day),
+                                               *read_captures(data / "landing", day)]
                  for info in manifest["streams"].values()] for day in nights(data / "landing")]
     started, cpu = time.perf_counter(), cpu_seconds()
     con = connect(settings)
