@@ -4,7 +4,7 @@
     them whole re-read a year of JSON to check the few nights it adds; their tests are all per night (not
     null, accepted values, unique on a key with its snapshot_date), so the nights this run reads are the ones
     to check, the older ones having been checked by the runs that read them. A run without a logical date
-    (a manual `dbt build`, the full build) tests every night. -#}
+    (a manual `dbt build`) tests every night. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- if where -%}
