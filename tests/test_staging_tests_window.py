@@ -63,7 +63,7 @@ def test_a_nightly_run_tests_the_staging_nights_it_reads_and_a_run_without_a_dat
         con.close()
     # WHEN the last night's run tests the view THEN it checks only the nights it reads, and passes
     assert dbt("test", last) == []
-    # AND a run without a logical date (a manual `dbt build`, a full build) tests every night and finds it
+    # AND a run without a logical date (a manual `dbt build`) tests every night and finds it
     assert dbt("test", None) == FOUND
     # WHEN the same defect is in a night of the window THEN the nightly run finds it
     con = connect(load_settings())
@@ -73,4 +73,3 @@ def test_a_nightly_run_tests_the_staging_nights_it_reads_and_a_run_without_a_dat
     finally:
         con.close()
     assert dbt("test", last) == FOUND
-

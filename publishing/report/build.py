@@ -47,11 +47,9 @@ def write_report(published: Path, reports: Path, day: dt.date, validation: Path 
     finally:
         con.close()
     job = _Job(str(published), str(reports), day.isoformat(), gate, has_validation, pdf, notices)
+    brand_ids = [brand.brand_id for brand in brands]
     workers = min(workers, len(brands))
-    if workers > 1:
-        drawn = _draw_in_processes(job, [brand.brand_id for brand in brands], workers)
-    else:
-        drawn = job.draw(brands)
+    drawn = _draw_in_processes(job, brand_ids, workers) if workers > 1 else job.draw(brand_ids)
     for brand_id, page_seconds, pdf_seconds in drawn:
         log.info("report of %s for %s: page in %.1f s, PDF in %.1f s", brand_id, day, page_seconds, pdf_seconds)
     log.info("%d brands' reports drawn by %d process(es)", len(brands), max(workers, 1))
@@ -69,8 +67,8 @@ class _Job:
     pdf: bool
     notices: list[dict[str, Any]]
 
-    def draw(self, brands: list[Brand], threads: int | None = None) -> list[tuple[str, float, float]]:
-        """Each brand's page, its PDF and its listing; returns the seconds each page and PDF took. `threads`:
+    def draw(self, brand_ids: list[str], threads: int | None = None) -> list[tuple[str, float, float]]:
+        """These brands' pages, PDFs and listings; returns the seconds each page and PDF took. `threads`:
         DuckDB's, in a worker process (1: the report's queries are small, the parallelism is the processes');
         None in the calling process, whose other connections to the file (dag.test) must have the same
         configuration."""
@@ -78,7 +76,7 @@ class _Job:
         con = duckdb.connect(self.published, read_only=True, config={} if threads is None else {"threads": threads})
         drawn = []
         try:
-            for brand in brands:
+            for brand in (brand for brand in figures.brands(con) if brand.brand_id in brand_ids):
                 started = time.monotonic()
                 page = pages.render("brand.html.j2", **brand_context(con, brand, day, self.gate, self.has_validation),
                                      notices=self.notices)
@@ -129,13 +127,7 @@ def _draw_in_processes(job: _Job, brand_ids: list[str], workers: int) -> list[tu
 def work(request: Path) -> None:
     """A worker process (publishing.report.worker): draw the brands the request names, print what each took as JSON."""
     asked = json.loads(request.read_text(encoding="utf-8"))
-    job = _Job(**asked["job"])
-    con = duckdb.connect(job.published, read_only=True, config={"threads": 1})
-    try:
-        brands = [brand for brand in figures.brands(con) if brand.brand_id in set(asked["brands"])]
-    finally:
-        con.close()
-    print(json.dumps(job.draw(brands, threads=1)))
+    print(json.dumps(_Job(**asked["job"]).draw(asked["brands"], threads=1)))
 
 
 def _gate(validation: Path | None) -> dict[str, Any] | None:

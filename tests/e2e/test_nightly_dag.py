@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -110,7 +111,7 @@ def test_the_incremental_fact_equals_a_full_refresh(nightly, tmp_path):
     # WHEN the same models are rebuilt from scratch in a copy of the warehouse
     dbt = Path(sys.executable).parent / "dbt"
     subprocess.run([str(dbt), "run", "--select", *facts, "--full-refresh", "--profiles-dir", ".",
-                    "--quiet"], cwd=Path(__file__).parents[2] / "dbt_project", check=True,
+                    "--quiet"], cwd=ROOT / "dbt_project", check=True,
                    env={**os.environ, "SMW_WAREHOUSE": str(copy)})
     # THEN both hold the same rows, fact by fact
     incremental = duckdb.connect(str(nightly.warehouse))
@@ -164,7 +165,7 @@ def test_the_dbt_docs_are_published_with_the_marts_and_fetch_nothing(nightly):
 def test_a_metric_asked_by_name_equals_the_mart(nightly, tmp_path):
     # GIVEN the published snapshot and the metrics of dbt_project/models/marts/_semantic_models.yml
     published = nightly.data / "published" / "warehouse.duckdb"
-    project, bin_dir = Path(__file__).parents[2] / "dbt_project", Path(sys.executable).parent
+    project, bin_dir = ROOT / "dbt_project", Path(sys.executable).parent
     # as the README tells analysts: MetricFlow on the read-only snapshot (the profile's `published` target), after a
     # dbt parse there (the semantic manifest names the tables after the file it was parsed for)
     env = {**os.environ, "DBT_TARGET": "published", "SMW_PUBLISHED_WAREHOUSE": str(published)}
@@ -225,8 +226,6 @@ def test_a_mart_row_that_breaks_the_suite_stops_publishing(nightly):
     assert states["publish"] == "upstream_failed"
     assert file_digest(published) == digest and published.stat().st_mtime_ns == modified
     # AND the validation results name what failed
-    import json
-
     results = json.loads((settings.data / "validation" / "2026-10-30" / "validation.json").read_text())
     failed = [check for check in results["marts"]["fct_post_performance"]["checks"] if not check["success"]]
     failed_columns = {check["kwargs"]["column"] for check in failed if "column" in check["kwargs"]}
@@ -272,7 +271,6 @@ def test_a_night_the_raw_suites_block_is_not_published(nightly):
     """A night whose raw suites find a blocking fault (here a volume collapse: an account's statuses come back
     empty) is rebuilt but not published, and the old publication stays."""
     import gzip
-    import json
 
     import pendulum
 
@@ -319,8 +317,6 @@ def test_the_cosmos_bench_times_the_marts_three_ways_on_a_copy(nightly, dbt_mani
     """bench/cosmos_bench.py as docs/benchmarks.md runs it: the marts of a night as one plain dbt build, as the
     DAG's one Cosmos task and as a Cosmos task per model, each on a copy of the warehouse, which stays as it was.
     (Its times are read in the results, never asserted.)"""
-    import json
-
     settings = nightly
     con = duckdb.connect(str(settings.warehouse))  # the copies are of the file: its last writes checkpointed in it
     con.execute("checkpoint")
